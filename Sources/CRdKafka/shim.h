@@ -1,0 +1,6 @@
+#include <librdkafka/rdkafka.h>
+
+/* Bookworm's librdkafka 2.0.2 cannot read a KRaft broker's ApiVersions reply. */
+#if RD_KAFKA_VERSION < 0x020200ff
+#error "librdkafka >= 2.2 is required (found an older rdkafka.h): run scripts/setup"
+#endif

@@ -1,0 +1,91 @@
+import CRdKafka
+
+/// A topic to create: name, partition count and replication factor.
+public struct TopicSpec: Sendable, Hashable {
+    public let name: String
+    public let partitions: Int32
+    public let replicationFactor: Int32
+
+    public init(_ name: String, partitions: Int32 = 3, replicationFactor: Int32 = 1) {
+        self.name = name; self.partitions = partitions; self.replicationFactor = replicationFactor
+    }
+}
+
+/// Cluster administration over librdkafka's Admin API. Each call blocks until the broker
+/// answers or `timeout` passes.
+public final class Admin: @unchecked Sendable {
+    let handle: OpaquePointer
+    let queue: OpaquePointer
+
+    public init(properties: KafkaProperties) throws(KafkaError) {
+        try LibraryVersion.requireSupported()
+        handle = try makeHandle(RD_KAFKA_PRODUCER, conf: try makeConf(properties))
+        queue = rd_kafka_queue_new(handle)
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(queue)
+        rd_kafka_destroy(handle)
+    }
+
+    /// Creates the topics that do not exist yet; existing ones are left as they are.
+    public func createTopics(_ specs: [TopicSpec], timeout: Duration = .seconds(15)) throws(KafkaError) {
+        guard !specs.isEmpty else { return }
+        var errstr = [CChar](repeating: 0, count: 512)
+        var newTopics = specs.map { rd_kafka_NewTopic_new($0.name, $0.partitions, $0.replicationFactor, &errstr, errstr.count) }
+        defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
+        let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeout.milliseconds), &errstr, errstr.count)
+        rd_kafka_CreateTopics(handle, &newTopics, newTopics.count, options, queue)
+
+        let event = try awaitEvent(timeout: timeout, operation: "create topics")
+        defer { rd_kafka_event_destroy(event) }
+        var count = 0
+        let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count)
+        for i in 0..<count {
+            let err = rd_kafka_topic_result_error(results![i])
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS else {
+                let name = String(cString: rd_kafka_topic_result_name(results![i]))
+                throw KafkaError(err, context: "create topic \(name)")
+            }
+        }
+    }
+
+    /// Names of the topics the cluster has, with their partition counts.
+    public func topics(timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int32] {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 1, nil, &metadata, Int32(timeout.milliseconds))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        var result: [String: Int32] = [:]
+        for i in 0..<Int(metadata.pointee.topic_cnt) {
+            let t = metadata.pointee.topics[i]
+            guard t.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            result[String(cString: t.topic)] = t.partition_cnt
+        }
+        return result
+    }
+
+    /// The low and high watermarks (first offset, next offset to be written) of one partition.
+    public func watermarks(_ topic: String, partition: Int32, timeout: Duration = .seconds(10)) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0, high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(timeout.milliseconds))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "watermarks of \(topic)[\(partition)]") }
+        return (low, high)
+    }
+
+    /// Waits for the result event of an Admin request; throws its top-level error.
+    func awaitEvent(timeout: Duration, operation: String) throws(KafkaError) -> OpaquePointer {
+        guard let event = rd_kafka_queue_poll(queue, Int32(timeout.milliseconds) + 1000) else {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue, message: "\(operation): no answer within \(timeout)", isRetriable: true)
+        }
+        let err = rd_kafka_event_error(event)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            let message = String(cString: rd_kafka_event_error_string(event))
+            rd_kafka_event_destroy(event)
+            throw KafkaError(code: err.rawValue, message: "\(operation): \(message)", isRetriable: err == RD_KAFKA_RESP_ERR__TIMED_OUT)
+        }
+        return event
+    }
+}

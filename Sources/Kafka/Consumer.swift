@@ -1,0 +1,142 @@
+import CRdKafka
+
+/// What a rebalance did to this member's assignment.
+public enum RebalanceEvent: Sendable {
+    case assigned([TopicPartition])
+    case revoked([TopicPartition])
+}
+
+/// A consumer-group member, or (without `subscribe`) a plain reader of assigned partitions.
+///
+/// Offsets are stored only when the caller says a message is done (`store`), never on poll:
+/// `enable.auto.offset.store=false`. Stored offsets are committed in the background, on every
+/// revoke (so the next owner resumes where we stopped) and on `close`.
+///
+/// Use one consumer from one thread at a time; librdkafka's handle itself is thread-safe.
+public final class Consumer: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let callbacks: RebalanceCallbacks
+    private var closed = false
+
+    /// `onRebalance` runs inside `poll`, after the assignment changed (assigned) or before it
+    /// changes (revoked, after the stored offsets were committed).
+    public init(properties: KafkaProperties, onRebalance: @escaping @Sendable (RebalanceEvent) -> Void = { _ in }) throws(KafkaError) {
+        try LibraryVersion.requireSupported()
+        var props: KafkaProperties = [
+            "enable.auto.offset.store": "false",
+            "enable.auto.commit": "true",
+            "auto.commit.interval.ms": "1000",
+            "auto.offset.reset": "earliest",
+            "enable.partition.eof": "false",
+        ]
+        props.merge(properties) { _, new in new }
+        let conf = try makeConf(props)
+        callbacks = RebalanceCallbacks(onRebalance: onRebalance)
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(callbacks).toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf) { rk, err, list, opaque in
+            guard let rk, let opaque else { return }
+            Unmanaged<RebalanceCallbacks>.fromOpaque(opaque).takeUnretainedValue().rebalance(rk, err, list)
+        }
+        handle = try makeHandle(RD_KAFKA_CONSUMER, conf: conf)
+        // Serve rebalances and errors from consumer_poll, the only poll that resets max.poll.interval.ms.
+        rd_kafka_poll_set_consumer(handle)
+    }
+
+    deinit {
+        close()
+        rd_kafka_destroy(handle)
+    }
+
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = makePartitionList(topics.map { TopicPartition($0, RD_KAFKA_PARTITION_UA) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_subscribe(handle, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "subscribe \(topics)") }
+    }
+
+    /// Reads the given partitions from their offsets, outside any group rebalancing.
+    public func assign(_ parts: [TopicPartition]) throws(KafkaError) {
+        let list = makePartitionList(parts)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_assign(handle, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "assign") }
+    }
+
+    /// The next message, or nil when none arrived within `timeout`. Transient errors (broker
+    /// down, ...) are reported to `onError` and polling goes on; fatal ones throw.
+    public func poll(timeout: Duration, onError: (KafkaError) -> Void = { _ in }) throws(KafkaError) -> ConsumedMessage? {
+        guard let m = rd_kafka_consumer_poll(handle, Int32(timeout.milliseconds)) else { return nil }
+        defer { rd_kafka_message_destroy(m) }
+        guard m.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if let fatal = Producer.fatalError(of: handle) { throw fatal }
+            let reason = m.pointee.payload.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
+            onError(KafkaError(m.pointee.err, context: reason))
+            return nil
+        }
+        return ConsumedMessage(copying: m)
+    }
+
+    /// Marks `message` done: the group resumes after it (a stored offset is the message's + 1).
+    public func store(_ message: ConsumedMessage) throws(KafkaError) {
+        let list = makePartitionList([TopicPartition(message.topic, message.partition, offset: message.offset + 1)])
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_offsets_store(handle, list)
+        // A partition revoked meanwhile is not ours to store for: the next owner re-reads it.
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__STATE else {
+            throw KafkaError(err, context: "store offset of \(message.topic)[\(message.partition)]@\(message.offset)")
+        }
+    }
+
+    /// Commits the stored offsets now and waits for the broker's answer.
+    public func commit() throws(KafkaError) {
+        let err = rd_kafka_commit(handle, nil, 0)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET else {
+            throw KafkaError(err, context: "commit")
+        }
+    }
+
+    /// The partitions currently assigned to this member.
+    public var assignment: [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return partitions(of: list).map(\.0)
+    }
+
+    /// Commits stored offsets and leaves the group, so partitions move on without waiting for a
+    /// session timeout. Rebalance callbacks run during close. Idempotent.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        rd_kafka_consumer_close(handle)
+    }
+}
+
+/// Applies assignments the way the group's protocol requires, committing before giving up partitions.
+private final class RebalanceCallbacks: Sendable {
+    let onRebalance: @Sendable (RebalanceEvent) -> Void
+
+    init(onRebalance: @escaping @Sendable (RebalanceEvent) -> Void) { self.onRebalance = onRebalance }
+
+    func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        let parts = partitions(of: list).map(\.0)
+        if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(rk, list) { rd_kafka_error_destroy(error) }
+            } else {
+                rd_kafka_assign(rk, list)
+            }
+            onRebalance(.assigned(parts))
+        } else {
+            // Lost partitions already belong to someone else: committing for them would be wrong.
+            if rd_kafka_assignment_lost(rk) == 0 { rd_kafka_commit(rk, nil, 0) }
+            onRebalance(.revoked(parts))
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(rk, list) { rd_kafka_error_destroy(error) }
+            } else {
+                rd_kafka_assign(rk, nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Kafka
+import Testing
+import TestSupport
+
+@Suite("Kafka producer and consumer against a real broker", .serialized)
+struct RoundTripTests {
+    @Test("the loaded librdkafka is at least 2.2")
+    func libraryVersion() throws {
+        try LibraryVersion.requireSupported()
+        #expect(LibraryVersion.loaded.split(separator: ".").first.flatMap { Int($0) } ?? 0 >= 2)
+    }
+
+    @Test("a produced message comes back to a group consumer with key, value and headers")
+    func roundTrip() throws {
+        let broker = try TestBroker()
+        try broker.createTopics([TopicSpec("rt.events", partitions: 3)])
+        let producer = try Producer(properties: broker.properties())
+        try producer.sendAndWait(OutgoingMessage(topic: "rt.events", key: Array("k1".utf8), value: Array("{\"a\":1}".utf8),
+                                                 headers: [KafkaHeader("ce_type", "Tested")]))
+
+        let consumer = try Consumer(properties: broker.properties(["group.id": "rt.group"].merging(TestBroker.fastGroupProperties) { a, _ in a }))
+        try consumer.subscribe(["rt.events"])
+        var received: ConsumedMessage?
+        try eventually("the message is consumed") {
+            received = try consumer.poll(timeout: .milliseconds(200))
+            return received != nil
+        }
+        #expect(received?.key == Array("k1".utf8))
+        #expect(received?.value == Array("{\"a\":1}".utf8))
+        #expect(received?.headers.text("ce_type") == "Tested")
+        try consumer.store(received!)
+        try consumer.commit()
+        consumer.close()
+    }
+
+    @Test("a restarted group member resumes after its stored offset, not from the start")
+    func resumesFromStoredOffset() throws {
+        let broker = try TestBroker()
+        try broker.createTopics([TopicSpec("resume.events", partitions: 1)])
+        let producer = try Producer(properties: broker.properties())
+        for i in 0..<10 {
+            try producer.sendAndWait(OutgoingMessage(topic: "resume.events", key: nil, value: Array("\(i)".utf8)))
+        }
+        let props = broker.properties(["group.id": "resume.group"].merging(TestBroker.fastGroupProperties) { a, _ in a })
+
+        func consume(_ count: Int, storing: Int) throws -> [String] {
+            let consumer = try Consumer(properties: props)
+            try consumer.subscribe(["resume.events"])
+            var values: [String] = []
+            try eventually("\(count) messages consumed") {
+                if let m = try consumer.poll(timeout: .milliseconds(200)) {
+                    values.append(String(decoding: m.value, as: UTF8.self))
+                    if values.count <= storing { try consumer.store(m) }
+                }
+                return values.count == count
+            }
+            consumer.close()
+            return values
+        }
+        // First member reads 6 but finishes (stores) only 4: the next member must get 4...9.
+        #expect(try consume(6, storing: 4) == ["0", "1", "2", "3", "4", "5"])
+        #expect(try consume(6, storing: 6) == ["4", "5", "6", "7", "8", "9"])
+    }
+}
