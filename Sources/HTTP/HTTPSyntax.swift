@@ -1,0 +1,75 @@
+/// Byte classes and small scanners shared by the request and response parsers (RFC 9110 §5.6).
+enum HTTPSyntax {
+    static let cr = UInt8(ascii: "\r")
+    static let lf = UInt8(ascii: "\n")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let crlf: [UInt8] = [cr, lf]
+
+    /// `tchar`: the bytes allowed in methods, header names and transfer-coding names.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    static func isToken<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy(isTokenByte)
+    }
+
+    /// Field values may hold visible ASCII, tabs, spaces and obs-text, but no other control byte:
+    /// a CR, LF or NUL that slipped through would let one party see a header the other does not.
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == tab || (byte >= 0x20 && byte != 0x7F)
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == space || byte == tab
+    }
+
+    static func trimmingWhitespace(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let first = bytes.firstIndex(where: { !isWhitespace($0) }),
+              let last = bytes.lastIndex(where: { !isWhitespace($0) }) else { return [] }
+        return bytes[first...last]
+    }
+
+    /// Splits on CRLF only. A bare CR or LF stays inside its line, where the validators reject it;
+    /// treating it as a line break would read a header that a stricter proxy in front of us did not.
+    static func lines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var result: [ArraySlice<UInt8>] = []
+        var lineStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == cr, index + 1 < bytes.endIndex, bytes[index + 1] == lf {
+                result.append(bytes[lineStart..<index])
+                index += 2
+                lineStart = index
+            } else {
+                index += 1
+            }
+        }
+        if lineStart < bytes.endIndex { result.append(bytes[lineStart...]) }
+        return result
+    }
+
+    /// The comma-separated elements of list-valued fields (RFC 9110 §5.6.1), trimmed, empty ones dropped.
+    static func listElements(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }
+            .map { String(decoding: trimmingWhitespace(ArraySlice($0.utf8)), as: UTF8.self) }
+            .filter { !$0.isEmpty }
+    }
+}
+
+extension String {
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { lowercasedASCII($0) == lowercasedASCII($1) }
+    }
+}
+
+private func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+}

@@ -1,0 +1,55 @@
+/// Reads the response to a client request, in whichever framing the server chose.
+enum ResponseReader {
+    static let maxHeadBytes = 64 * 1024
+    static let maxHeaderCount = 200
+    /// Protects the caller's memory from a runaway upstream; service-to-service answers are far smaller.
+    static let maxBodyBytes = 64 << 20
+
+    /// Problems thrown here describe what is wrong with the response; the client reports them as malformed.
+    static func read(from reader: inout SocketReader, requestMethod: String, until deadline: Deadline) throws -> HTTPClientResponse {
+        while true {
+            let head = try reader.readHead(maxStartLineBytes: nil, maxHeadBytes: maxHeadBytes, until: deadline)
+            let lines = HTTPSyntax.lines(head[...])
+            let status = try parseStatusLine(lines.first ?? [])
+            let headers = try FieldLines.parse(Array(lines.dropFirst()), maxCount: maxHeaderCount)
+            // Interim responses (a 100 Continue we did not ask for) precede the real one. 101 would
+            // switch protocols, which this client never requests.
+            if (100..<200).contains(status) && status != 101 { continue }
+            let body = try readBody(from: &reader, status: status, headers: headers,
+                                    requestMethod: requestMethod, until: deadline)
+            return HTTPClientResponse(status: status, headers: headers, body: body)
+        }
+    }
+
+    /// `HTTP/1.1 200 OK`; the reason phrase may be empty or missing.
+    private static func parseStatusLine(_ line: ArraySlice<UInt8>) throws(Problem) -> Int {
+        let bytes = Array(line)
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard bytes.count >= 12, bytes.starts(with: "HTTP/1.".utf8), digits.contains(bytes[7]),
+              bytes[8] == HTTPSyntax.space, bytes[9..<12].allSatisfy(digits.contains),
+              bytes.count == 12 || bytes[12] == HTTPSyntax.space,
+              let status = Int(String(decoding: bytes[9..<12], as: UTF8.self)) else {
+            throw .badRequest("invalid status line")
+        }
+        return status
+    }
+
+    private static func readBody(from reader: inout SocketReader, status: Int, headers: HTTPHeaders,
+                                 requestMethod: String, until deadline: Deadline) throws -> [UInt8] {
+        if requestMethod == "HEAD" || HTTPStatus.forbidsBody(status) { return [] }
+        let codings = headers.values("Transfer-Encoding")
+        if !codings.isEmpty {
+            try BodyFraming.checkChunkedIsFinal(codings)
+            let limits = ChunkedBody.Limits(maxBodyBytes: maxBodyBytes, maxTrailerBytes: maxHeadBytes,
+                                            maxTrailerCount: maxHeaderCount)
+            return try ChunkedBody.read(from: &reader, limits: limits, until: deadline)
+        }
+        if let length = try BodyFraming.contentLength(headers.values("Content-Length"), limit: maxBodyBytes) {
+            return try reader.readExactly(length, until: deadline)
+        }
+        guard let body = try reader.readToEnd(maxBytes: maxBodyBytes, until: deadline) else {
+            throw Problem(status: 413, detail: "the body exceeds the limit of \(maxBodyBytes) bytes")
+        }
+        return body
+    }
+}

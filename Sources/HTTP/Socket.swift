@@ -1,0 +1,81 @@
+import Glibc
+
+/// A connected TCP socket in non-blocking mode. Threads still block, but in poll(2), which lets
+/// every wait end at its deadline; a blocking send could hang far past one.
+/// The descriptor is closed explicitly, by whoever owns the connection.
+struct Socket: Sendable {
+    let fd: Int32
+
+    /// Puts an accepted or new descriptor into the mode every other method expects.
+    static func configure(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        // A response is written with one send; Nagle's algorithm would only hold back the last segment.
+        var on: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Reads at least one byte into `buffer` and returns how many.
+    func receive(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws(SocketError) -> Int {
+        while true {
+            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if count > 0 { return count }
+            if count == 0 { throw .closed }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: try wait(for: POLLIN, until: deadline)
+            case ECONNRESET: throw .closed
+            default: throw .failed("recv")
+            }
+        }
+    }
+
+    /// Sends every byte, however many calls short writes take.
+    func send(_ bytes: [UInt8], deadline: Deadline) throws(SocketError) {
+        var offset = 0
+        while offset < bytes.count {
+            // MSG_NOSIGNAL: a peer that has gone must cost an EPIPE, not a SIGPIPE that kills the process.
+            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if count >= 0 {
+                offset += count
+                continue
+            }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: try wait(for: POLLOUT, until: deadline)
+            case EPIPE, ECONNRESET: throw .closed
+            default: throw .failed("send")
+            }
+        }
+    }
+
+    /// Returns once `events` (or an error or hang-up, which the next call reports) is pending.
+    func wait(for events: Int32, until deadline: Deadline) throws(SocketError) {
+        while true {
+            guard let timeout = deadline.pollTimeout else { throw .timedOut }
+            var request = pollfd(fd: fd, events: Int16(events), revents: 0)
+            let ready = poll(&request, 1, timeout)
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { throw .failed("poll") }
+        }
+    }
+
+    /// Closes with a clean FIN even when input is still unread. Closing a socket whose receive
+    /// buffer holds data makes the kernel send RST instead, and a client still uploading a body we
+    /// refused (a 413, say) would then lose our response. So stop writing, and read and discard
+    /// until the client closes too, the deadline passes or `maxBytes` were thrown away.
+    func lingeringClose(until deadline: Deadline, maxBytes: Int) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { scratch in
+            var discarded = 0
+            while discarded < maxBytes, let count = try? receive(into: scratch, deadline: deadline) {
+                discarded += count
+            }
+        }
+        close()
+    }
+
+    func close() {
+        _ = Glibc.close(fd)
+    }
+}
