@@ -1,0 +1,87 @@
+import Foundation
+import Kafka
+
+/// A service's settings, read from environment variables with defaults and validated at start.
+public struct ServiceConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var kafkaBootstrapServers: String
+    /// Extra librdkafka properties for every client, from KAFKA_PROPERTIES ("key=value,key=value").
+    public var kafkaProperties: KafkaProperties
+    /// Extra properties for the consumer only (session.timeout.ms, ...), from KAFKA_CONSUMER_PROPERTIES.
+    public var kafkaConsumerProperties: KafkaProperties
+    public var topicPartitions: Int32
+    public var databasePath: String
+    public var shutdownGracePeriod: Duration
+    public let environment: [String: String]
+
+    /// Reads the common settings; `defaultPort` is the service's port when PORT is unset.
+    public init(service: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+        self.environment = environment
+        let reader = EnvironmentReader(environment)
+        host = reader.string("HOST", default: "0.0.0.0")
+        port = try reader.int("PORT", default: defaultPort, in: 0...65535)
+        kafkaBootstrapServers = reader.string("KAFKA_BOOTSTRAP_SERVERS", default: "127.0.0.1:9092")
+        kafkaProperties = try reader.properties("KAFKA_PROPERTIES")
+        kafkaConsumerProperties = try reader.properties("KAFKA_CONSUMER_PROPERTIES")
+        topicPartitions = Int32(try reader.int("KAFKA_TOPIC_PARTITIONS", default: 3, in: 1...1000))
+        databasePath = reader.string("DATABASE_PATH", default: "data/\(service).sqlite")
+        shutdownGracePeriod = .seconds(try reader.int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
+    }
+
+    /// An upstream's base URL (e.g. ISSUANCE_URL), required to be http://host:port.
+    public func url(_ name: String, default value: String) throws(ConfigurationError) -> String {
+        try EnvironmentReader(environment).url(name, default: value)
+    }
+
+    public func int(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        try EnvironmentReader(environment).int(name, default: value, in: range)
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+private struct EnvironmentReader {
+    let environment: [String: String]
+    init(_ environment: [String: String]) { self.environment = environment }
+
+    func string(_ name: String, default value: String) -> String {
+        guard let v = environment[name], !v.isEmpty else { return value }
+        return v
+    }
+
+    func int(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let raw = environment[name], !raw.isEmpty else { return value }
+        guard raw.allSatisfy(\.isASCIIDigit), let v = Int(raw), range.contains(v) else {
+            throw ConfigurationError(description: "\(name)=\(raw) is not a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return v
+    }
+
+    func url(_ name: String, default value: String) throws(ConfigurationError) -> String {
+        let v = string(name, default: value)
+        guard let url = URL(string: v), url.scheme == "http", url.host != nil, url.port != nil else {
+            throw ConfigurationError(description: "\(name)=\(v) is not an http://host:port URL")
+        }
+        return v.hasSuffix("/") ? String(v.dropLast()) : v
+    }
+
+    func properties(_ name: String) throws(ConfigurationError) -> KafkaProperties {
+        guard let raw = environment[name], !raw.isEmpty else { return [:] }
+        var result: KafkaProperties = [:]
+        for pair in raw.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ConfigurationError(description: "\(name): '\(pair)' is not key=value")
+            }
+            result[parts[0]] = parts[1]
+        }
+        return result
+    }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

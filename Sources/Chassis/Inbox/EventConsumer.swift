@@ -1,0 +1,162 @@
+import Foundation
+import Kafka
+import SQLite
+import Synchronization
+
+/// The service's consumer-group member: polls on its own thread, runs each event's policy in one
+/// transaction with the inbox insert (an event id already in the inbox is skipped), and stores
+/// the offset only after that commit. At-least-once delivery, exactly-once effect.
+///
+/// A record that breaks the contract goes to `<topic>.dlq.<group>` with the error in headers and
+/// the partition moves on. Any other failure (database busy, ...) is retried with backoff, never
+/// skipped.
+final class EventConsumer: Sendable {
+    let group: String
+    private let policies: [String: [String: Policy]]   // topic → event type → policy
+    private let database: Database
+    private let kafka: KafkaProperties
+    private let consumerProperties: KafkaProperties
+    private let source: String
+    private let ownTopic: String
+    private let log: Logger
+    private let metrics: Metrics
+    private let stopping = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+
+    init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
+         ownTopic: String, log: Logger, metrics: Metrics) {
+        self.group = group
+        self.policies = Dictionary(grouping: policies, by: \.topic).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.eventType, $0) }) }
+        self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.source = source; self.ownTopic = ownTopic
+        self.log = log; self.metrics = metrics
+    }
+
+    var topics: [String] { policies.keys.sorted() }
+    var isRunning: Bool { !finished.load(ordering: .acquiring) }
+
+    static func deadLetterTopic(for topic: String, group: String) -> String { "\(topic).dlq.\(group)" }
+
+    func start() throws {
+        var props = kafka.merging(consumerProperties) { _, consumer in consumer }
+        props["group.id"] = group
+        props["client.id"] = source
+        let consumer = try Consumer(properties: props) { [log, metrics] event in
+            let (verb, parts, delta) = switch event {
+            case .assigned(let parts): ("assigned", parts, parts.count)
+            case .revoked(let parts): ("revoked", parts, -parts.count)
+            }
+            metrics.adjust("consumer_assigned_partitions", by: Double(delta), help: "Partitions assigned to this group member")
+            log.info("partitions \(verb)", ["partitions": parts.map(\.description).joined(separator: ",")])
+        }
+        try consumer.subscribe(topics)
+        let deadLetters = try Producer(properties: kafka)
+        let thread = Thread { [self] in
+            run(consumer, deadLetters)
+            finished.store(true, ordering: .releasing)
+        }
+        thread.name = "event-consumer"
+        thread.start()
+    }
+
+    /// Finishes the event in hand, commits, leaves the group.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        while isRunning { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    private func run(_ consumer: Consumer, _ deadLetters: Producer) {
+        while !stopping.load(ordering: .acquiring) {
+            do {
+                guard let message = try consumer.poll(timeout: .milliseconds(200), onError: { [log] in
+                    log.warning("consumer error", ["error": $0.message])
+                }) else { continue }
+                if handle(message, deadLetters) { try consumer.store(message) }
+            } catch {
+                log.error("consumer failed", ["error": "\(error)"])
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+        consumer.close()
+        deadLetters.flush(timeout: .seconds(5))
+        log.info("consumer closed", ["group": group])
+    }
+
+    /// Processes one record; false when stopping interrupted it (it is not stored: redelivered).
+    private func handle(_ message: ConsumedMessage, _ deadLetters: Producer) -> Bool {
+        let envelope: EventEnvelope
+        do {
+            envelope = try EventEnvelope(message)
+        } catch {
+            return deadLetter(message, error, deadLetters)
+        }
+        guard let policy = policies[message.topic]?[envelope.type] else {
+            count(message, envelope, "ignored")
+            return true
+        }
+        let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
+        var backoff = Backoff()
+        while true {
+            do {
+                let fresh = try database.write { c in
+                    let inserted = try c.execute("""
+                        INSERT INTO inbox (consumer_group, event_id, event_type, topic, processed_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT DO NOTHING
+                        """, .text(group), .text(envelope.id), .text(envelope.type), .text(message.topic), .text(EventEnvelope.now()))
+                    guard inserted == 1 else { return false }
+                    try policy.run(envelope, context, UnitOfWork(db: c, source: source, topic: ownTopic))
+                    return true
+                }
+                count(message, envelope, fresh ? "processed" : "duplicate")
+                return true
+            } catch let violation as ContractViolation {
+                return deadLetter(message, violation, deadLetters)
+            } catch {
+                metrics.increment("consumer_retries_total", ["topic": message.topic], help: "Event processing attempts retried after a transient failure")
+                log.warning("event processing failed, retrying", correlationID: envelope.correlationID,
+                            ["event_id": envelope.id, "type": envelope.type, "error": "\(error)"])
+                guard sleep(backoff.next()) else { return false }
+            }
+        }
+    }
+
+    /// Publishes the record unchanged to the dead-letter topic with the error in headers; retries
+    /// until the broker has it, because moving on without it would lose the event.
+    private func deadLetter(_ message: ConsumedMessage, _ error: any Error, _ producer: Producer) -> Bool {
+        let topic = EventConsumer.deadLetterTopic(for: message.topic, group: group)
+        let headers = message.headers + [
+            KafkaHeader("dlq_error", "\(error)"), KafkaHeader("dlq_original_topic", message.topic),
+            KafkaHeader("dlq_original_partition", "\(message.partition)"), KafkaHeader("dlq_original_offset", "\(message.offset)"),
+            KafkaHeader("dlq_consumer_group", group), KafkaHeader("dlq_failed_at", EventEnvelope.now()),
+        ]
+        var backoff = Backoff()
+        while true {
+            do {
+                try producer.sendAndWait(OutgoingMessage(topic: topic, key: message.key, value: message.value, headers: headers))
+                log.warning("event dead-lettered", correlationID: message.headers.text("correlation_id"),
+                            ["topic": message.topic, "offset": "\(message.offset)", "dead_letter_topic": topic, "error": "\(error)"])
+                metrics.increment("consumer_events_total", ["topic": message.topic, "outcome": "dead_lettered"], help: "Events consumed, by outcome")
+                return true
+            } catch {
+                log.error("cannot publish dead letter, retrying", ["topic": topic, "error": "\(error)"])
+                guard sleep(backoff.next()) else { return false }
+            }
+        }
+    }
+
+    private func count(_ message: ConsumedMessage, _ envelope: EventEnvelope, _ outcome: String) {
+        metrics.increment("consumer_events_total", ["topic": message.topic, "outcome": outcome], help: "Events consumed, by outcome")
+        if outcome == "processed" {
+            log.info("event processed", correlationID: envelope.correlationID, ["type": envelope.type, "event_id": envelope.id])
+        }
+    }
+
+    /// Sleeps unless stopping; false when stopping.
+    private func sleep(_ duration: Duration) -> Bool {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            if stopping.load(ordering: .acquiring) { return false }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return true
+    }
+}

@@ -1,0 +1,102 @@
+import Synchronization
+
+/// Counters, gauges and histograms, rendered in Prometheus' text format at /metrics.
+public final class Metrics: Sendable {
+    private struct Key: Hashable, Comparable {
+        let name: String
+        let labels: String
+        static func < (a: Key, b: Key) -> Bool { (a.name, a.labels) < (b.name, b.labels) }
+    }
+    private struct Histogram {
+        var counts: [Int]
+        var sum = 0.0
+        var count = 0
+    }
+    private struct State {
+        var help: [String: (type: String, text: String)] = [:]
+        var values: [Key: Double] = [:]
+        var histograms: [Key: Histogram] = [:]
+    }
+
+    /// Bucket bounds in seconds for latency histograms.
+    public static let latencyBuckets: [Double] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func increment(_ name: String, _ labels: [String: String] = [:], by amount: Double = 1, help: String = "") {
+        update(name, "counter", help, labels) { $0 += amount }
+    }
+
+    public func set(_ name: String, _ labels: [String: String] = [:], to value: Double, help: String = "") {
+        update(name, "gauge", help, labels) { $0 = value }
+    }
+
+    /// Moves a gauge up or down by `delta`.
+    public func adjust(_ name: String, _ labels: [String: String] = [:], by delta: Double, help: String = "") {
+        update(name, "gauge", help, labels) { $0 += delta }
+    }
+
+    public func observe(_ name: String, _ labels: [String: String] = [:], seconds: Double, help: String = "") {
+        let key = Key(name: name, labels: Metrics.render(labels))
+        state.withLock { s in
+            if s.help[name] == nil { s.help[name] = ("histogram", help) }
+            var h = s.histograms[key] ?? Histogram(counts: Array(repeating: 0, count: Metrics.latencyBuckets.count))
+            for (i, bound) in Metrics.latencyBuckets.enumerated() where seconds <= bound { h.counts[i] += 1 }
+            h.sum += seconds
+            h.count += 1
+            s.histograms[key] = h
+        }
+    }
+
+    /// The value of a counter or gauge (0 when never set), for tests and readiness checks.
+    public func value(_ name: String, _ labels: [String: String] = [:]) -> Double {
+        state.withLock { $0.values[Key(name: name, labels: Metrics.render(labels))] ?? 0 }
+    }
+
+    public func prometheusText() -> String {
+        state.withLock { s in
+            var out = ""
+            for name in s.help.keys.sorted() {
+                let (type, help) = s.help[name]!
+                if !help.isEmpty { out += "# HELP \(name) \(help)\n" }
+                out += "# TYPE \(name) \(type)\n"
+                for key in s.values.keys.filter({ $0.name == name }).sorted() {
+                    out += "\(name)\(key.labels.isEmpty ? "" : "{\(key.labels)}") \(format(s.values[key]!))\n"
+                }
+                for key in s.histograms.keys.filter({ $0.name == name }).sorted() {
+                    let h = s.histograms[key]!
+                    let prefix = key.labels.isEmpty ? "" : key.labels + ","
+                    for (i, bound) in Metrics.latencyBuckets.enumerated() {
+                        out += "\(name)_bucket{\(prefix)le=\"\(format(bound))\"} \(h.counts[i])\n"
+                    }
+                    out += "\(name)_bucket{\(prefix)le=\"+Inf\"} \(h.count)\n"
+                    let labels = key.labels.isEmpty ? "" : "{\(key.labels)}"
+                    out += "\(name)_sum\(labels) \(format(h.sum))\n\(name)_count\(labels) \(h.count)\n"
+                }
+            }
+            return out
+        }
+    }
+
+    private func update(_ name: String, _ type: String, _ help: String, _ labels: [String: String], _ change: (inout Double) -> Void) {
+        let key = Key(name: name, labels: Metrics.render(labels))
+        state.withLock { s in
+            if s.help[name] == nil { s.help[name] = (type, help) }
+            change(&s.values[key, default: 0])
+        }
+    }
+
+    private static func render(_ labels: [String: String]) -> String {
+        labels.sorted { $0.key < $1.key }.map { key, value in
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\(key)=\"\(escaped)\""
+        }.joined(separator: ",")
+    }
+
+    private func format(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+    }
+}

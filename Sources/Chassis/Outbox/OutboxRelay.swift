@@ -1,0 +1,195 @@
+import Foundation
+import Kafka
+import SQLite
+import Synchronization
+
+/// Publishes outbox rows in order with the idempotent producer and deletes each row once its
+/// delivery report says the broker has it. Kafka being down only makes rows wait.
+///
+/// Only the holder of the lease in `outbox_lease` publishes, so replicas sharing one database
+/// never race; a holder that dies loses the lease after `leaseDuration`. A row can still be
+/// published twice (a crash between delivery and delete): consumers deduplicate by event id.
+final class OutboxRelay: Sendable {
+    private let database: Database
+    private let kafka: KafkaProperties
+    private let ensureTopics: @Sendable () throws -> Void
+    private let log: Logger
+    private let metrics: Metrics
+    private let owner = UUID().uuidString
+    private let window = 1000
+    private let leaseDuration: Double = 5
+
+    private let stopping = Atomic<Bool>(false)
+    private let drainDeadline = Mutex<ContinuousClock.Instant?>(nil)
+    private let finished = Atomic<Bool>(false)
+    private let acks = Mutex<(delivered: [Int], failed: [(Int, KafkaError)])>(([], []))
+
+    /// A delivery that has not succeeded within this time fails and is resent by a new producer.
+    private var producerProperties: KafkaProperties {
+        var props: KafkaProperties = ["message.timeout.ms": "15000"]
+        props.merge(kafka) { _, new in new }
+        return props
+    }
+
+    init(database: Database, kafka: KafkaProperties, ensureTopics: @escaping @Sendable () throws -> Void, log: Logger, metrics: Metrics) {
+        self.database = database; self.kafka = kafka; self.ensureTopics = ensureTopics
+        self.log = log; self.metrics = metrics
+    }
+
+    var isRunning: Bool { !finished.load(ordering: .acquiring) }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "outbox-relay"
+        thread.start()
+    }
+
+    /// Keeps publishing until the outbox is empty or `deadline` passes, then stops. Returns the
+    /// number of rows still waiting (published at the next start).
+    func drain(within gracePeriod: Duration) -> Int {
+        drainDeadline.withLock { $0 = .now + gracePeriod }
+        stopping.store(true, ordering: .releasing)
+        while isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        return (try? backlog()) ?? -1
+    }
+
+    private func run() {
+        defer { finished.store(true, ordering: .releasing) }
+        var producer: Producer?
+        var inFlight = Set<Int>()
+        var cursor = 0
+        var retryFrom: Int?
+        var backoff = Backoff()
+        var lastLeaseCheck = ContinuousClock.now - .seconds(10)
+        var holdsLease = false
+
+        while true {
+            let draining = stopping.load(ordering: .acquiring)
+            if draining, let deadline = drainDeadline.withLock({ $0 }), ContinuousClock.now >= deadline { break }
+            if .now - lastLeaseCheck > .seconds(1) {
+                holdsLease = (try? renewLease()) ?? false
+                lastLeaseCheck = .now
+                metrics.set("outbox_backlog", to: Double((try? backlog()) ?? 0), help: "Outbox rows not yet delivered to Kafka")
+            }
+            guard holdsLease else {
+                if draining { break }
+                Thread.sleep(forTimeInterval: 0.2)
+                continue
+            }
+            do {
+                if producer == nil || producer?.fatalError != nil {
+                    if let fatal = producer?.fatalError { log.warning("recreating producer after fatal error", ["error": fatal.message]) }
+                    producer = try Producer(properties: producerProperties, onDelivery: { [self] report in
+                        self.acks.withLock { a in
+                            if let error = report.error { a.failed.append((report.id, error)) } else { a.delivered.append(report.id) }
+                        }
+                    })
+                    inFlight.removeAll()
+                    cursor = 0
+                }
+                let p = producer!
+                p.poll(timeout: .zero)
+                try settleAcks(&inFlight, &retryFrom)
+
+                // After a failure, wait for what is in flight, then resend from the failed row with a
+                // new producer: a broker that lost its state (Tansu keeps it in memory) no longer
+                // knows the old idempotent session, whose sequence numbers would never line up.
+                if let from = retryFrom {
+                    guard inFlight.isEmpty else { p.poll(timeout: .milliseconds(50)); continue }
+                    Thread.sleep(forTimeInterval: backoff.next().timeInterval)
+                    producer = nil
+                    cursor = from - 1
+                    retryFrom = nil
+                    continue
+                }
+
+                let rows = try database.read { c in
+                    try c.query("SELECT seq, topic, message_key, headers, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                                .integer(Int64(cursor)), .integer(Int64(window - inFlight.count)))
+                }
+                for row in rows {
+                    let seq = try row.int("seq")
+                    try p.send(try message(row), id: seq)
+                    inFlight.insert(seq)
+                    cursor = seq
+                }
+                if rows.isEmpty {
+                    if draining, inFlight.isEmpty, try backlog() == 0 { break }
+                    p.poll(timeout: .milliseconds(50))
+                } else {
+                    backoff.reset()
+                }
+            } catch let error as KafkaError where error.code == -184 /* queue full */ {
+                producer?.poll(timeout: .milliseconds(100))
+            } catch {
+                log.error("outbox relay error", ["error": "\(error)"])
+                metrics.increment("outbox_publish_failures_total", help: "Outbox publish attempts that failed")
+                Thread.sleep(forTimeInterval: backoff.next().timeInterval)
+                cursor = inFlight.min().map { $0 - 1 } ?? cursor
+            }
+        }
+        if let producer {
+            producer.flush(timeout: .seconds(2))
+            try? settleAcks(&inFlight, &retryFrom)
+        }
+        try? releaseLease()
+    }
+
+    /// Deletes delivered rows; remembers the earliest failed one to resend it.
+    private func settleAcks(_ inFlight: inout Set<Int>, _ retryFrom: inout Int?) throws {
+        let (delivered, failed) = acks.withLock { a in
+            defer { a = ([], []) }
+            return a
+        }
+        if !delivered.isEmpty {
+            try database.write { c in
+                for seq in delivered { try c.execute("DELETE FROM outbox WHERE seq = ?", .integer(Int64(seq))) }
+            }
+            delivered.forEach { inFlight.remove($0) }
+            metrics.increment("outbox_published_total", by: Double(delivered.count), help: "Events delivered to Kafka from the outbox")
+        }
+        for (seq, error) in failed {
+            inFlight.remove(seq)
+            retryFrom = min(retryFrom ?? seq, seq)
+            metrics.increment("outbox_publish_failures_total", help: "Outbox publish attempts that failed")
+            log.warning("outbox delivery failed, will resend", ["seq": "\(seq)", "error": error.message])
+            if error.isUnknownTopic { try? ensureTopics() }
+        }
+    }
+
+    private func message(_ row: Row) throws -> OutgoingMessage {
+        let pairs = try JSONDecoder().decode([[String]].self, from: Data(try row.string("headers").utf8))
+        return OutgoingMessage(topic: try row.string("topic"), key: Array(try row.string("message_key").utf8),
+                               value: try row.blob("payload"), headers: pairs.map { KafkaHeader($0[0], $0[1]) })
+    }
+
+    private func backlog() throws -> Int {
+        try database.read { c in try c.queryOne("SELECT COUNT(*) AS n FROM outbox")?.int("n") ?? 0 }
+    }
+
+    /// Takes or renews the lease; true when this relay holds it.
+    private func renewLease() throws -> Bool {
+        let now = Date().timeIntervalSince1970
+        return try database.write { c in
+            try c.execute("""
+                INSERT INTO outbox_lease (id, owner, expires_at) VALUES (1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                WHERE outbox_lease.owner = excluded.owner OR outbox_lease.expires_at < ?
+                """, .text(owner), .real(now + leaseDuration), .real(now)) == 1
+        }
+    }
+
+    private func releaseLease() throws {
+        try database.write { c in try c.execute("DELETE FROM outbox_lease WHERE owner = ?", .text(owner)) }
+    }
+}
+
+/// Exponential backoff from 100 ms to 5 s.
+struct Backoff {
+    private var current: Duration = .milliseconds(100)
+    mutating func next() -> Duration {
+        defer { current = min(current * 2, .seconds(5)) }
+        return current
+    }
+    mutating func reset() { current = .milliseconds(100) }
+}

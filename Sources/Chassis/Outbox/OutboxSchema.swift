@@ -1,0 +1,40 @@
+import SQLite
+
+/// The chassis' own tables. They are created idempotently at start, apart from the service's
+/// numbered migrations, so every service's migrations can start at 1.
+enum ChassisSchema {
+    static let statements = [
+        """
+        CREATE TABLE IF NOT EXISTS outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            topic TEXT NOT NULL,
+            message_key TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+        // One relay publishes at a time, even when replicas share the database.
+        """
+        CREATE TABLE IF NOT EXISTS outbox_lease (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            owner TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS inbox (
+            consumer_group TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            processed_at TEXT NOT NULL,
+            PRIMARY KEY (consumer_group, event_id)
+        )
+        """,
+    ]
+
+    static func create(in db: Database) throws {
+        try db.write { c in for sql in statements { try c.execute(sql) } }
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Kafka
+import SQLite
+
+/// One `BEGIN IMMEDIATE` transaction of a service: the aggregate's changes and the events they
+/// publish commit together or not at all (the transactional outbox).
+public struct UnitOfWork {
+    /// The transaction's connection, for the aggregate's own tables.
+    public let db: Connection
+    let source: String
+    let topic: String
+
+    /// Appends `event` to the outbox, to be published on this service's topic after commit.
+    public func publish<E: DomainEvent>(_ event: E) throws {
+        try publish(event, to: topic)
+    }
+
+    /// Appends `event` to the outbox for another topic (rarely needed: topics belong to publishers).
+    public func publish<E: DomainEvent>(_ event: E, to topic: String) throws {
+        let envelope = try EventEnvelope(event, source: source)
+        let headers = try JSONEncoder().encode(envelope.headers.map { [$0.name, $0.text] })
+        try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+                       .text(topic), .text(envelope.subject), .text(String(decoding: headers, as: UTF8.self)),
+                       .blob(envelope.data), .text(envelope.time))
+    }
+}

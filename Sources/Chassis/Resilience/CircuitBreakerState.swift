@@ -1,0 +1,6 @@
+/// Raw values are the names metrics and logs report.
+public enum CircuitBreakerState: String, Sendable {
+    case closed
+    case open
+    case halfOpen = "half_open"
+}

@@ -1,0 +1,186 @@
+import Foundation
+import HTTP
+import Kafka
+import SQLite
+import Synchronization
+
+/// A bounded context running on the chassis: its database, HTTP API, the events it publishes
+/// through the outbox and the policies that react to other contexts' events.
+///
+///     let service = try Service(system: "ticketing", context: "booking", defaultPort: 8081, migrations: ...)
+///     service.route("POST", "/bookings") { request in ... }
+///     service.on(SeatsReserved.self, from: "ticketing.show") { event, context, work in ... }
+///     service.run()
+public final class Service: Sendable {
+    /// `<system>-<context>`, e.g. "ticketing-booking": the executable and CloudEvents source.
+    public let name: String
+    /// `<system>.<context>`: the topic this service publishes to and its consumer group.
+    public let topic: String
+    public let configuration: ServiceConfiguration
+    public let database: Database
+    public let log: Logger
+    public let metrics = Metrics()
+    let router = Router()
+
+    private let registrations = Mutex<(policies: [Policy], jobs: [BackgroundJob], extraTopics: [String])>(([], [], []))
+    private let shuttingDown = Atomic<Bool>(false)
+    private let components = Mutex<(relay: OutboxRelay?, consumer: EventConsumer?, jobs: [BackgroundJob])>((nil, nil, []))
+
+    /// Reads the configuration, opens and migrates the database. Prints a clear message and
+    /// exits 2 on invalid configuration, so call it first in `main.swift`.
+    public init(system: String, context: String, defaultPort: Int, migrations: [Migration],
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        TerminationSignals.block()
+        name = "\(system)-\(context)"
+        topic = "\(system).\(context)"
+        log = Logger(service: name)
+        try LibraryVersion.requireSupported()
+        configuration = try ServiceConfiguration(service: name, defaultPort: defaultPort, environment: environment)
+        let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        database = try Database(path: configuration.databasePath)
+        try ChassisSchema.create(in: database)
+        try database.migrate(migrations)
+    }
+
+    // MARK: Registration (before `run`)
+
+    public func route(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        router.add(method, pattern, handler)
+    }
+
+    /// Reacts to `E` events on `topic`, in one transaction with the inbox insert.
+    public func on<E: DomainEvent>(_ type: E.Type, from topic: String,
+                                   _ handler: @escaping @Sendable (E, EventContext, UnitOfWork) throws -> Void) {
+        registrations.withLock { $0.policies.append(Policy(type, topic: topic, handler)) }
+    }
+
+    /// Runs `work` every `interval` on its own thread (saga timeouts, deferred retries).
+    public func every(_ interval: Duration, _ name: String, _ work: @escaping @Sendable () throws -> Void) {
+        registrations.withLock { $0.jobs.append(BackgroundJob(name: name, interval: interval, work: work, log: log)) }
+    }
+
+    /// A synchronous dependency whose base URL comes from `urlVariable` (e.g. ISSUANCE_URL);
+    /// its breaker state shows in /metrics.
+    public func upstream(_ name: String, urlVariable: String, default url: String, timeout: Duration = .seconds(2),
+                         breaker: CircuitBreakerConfiguration = .init()) throws -> Upstream {
+        Upstream(name: name, baseURL: try configuration.url(urlVariable, default: url), timeout: timeout,
+                 breaker: breaker, metrics: metrics)
+    }
+
+    // MARK: Commands
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction; events it publishes commit with it.
+    public func transaction<T>(_ body: (UnitOfWork) throws -> T) throws -> T {
+        try database.write { c in try body(UnitOfWork(db: c, source: name, topic: topic)) }
+    }
+
+    // MARK: Running
+
+    /// Starts everything, serves until SIGTERM/SIGINT, then shuts down gracefully and exits 0.
+    /// A second signal during shutdown exits at once with status 1.
+    public func run() -> Never {
+        do {
+            let port = try start()
+            log.info("service started", ["port": "\(port)", "topic": topic, "database": configuration.databasePath])
+        } catch {
+            log.error("service failed to start", ["error": "\(error)"])
+            exit(1)
+        }
+        let signal = TerminationSignals.wait()
+        log.info("shutting down", ["signal": "\(signal)"])
+        let forceExit = Thread {
+            _ = TerminationSignals.wait()
+            exit(1)
+        }
+        forceExit.start()
+        shutdown()
+        exit(0)
+    }
+
+    private let server = Mutex<HTTPServer?>(nil)
+
+    /// Starts the HTTP server, outbox relay, consumer and jobs; returns the bound port.
+    func start() throws -> Int {
+        let (policies, jobs, _) = registrations.withLock { $0 }
+        let kafka = kafkaProperties
+        let topics = Set([topic] + policies.map(\.topic))
+        let group = topic
+        let deadLetterTopics = Set(policies.map(\.topic)).map { EventConsumer.deadLetterTopic(for: $0, group: group) }
+        let specs = (topics.sorted() + deadLetterTopics.sorted()).map { TopicSpec($0, partitions: configuration.topicPartitions) }
+        let ensureTopics: @Sendable () throws -> Void = { [log] in
+            try Admin(properties: kafka).createTopics(specs)
+            log.info("topics ready", ["topics": specs.map(\.name).joined(separator: ",")])
+        }
+        // A broker that is down must not stop the service: the outbox keeps events until it is back.
+        do { try ensureTopics() } catch { log.warning("cannot create topics yet", ["error": "\(error)"]) }
+
+        let relay = OutboxRelay(database: database, kafka: kafka, ensureTopics: ensureTopics, log: log, metrics: metrics)
+        relay.start()
+        var consumer: EventConsumer?
+        if !policies.isEmpty {
+            consumer = EventConsumer(group: group, policies: policies, database: database, kafka: kafka,
+                                     consumerProperties: configuration.kafkaConsumerProperties, source: name,
+                                     ownTopic: topic, log: log, metrics: metrics)
+            try consumer!.start()
+        }
+        jobs.forEach { $0.start() }
+        components.withLock { $0 = (relay, consumer, jobs) }
+
+        installOperationalRoutes()
+        var http = HTTPServerConfiguration()
+        http.host = configuration.host
+        http.port = configuration.port
+        let httpServer = HTTPServer(configuration: http, observer: { [metrics] exchange in
+            metrics.increment("http_requests_total", ["method": exchange.method, "status": "\(exchange.status)"],
+                              help: "HTTP requests answered")
+            metrics.observe("http_request_duration_seconds", ["method": exchange.method],
+                            seconds: exchange.duration.timeInterval, help: "HTTP request latency")
+        }, handler: { [router] request in router.handle(request) })
+        let port = try httpServer.start()
+        server.withLock { $0 = httpServer }
+        return port
+    }
+
+    /// SIGTERM: stop accepting, finish in-flight requests, commit offsets and leave the group,
+    /// stop jobs, then publish what is left in the outbox within the grace period.
+    func shutdown() {
+        shuttingDown.store(true, ordering: .releasing)
+        let grace = configuration.shutdownGracePeriod
+        let drained = server.withLock { $0 }?.shutdown(gracePeriod: grace) ?? true
+        let (relay, consumer, jobs) = components.withLock { $0 }
+        consumer?.stop()
+        jobs.forEach { $0.stop() }
+        let left = relay?.drain(within: grace) ?? 0
+        log.info("stopped", ["http_drained": "\(drained)", "outbox_left": "\(left)"])
+        database.close()
+    }
+
+    /// The librdkafka properties every client of this service uses.
+    var kafkaProperties: KafkaProperties {
+        var props: KafkaProperties = ["bootstrap.servers": configuration.kafkaBootstrapServers, "client.id": name]
+        props.merge(configuration.kafkaProperties) { _, new in new }
+        return props
+    }
+
+    private func installOperationalRoutes() {
+        router.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
+        router.add("GET", "/readyz") { [self] _ in
+            let problems = readinessProblems()
+            return problems.isEmpty ? .json(["status": "UP"]) : .json(["status": "DOWN", "problems": problems.joined(separator: "; ")], status: 503)
+        }
+        router.add("GET", "/metrics") { [metrics] _ in
+            .text(metrics.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+    }
+
+    private func readinessProblems() -> [String] {
+        var problems: [String] = []
+        if shuttingDown.load(ordering: .acquiring) { problems.append("shutting down") }
+        do { _ = try database.read { c in try c.queryOne("SELECT 1 AS one") } } catch { problems.append("database: \(error)") }
+        let (relay, consumer, _) = components.withLock { $0 }
+        if relay?.isRunning != true { problems.append("outbox relay not running") }
+        if let consumer, !consumer.isRunning { problems.append("consumer not running") }
+        return problems
+    }
+}

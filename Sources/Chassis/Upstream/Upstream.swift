@@ -1,0 +1,63 @@
+import HTTP
+
+/// A synchronous dependency on another service: HTTP with a deadline, behind a circuit breaker.
+///
+/// Transport errors, timeouts and 5xx answers count as failures; 4xx answers are the upstream's
+/// business answer and count as successes. While the breaker is open, or when the call fails,
+/// `call` throws a 503 problem with `Retry-After`: a clear answer, never a hang.
+public final class Upstream: Sendable {
+    public let name: String
+    public let baseURL: String
+    public let timeout: Duration
+    public let breaker: CircuitBreaker
+    private let client = HTTPClient()
+
+    public init(name: String, baseURL: String, timeout: Duration = .seconds(2),
+                breaker configuration: CircuitBreakerConfiguration = .init(), metrics: Metrics? = nil) {
+        self.name = name
+        self.baseURL = baseURL
+        self.timeout = timeout
+        breaker = CircuitBreaker(name: name, configuration: configuration, onStateChange: { _, to in
+            metrics?.set("circuit_breaker_state", ["name": name], to: Upstream.gaugeValue(to),
+                         help: "Circuit breaker state: 0 closed, 1 open, 2 half-open")
+        })
+        metrics?.set("circuit_breaker_state", ["name": name], to: 0, help: "Circuit breaker state: 0 closed, 1 open, 2 half-open")
+    }
+
+    /// Calls `method path` with an optional JSON body; throws `Problem` (503) when the upstream
+    /// is unavailable or the breaker is open.
+    public func call(_ method: String, _ path: String, json body: [UInt8]? = nil, correlationID: String? = nil) throws(Problem) -> HTTPClientResponse {
+        var headers: HTTPHeaders = [:]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        if let correlationID { headers["X-Correlation-Id"] = correlationID }
+        return try breaker.call({ () throws -> HTTPClientResponse in
+            let response = try client.send(method: method, url: baseURL + path, headers: headers, body: body ?? [], timeout: timeout)
+            guard response.status < 500 else { throw UpstreamFailure(status: response.status) }
+            return response
+        }, fallback: { (error) throws(Problem) -> HTTPClientResponse in
+            let retryAfter = (error as? CircuitBreakerOpen).map { max(1, Int($0.retryAfter.components.seconds)) } ?? 1
+            throw Problem.unavailable("\(name) is unavailable (\(Upstream.reason(error))); try again shortly", retryAfterSeconds: retryAfter)
+        })
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        switch error {
+        case is CircuitBreakerOpen: "circuit breaker open"
+        case let failure as UpstreamFailure: "answered \(failure.status)"
+        case HTTPClientError.timedOut: "timed out"
+        default: "\(error)"
+        }
+    }
+
+    private static func gaugeValue(_ state: CircuitBreakerState) -> Double {
+        switch state {
+        case .closed: 0
+        case .open: 1
+        case .halfOpen: 2
+        }
+    }
+}
+
+private struct UpstreamFailure: Error {
+    let status: Int
+}

@@ -1,0 +1,42 @@
+@testable import Chassis
+import Testing
+
+@Suite("Service configuration from the environment")
+struct ConfigurationTests {
+    @Test("defaults apply when nothing is set")
+    func defaults() throws {
+        let c = try ServiceConfiguration(service: "demo-ledger", defaultPort: 8090, environment: [:])
+        #expect(c.port == 8090)
+        #expect(c.kafkaBootstrapServers == "127.0.0.1:9092")
+        #expect(c.databasePath == "data/demo-ledger.sqlite")
+        #expect(c.kafkaProperties.isEmpty)
+    }
+
+    @Test("values from the environment win and KAFKA_PROPERTIES is parsed")
+    func overrides() throws {
+        let c = try ServiceConfiguration(service: "s", defaultPort: 1, environment: [
+            "PORT": "9000", "KAFKA_BOOTSTRAP_SERVERS": "k:9", "KAFKA_PROPERTIES": "a=1, b = x=y", "DATABASE_PATH": "/tmp/x.db",
+        ])
+        #expect(c.port == 9000)
+        #expect(c.kafkaBootstrapServers == "k:9")
+        #expect(c.kafkaProperties == ["a": "1", "b": "x=y"])
+        #expect(c.databasePath == "/tmp/x.db")
+    }
+
+    @Test("an invalid value is refused with a message naming the variable", arguments: [
+        ("PORT", "80a", "PORT=80a"), ("PORT", "+80", "PORT=+80"), ("PORT", "70000", "PORT=70000"),
+        ("KAFKA_PROPERTIES", "novalue", "KAFKA_PROPERTIES"), ("SHUTDOWN_GRACE_SECONDS", "0", "SHUTDOWN_GRACE_SECONDS=0"),
+    ])
+    func invalid(name: String, value: String, mention: String) {
+        #expect {
+            _ = try ServiceConfiguration(service: "s", defaultPort: 1, environment: [name: value])
+        } throws: { ($0 as? ConfigurationError)?.description.contains(mention) == true }
+    }
+
+    @Test("an upstream URL must be http://host:port")
+    func upstreamURL() throws {
+        let c = try ServiceConfiguration(service: "s", defaultPort: 1, environment: ["ISSUANCE_URL": "ftp://x"])
+        #expect(throws: ConfigurationError.self) { try c.url("ISSUANCE_URL", default: "http://127.0.0.1:8084") }
+        #expect(try c.url("OTHER_URL", default: "http://127.0.0.1:8084/") == "http://127.0.0.1:8084")
+    }
+}
