@@ -9,14 +9,29 @@ let package = Package(
     name: "EventDrivenSystems",
     platforms: [.macOS(.v15)],
     targets: [
+        // C libraries
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["librdkafka-dev (>= 2.2), or run scripts/setup"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // Platform
         .target(name: "Kafka", dependencies: ["CRdKafka"], linkerSettings: rdkafkaRPath),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "HTTP"),
+        .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP"]),
 
-        .target(name: "TestSupport", dependencies: ["Kafka"], path: "Tests/TestSupport"),
+        // Systems: one library per system, one executable per bounded context
+        .target(name: "Demo", dependencies: ["Chassis", "HTTP", "SQLite"]),
+        .executableTarget(name: "demo-ledger", dependencies: ["Demo", "Chassis"], path: "Sources/Services/demo/ledger"),
+
+        // Tests
+        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
+        .testTarget(name: "ChassisIntegrationTests",
+                    dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport", "demo-ledger"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,10 @@ public final class ChildProcess: @unchecked Sendable {
                 logDirectory: URL) throws {
         self.name = name
         logFile = logDirectory.appendingPathComponent("\(name).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        // Append: a restarted process keeps its earlier runs' output in the same file.
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        }
         let log = try FileHandle(forWritingTo: logFile)
         log.seekToEndOfFile()
         process = Process()

@@ -1,0 +1,73 @@
+import Chassis
+import Demo
+import Foundation
+import Kafka
+import Testing
+import TestSupport
+
+@Suite("Consumer groups and the inbox", .serialized)
+struct ConsumerGroupTests {
+    @Test("two replicas split the partitions and every event takes effect once, even when one is SIGKILLed mid-stream")
+    func scaleOutWithKill() throws {
+        let dir = try ProjectPaths.temporaryDirectory("scale-out")
+        let broker = try TestBroker()
+        // Replicas share their storage (here one SQLite file), so they share the inbox.
+        let shared = dir.appendingPathComponent("ledger.sqlite").path
+        let env = ["DEMO_PROCESSING_DELAY_MS": "20"]
+        let a = try ServiceProcess("demo-ledger", name: "ledger-a", broker: broker, directory: dir, databasePath: shared,
+                                   environment: env.merging(["INSTANCE_NAME": "a"]) { a, _ in a })
+        let b = try ServiceProcess("demo-ledger", name: "ledger-b", broker: broker, directory: dir, databasePath: shared,
+                                   environment: env.merging(["INSTANCE_NAME": "b"]) { a, _ in a })
+        try a.start()
+        try b.start()
+
+        var ids: [Int] = []
+        for i in 0..<150 { ids.append(try a.recordEntry(account: "acct-\(i % 30)", amount: i)) }
+        try eventually("both replicas process events") {
+            Set(try a.effects().map(\.instance)).count == 2
+        }
+        b.kill9()
+        try b.start()
+        try eventually("all 150 entries took effect", timeout: .seconds(120)) {
+            Set(try a.effects().map(\.entryId)) == Set(ids)
+        }
+        let effects = try a.effects()
+        #expect(duplicates(effects).isEmpty, "no event took effect twice")
+        #expect(effects.count == 150)
+        #expect(Set(effects.map(\.instance)) == ["a", "b"], "the partitions were split between the replicas")
+        a.stop()
+        b.stop()
+    }
+
+    @Test("a consumer that was stopped receives, on restart, every event published while it was away, none twice")
+    func replayAfterOutage() throws {
+        let dir = try ProjectPaths.temporaryDirectory("replay")
+        let broker = try TestBroker()
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        try ledger.start()
+        for i in 0..<5 { try ledger.recordEntry(account: "x\(i)", amount: i) }
+        try eventually("the first events take effect") { try ledger.effects().count == 5 }
+        #expect(ledger.stop() == 0)
+
+        // Another publisher goes on while the ledger is away.
+        let producer = try Producer(properties: broker.properties())
+        let away = Array(1000..<1020)
+        for id in away { try producer.sendAndWait(try ledgerEvent(entryId: id)) }
+
+        try ledger.start()
+        try eventually("the restarted consumer catches up", timeout: .seconds(60)) {
+            Set(try ledger.effects().map(\.entryId)).isSuperset(of: away)
+        }
+        #expect(try ledger.effects().count == 25)
+        #expect(duplicates(try ledger.effects()).isEmpty)
+        // Offsets were committed on shutdown: nothing processed before came back, not even as a skipped duplicate.
+        #expect(try ledger.metric("consumer_events_total{outcome=\"duplicate\",topic=\"demo.ledger\"}") == 0)
+        ledger.stop()
+    }
+}
+
+/// An EntryRecorded record as another instance of the ledger would publish it.
+func ledgerEvent(entryId: Int) throws -> OutgoingMessage {
+    let envelope = try EventEnvelope(EntryRecorded(entryId: entryId, account: "acct-\(entryId)", amount: entryId), source: "demo-ledger")
+    return OutgoingMessage(topic: "demo.ledger", key: Array(envelope.subject.utf8), value: envelope.data, headers: envelope.headers)
+}

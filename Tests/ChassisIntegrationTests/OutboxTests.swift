@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Transactional outbox", .serialized)
+struct OutboxTests {
+    @Test("events recorded while the broker is down are delivered, in order, once it is back")
+    func brokerOutage() throws {
+        let dir = try ProjectPaths.temporaryDirectory("outbox-outage")
+        let broker = try TestBroker()
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        try ledger.start()
+        for i in 1...3 { try ledger.recordEntry(account: "acc", amount: i) }
+        try eventually("the first 3 entries take effect") { try ledger.effects().count == 3 }
+
+        broker.stop()
+        // Kafka being down never fails a request: the outbox keeps the events.
+        var recorded: [Int] = []
+        for i in 1...20 { recorded.append(try ledger.recordEntry(account: "acc", amount: i)) }
+        #expect(try ledger.metric("outbox_backlog") >= 0)
+
+        // Tansu keeps its log in memory: the broker comes back empty, on the same address.
+        try broker.start()
+        try eventually("all 23 entries take effect after the broker is back", timeout: .seconds(90)) {
+            try ledger.effects().count >= 23
+        }
+        let effects = try ledger.effects()
+        #expect(duplicates(effects).isEmpty)
+        let order = effects.map(\.entryId).filter { recorded.contains($0) }
+        #expect(order == recorded, "one account's events keep their order")
+        #expect(ledger.stop() == 0)
+    }
+
+    @Test("SIGTERM finishes accepted requests and publishes every outbox row before exiting 0")
+    func gracefulShutdown() throws {
+        let dir = try ProjectPaths.temporaryDirectory("outbox-sigterm")
+        let broker = try TestBroker()
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        try ledger.start()
+        try ledger.waitForPartitions()
+
+        // Requests race the SIGTERM: every one that got its 201 must reach Kafka.
+        let accepted = LockedList<Int>()
+        let group = DispatchGroup()
+        for worker in 0..<4 {
+            DispatchQueue.global().async(group: group) {
+                for i in 0..<50 {
+                    guard let id = try? ledger.recordEntry(account: "w\(worker)", amount: i) else { return }
+                    accepted.append(id)
+                }
+            }
+        }
+        try eventually("some requests accepted") { accepted.count >= 20 }
+        let status = ledger.stop()
+        group.wait()
+        #expect(status == 0)
+        #expect(accepted.count >= 20)
+
+        let rows = try sqliteCount(ledger.databasePath, "SELECT COUNT(*) FROM outbox")
+        #expect(rows == 0, "the outbox was drained before exit")
+
+        // The events are on the topic: the restarted service's policy sees every accepted entry.
+        try ledger.start()
+        try eventually("every accepted entry took effect", timeout: .seconds(60)) {
+            Set(try ledger.effects().map(\.entryId)).isSuperset(of: accepted.values)
+        }
+        #expect(duplicates(try ledger.effects()).isEmpty)
+        ledger.stop()
+    }
+}
+
+final class LockedList<T: Sendable>: @unchecked Sendable {
+    private var items: [T] = []
+    private let lock = NSLock()
+    func append(_ item: T) { lock.lock(); items.append(item); lock.unlock() }
+    var values: [T] { lock.lock(); defer { lock.unlock() }; return items }
+    var count: Int { values.count }
+}
+
+/// Runs a COUNT query with the sqlite3 command-line tool, outside the service process.
+func sqliteCount(_ path: String, _ sql: String) throws -> Int {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [path, sql]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    process.waitUntilExit()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    guard let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        throw TestSupportError("sqlite3 \(path) '\(sql)' printed '\(text)'")
+    }
+    return n
+}
