@@ -35,6 +35,9 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "Kafka error \(code): \(message)" }
 
+    /// librdkafka's local queue is full: poll for delivery reports, then send again.
+    public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
+
     public var isUnknownTopic: Bool {
         code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue || code == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue
     }

@@ -119,7 +119,7 @@ final class OutboxRelay: Sendable {
                 } else {
                     backoff.reset()
                 }
-            } catch let error as KafkaError where error.code == -184 /* queue full */ {
+            } catch let error as KafkaError where error.isQueueFull {
                 producer?.poll(timeout: .milliseconds(100))
             } catch {
                 log.error("outbox relay error", ["error": "\(error)"])
