@@ -24,12 +24,16 @@ let package = Package(
         .target(name: "Demo", dependencies: ["Chassis", "HTTP", "SQLite"]),
         .executableTarget(name: "demo-ledger", dependencies: ["Demo", "Chassis"], path: "Sources/Services/demo/ledger"),
 
+        // Tools
+        .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
+
         // Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "HTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
+        .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport", "demo-ledger"]),
     ],

@@ -1,0 +1,3 @@
+import Glibc
+
+exit(Eventctl.run(Array(CommandLine.arguments.dropFirst())))
