@@ -124,8 +124,9 @@ final class OutboxRelay: Sendable {
             } catch {
                 log.error("outbox relay error", ["error": "\(error)"])
                 metrics.increment("outbox_publish_failures_total", help: "Outbox publish attempts that failed")
+                // `cursor` moves only after a successful send, so it still names the last row
+                // librdkafka holds: resending from lower would publish in-flight rows twice.
                 Thread.sleep(forTimeInterval: backoff.next().timeInterval)
-                cursor = inFlight.min().map { $0 - 1 } ?? cursor
             }
         }
         if let producer {
@@ -135,18 +136,12 @@ final class OutboxRelay: Sendable {
         try? releaseLease()
     }
 
-    /// Deletes delivered rows; remembers the earliest failed one to resend it.
+    /// Deletes delivered rows; remembers the earliest failed one to resend it. A delete that fails
+    /// puts its reports back, so they are settled on the next turn rather than forgotten.
     private func settleAcks(_ inFlight: inout Set<Int>, _ retryFrom: inout Int?) throws {
         let (delivered, failed) = acks.withLock { a in
             defer { a = ([], []) }
             return a
-        }
-        if !delivered.isEmpty {
-            try database.write { c in
-                for seq in delivered { try c.execute("DELETE FROM outbox WHERE seq = ?", .integer(Int64(seq))) }
-            }
-            delivered.forEach { inFlight.remove($0) }
-            metrics.increment("outbox_published_total", by: Double(delivered.count), help: "Events delivered to Kafka from the outbox")
         }
         for (seq, error) in failed {
             inFlight.remove(seq)
@@ -155,6 +150,17 @@ final class OutboxRelay: Sendable {
             log.warning("outbox delivery failed, will resend", ["seq": "\(seq)", "error": error.message])
             if error.isUnknownTopic { try? ensureTopics() }
         }
+        guard !delivered.isEmpty else { return }
+        do {
+            try database.write { c in
+                for seq in delivered { try c.execute("DELETE FROM outbox WHERE seq = ?", .integer(Int64(seq))) }
+            }
+        } catch {
+            acks.withLock { $0.delivered.append(contentsOf: delivered) }
+            throw error
+        }
+        delivered.forEach { inFlight.remove($0) }
+        metrics.increment("outbox_published_total", by: Double(delivered.count), help: "Events delivered to Kafka from the outbox")
     }
 
     private func message(_ row: Row) throws -> OutgoingMessage {
