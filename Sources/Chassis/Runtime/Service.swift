@@ -22,9 +22,10 @@ public final class Service: Sendable {
     public let metrics = Metrics()
     let router = Router()
 
-    private let registrations = Mutex<(policies: [Policy], jobs: [BackgroundJob], extraTopics: [String])>(([], [], []))
+    private let registrations = Mutex<(policies: [Policy], jobs: [BackgroundJob])>(([], []))
     private let shuttingDown = Atomic<Bool>(false)
-    private let components = Mutex<(relay: OutboxRelay?, consumer: EventConsumer?, jobs: [BackgroundJob])>((nil, nil, []))
+    /// What `start` made, for readiness and shutdown.
+    private let running = Mutex<(server: HTTPServer?, relay: OutboxRelay?, consumer: EventConsumer?)>((nil, nil, nil))
 
     /// Reads the configuration, opens and migrates the database. Prints a clear message and
     /// exits 2 on invalid configuration, so call it first in `main.swift`.
@@ -98,11 +99,9 @@ public final class Service: Sendable {
         exit(0)
     }
 
-    private let server = Mutex<HTTPServer?>(nil)
-
     /// Starts the HTTP server, outbox relay, consumer and jobs; returns the bound port.
     func start() throws -> Int {
-        let (policies, jobs, _) = registrations.withLock { $0 }
+        let (policies, jobs) = registrations.withLock { $0 }
         let kafka = kafkaProperties
         let topics = Set([topic] + policies.map(\.topic))
         let group = topic
@@ -125,7 +124,6 @@ public final class Service: Sendable {
             try consumer!.start()
         }
         jobs.forEach { $0.start() }
-        components.withLock { $0 = (relay, consumer, jobs) }
 
         installOperationalRoutes()
         var http = HTTPServerConfiguration()
@@ -138,7 +136,7 @@ public final class Service: Sendable {
                             seconds: exchange.duration.timeInterval, help: "HTTP request latency")
         }, handler: { [router] request in router.handle(request) })
         let port = try httpServer.start()
-        server.withLock { $0 = httpServer }
+        running.withLock { $0 = (httpServer, relay, consumer) }
         return port
     }
 
@@ -147,10 +145,10 @@ public final class Service: Sendable {
     func shutdown() {
         shuttingDown.store(true, ordering: .releasing)
         let grace = configuration.shutdownGracePeriod
-        let drained = server.withLock { $0 }?.shutdown(gracePeriod: grace) ?? true
-        let (relay, consumer, jobs) = components.withLock { $0 }
+        let (server, relay, consumer) = running.withLock { $0 }
+        let drained = server?.shutdown(gracePeriod: grace) ?? true
         consumer?.stop()
-        jobs.forEach { $0.stop() }
+        registrations.withLock { $0.jobs }.forEach { $0.stop() }
         let left = relay?.drain(within: grace) ?? 0
         log.info("stopped", ["http_drained": "\(drained)", "outbox_left": "\(left)"])
         database.close()
@@ -178,7 +176,7 @@ public final class Service: Sendable {
         var problems: [String] = []
         if shuttingDown.load(ordering: .acquiring) { problems.append("shutting down") }
         do { _ = try database.read { c in try c.queryOne("SELECT 1 AS one") } } catch { problems.append("database: \(error)") }
-        let (relay, consumer, _) = components.withLock { $0 }
+        let (_, relay, consumer) = running.withLock { $0 }
         if relay?.isRunning != true { problems.append("outbox relay not running") }
         if let consumer, !consumer.isRunning { problems.append("consumer not running") }
         return problems
