@@ -133,13 +133,6 @@ extension Admin {
         _ = try groupResult(results, count: count, context: "alter offsets of group \(group)")
     }
 
-    func adminOptions(_ operation: rd_kafka_admin_op_t, timeout: Duration) -> OpaquePointer {
-        var errstr = [CChar](repeating: 0, count: 512)
-        let options = rd_kafka_AdminOptions_new(handle, operation)!
-        rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeout.milliseconds), &errstr, errstr.count)
-        return options
-    }
-
     /// The partitions of a one-group result; throws the group's error or the first partition's.
     private func groupResult(_ results: UnsafeMutablePointer<OpaquePointer?>?, count: Int, context: String) throws(KafkaError) -> [TopicPartition] {
         guard let results, count == 1, let result = results[0] else {

@@ -34,9 +34,8 @@ public final class Admin: @unchecked Sendable {
         var errstr = [CChar](repeating: 0, count: 512)
         var newTopics = specs.map { rd_kafka_NewTopic_new($0.name, $0.partitions, $0.replicationFactor, &errstr, errstr.count) }
         defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
-        let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+        let options = adminOptions(RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout: timeout)
         defer { rd_kafka_AdminOptions_destroy(options) }
-        rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeout.milliseconds), &errstr, errstr.count)
         rd_kafka_CreateTopics(handle, &newTopics, newTopics.count, options, queue)
 
         let event = try awaitEvent(timeout: timeout, operation: "create topics")
@@ -73,6 +72,14 @@ public final class Admin: @unchecked Sendable {
         let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(timeout.milliseconds))
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "watermarks of \(topic)[\(partition)]") }
         return (low, high)
+    }
+
+    /// Options for an Admin request: the broker gives up after `timeout`.
+    func adminOptions(_ operation: rd_kafka_admin_op_t, timeout: Duration) -> OpaquePointer {
+        var errstr = [CChar](repeating: 0, count: 512)
+        let options = rd_kafka_AdminOptions_new(handle, operation)!
+        rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeout.milliseconds), &errstr, errstr.count)
+        return options
     }
 
     /// Waits for the result event of an Admin request; throws its top-level error.
