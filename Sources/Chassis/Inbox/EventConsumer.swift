@@ -1,7 +1,6 @@
 import Foundation
 import Kafka
 import SQLite
-import Synchronization
 
 /// The service's consumer-group member: polls on its own thread, runs each event's policy in one
 /// transaction with the inbox insert (an event id already in the inbox is skipped), and stores
@@ -20,8 +19,7 @@ final class EventConsumer: Sendable {
     private let ownTopic: String
     private let log: Logger
     private let metrics: Metrics
-    private let stopping = Atomic<Bool>(false)
-    private let finished = Atomic<Bool>(false)
+    private let worker = Worker()
 
     init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
          ownTopic: String, log: Logger, metrics: Metrics) {
@@ -32,7 +30,7 @@ final class EventConsumer: Sendable {
     }
 
     var topics: [String] { policies.keys.sorted() }
-    var isRunning: Bool { !finished.load(ordering: .acquiring) }
+    var isRunning: Bool { worker.isRunning }
 
     static func deadLetterTopic(for topic: String, group: String) -> String { "\(topic).dlq.\(group)" }
 
@@ -50,22 +48,14 @@ final class EventConsumer: Sendable {
         }
         try consumer.subscribe(topics)
         let deadLetters = try Producer(properties: kafka)
-        let thread = Thread { [self] in
-            run(consumer, deadLetters)
-            finished.store(true, ordering: .releasing)
-        }
-        thread.name = "event-consumer"
-        thread.start()
+        worker.start(name: "event-consumer") { [self] in run(consumer, deadLetters) }
     }
 
     /// Finishes the event in hand, commits, leaves the group.
-    func stop() {
-        stopping.store(true, ordering: .releasing)
-        while isRunning { Thread.sleep(forTimeInterval: 0.01) }
-    }
+    func stop() { worker.stop() }
 
     private func run(_ consumer: Consumer, _ deadLetters: Producer) {
-        while !stopping.load(ordering: .acquiring) {
+        while !worker.isStopping {
             do {
                 guard let message = try consumer.poll(timeout: .milliseconds(200), onError: { [log] in
                     log.warning("consumer error", ["error": $0.message])
@@ -114,7 +104,7 @@ final class EventConsumer: Sendable {
                 metrics.increment("consumer_retries_total", ["topic": message.topic], help: "Event processing attempts retried after a transient failure")
                 log.warning("event processing failed, retrying", correlationID: envelope.correlationID,
                             ["event_id": envelope.id, "type": envelope.type, "error": "\(error)"])
-                guard sleep(backoff.next()) else { return false }
+                guard worker.sleep(backoff.next()) else { return false }
             }
         }
     }
@@ -138,7 +128,7 @@ final class EventConsumer: Sendable {
                 return true
             } catch {
                 log.error("cannot publish dead letter, retrying", ["topic": topic, "error": "\(error)"])
-                guard sleep(backoff.next()) else { return false }
+                guard worker.sleep(backoff.next()) else { return false }
             }
         }
     }
@@ -148,15 +138,5 @@ final class EventConsumer: Sendable {
         if outcome == "processed" {
             log.info("event processed", correlationID: envelope.correlationID, ["type": envelope.type, "event_id": envelope.id])
         }
-    }
-
-    /// Sleeps unless stopping; false when stopping.
-    private func sleep(_ duration: Duration) -> Bool {
-        let deadline = ContinuousClock.now + duration
-        while ContinuousClock.now < deadline {
-            if stopping.load(ordering: .acquiring) { return false }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return true
     }
 }

@@ -19,9 +19,8 @@ final class OutboxRelay: Sendable {
     private let window = 1000
     private let leaseDuration: Double = 5
 
-    private let stopping = Atomic<Bool>(false)
     private let drainDeadline = Mutex<ContinuousClock.Instant?>(nil)
-    private let finished = Atomic<Bool>(false)
+    private let worker = Worker()
     private let acks = Mutex<(delivered: [Int], failed: [(Int, KafkaError)])>(([], []))
 
     /// A delivery that has not succeeded within this time fails and is resent by a new producer.
@@ -36,25 +35,21 @@ final class OutboxRelay: Sendable {
         self.log = log; self.metrics = metrics
     }
 
-    var isRunning: Bool { !finished.load(ordering: .acquiring) }
+    var isRunning: Bool { worker.isRunning }
 
     func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "outbox-relay"
-        thread.start()
+        worker.start(name: "outbox-relay") { [self] in run() }
     }
 
     /// Keeps publishing until the outbox is empty or `deadline` passes, then stops. Returns the
     /// number of rows still waiting (published at the next start).
     func drain(within gracePeriod: Duration) -> Int {
         drainDeadline.withLock { $0 = .now + gracePeriod }
-        stopping.store(true, ordering: .releasing)
-        while isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        worker.stop()
         return (try? backlog()) ?? -1
     }
 
     private func run() {
-        defer { finished.store(true, ordering: .releasing) }
         var producer: Producer?
         var inFlight = Set<Int>()
         var cursor = 0
@@ -64,7 +59,7 @@ final class OutboxRelay: Sendable {
         var holdsLease = false
 
         while true {
-            let draining = stopping.load(ordering: .acquiring)
+            let draining = worker.isStopping
             if draining, let deadline = drainDeadline.withLock({ $0 }), ContinuousClock.now >= deadline { break }
             if .now - lastLeaseCheck > .seconds(1) {
                 holdsLease = (try? renewLease()) ?? false
