@@ -3,7 +3,7 @@ import Synchronization
 
 /// One JSON object a line on stdout: time, level, service, message, correlation id and fields.
 public final class Logger: Sendable {
-    public enum Level: String, Sendable { case debug, info, warning, error }
+    public enum Level: String, Sendable { case info, warning, error }
 
     public let service: String
     private let lock = Mutex(())
