@@ -22,3 +22,14 @@ public struct HTTPRequest: Sendable {
         self.pathParameters = [:]
     }
 }
+
+extension HTTPRequest {
+    /// The integer id in path segment `{name}`; a 404 when it is not one, since no resource
+    /// can live at such a path.
+    public func id(_ name: String = "id") throws(Problem) -> Int {
+        guard let text = pathParameters[name], let id = Int(text), id > 0, !text.hasPrefix("+") else {
+            throw .notFound("no resource at \(path)")
+        }
+        return id
+    }
+}

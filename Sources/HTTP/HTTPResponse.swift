@@ -27,3 +27,16 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Array(s.utf8))
     }
 }
+
+extension HTTPResponse {
+    /// Spring Data REST's collection shape, which the seeds' clients read:
+    /// `{"_embedded":{"bookings":[...]}}`.
+    public static func collection<T: Encodable>(_ name: String, _ items: [T]) -> HTTPResponse {
+        .json(["_embedded": [name: items]])
+    }
+
+    /// `201 Created` with the new resource's `Location` and the resource itself.
+    public static func created<T: Encodable>(_ value: T, at location: String) -> HTTPResponse {
+        .json(value, status: 201, headers: ["Location": location])
+    }
+}
