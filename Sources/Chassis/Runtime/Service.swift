@@ -22,7 +22,13 @@ public final class Service: Sendable {
     public let metrics = Metrics()
     let router = Router()
 
-    private let registrations = Mutex<(policies: [Policy], jobs: [BackgroundJob])>(([], []))
+    /// What `main.swift` registered before `run`.
+    struct Registrations {
+        var policies: [Policy] = []
+        var jobs: [BackgroundJob] = []
+        var viewTables: [String] = []
+    }
+    let registrations = Mutex(Registrations())
     private let shuttingDown = Atomic<Bool>(false)
     /// What `start` made, for readiness and shutdown.
     private let running = Mutex<(server: HTTPServer?, relay: OutboxRelay?, consumer: EventConsumer?)>((nil, nil, nil))
@@ -61,6 +67,12 @@ public final class Service: Sendable {
         registrations.withLock { $0.jobs.append(BackgroundJob(name: name, interval: interval, work: work, log: log)) }
     }
 
+    /// Declares tables that hold a view built only from consumed events (CQRS), so that
+    /// `<executable> reset-view` can empty them for a rebuild from the log.
+    public func view(tables: [String]) {
+        registrations.withLock { $0.viewTables += tables }
+    }
+
     /// A synchronous dependency whose base URL comes from `urlVariable` (e.g. ISSUANCE_URL);
     /// its breaker state shows in /metrics.
     public func upstream(_ name: String, urlVariable: String, default url: String, timeout: Duration = .seconds(2),
@@ -78,9 +90,19 @@ public final class Service: Sendable {
 
     // MARK: Running
 
-    /// Starts everything, serves until SIGTERM/SIGINT, then shuts down gracefully and exits 0.
-    /// A second signal during shutdown exits at once with status 1.
-    public func run() -> Never {
+    /// With no arguments: starts everything, serves until SIGTERM/SIGINT, then shuts down
+    /// gracefully and exits 0; a second signal during shutdown exits at once with status 1.
+    /// `reset-view` empties the declared view tables and the inbox instead, and exits.
+    public func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        switch arguments {
+        case []: serve()
+        case ["reset-view"]: resetView()
+        default:
+            fatalStartupError(ConfigurationError(description: "usage: \(name) [reset-view]; unexpected argument '\(arguments.joined(separator: " "))'"))
+        }
+    }
+
+    private func serve() -> Never {
         do {
             let port = try start()
             log.info("service started", ["port": "\(port)", "topic": topic, "database": configuration.databasePath])
@@ -101,7 +123,7 @@ public final class Service: Sendable {
 
     /// Starts the HTTP server, outbox relay, consumer and jobs; returns the bound port.
     func start() throws -> Int {
-        let (policies, jobs) = registrations.withLock { $0 }
+        let (policies, jobs) = registrations.withLock { ($0.policies, $0.jobs) }
         let kafka = kafkaProperties
         let topics = Set([topic] + policies.map(\.topic))
         let group = topic

@@ -1,0 +1,30 @@
+import Foundation
+
+extension Service {
+    /// `<executable> reset-view`: empties the view tables and this service's inbox in one
+    /// transaction, so that reading its topics from the earliest offset rebuilds the view.
+    /// Run it while the service is stopped, then reset the group's offsets and start it.
+    func resetView() -> Never {
+        let tables = registrations.withLock { $0.viewTables }
+        guard !tables.isEmpty else {
+            fatalStartupError(ConfigurationError(description: "\(name) keeps no view that can be rebuilt from events"))
+        }
+        do {
+            let cleared = try database.write { c in
+                var cleared = try tables.map { table in "\(table): \(try c.execute("DELETE FROM \(table)")) rows" }
+                cleared.append("inbox: \(try c.execute("DELETE FROM inbox WHERE consumer_group = ?", .text(topic))) events")
+                return cleared
+            }
+            database.close()
+            print("""
+                \(name): cleared \(cleared.joined(separator: ", ")) in \(configuration.databasePath).
+                Next, with the service stopped: eventctl reset-offsets --group \(topic) --all-topics --to-earliest --execute
+                then start \(name): it rebuilds the view from the log.
+                """)
+            exit(0)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(name) reset-view failed: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
