@@ -23,6 +23,12 @@ let package = Package(
         // Systems: one library per system, one executable per bounded context
         .target(name: "Demo", dependencies: ["Chassis", "HTTP", "SQLite"]),
         .executableTarget(name: "demo-ledger", dependencies: ["Demo", "Chassis"], path: "Sources/Services/demo/ledger"),
+        .target(name: "Ticketing", dependencies: ["Chassis", "HTTP", "SQLite"]),
+        .executableTarget(name: "ticketing-booking", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/booking"),
+        .executableTarget(name: "ticketing-show", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/show"),
+        .executableTarget(name: "ticketing-pay", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/pay"),
+        .executableTarget(name: "ticketing-issuance", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/issuance"),
+        .executableTarget(name: "ticketing-dashboard", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/dashboard"),
 
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),

@@ -1,0 +1,41 @@
+import SQLite
+
+/// The `/bookings` resource: a customer's booking of `qty` seats of one show at `amount` per ticket.
+public struct Booking: Codable, Sendable, Equatable {
+    public let id: Int, showId: Int, showName: String, qty: Int, amount: Int, bookStatus: String
+
+    static let migrations = [
+        Migration(1, "bookings and the shows they may book", """
+            CREATE TABLE bookings (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                show_id INTEGER NOT NULL, show_name TEXT NOT NULL,
+                qty INTEGER NOT NULL, amount INTEGER NOT NULL, book_status TEXT NOT NULL,
+                ticket_issued INTEGER NOT NULL DEFAULT 0
+            );
+            -- What the show context has registered, from its ShowRegistered events: bookings are
+            -- checked against it without a call to the show service.
+            CREATE TABLE known_shows (id INTEGER PRIMARY KEY, show_name TEXT NOT NULL);
+            """),
+    ]
+
+    init(_ row: Row) throws {
+        id = try row.int("id")
+        showId = try row.int("show_id")
+        showName = try row.string("show_name")
+        qty = try row.int("qty")
+        amount = try row.int("amount")
+        bookStatus = try row.string("book_status")
+    }
+
+    var placed: BookingPlaced {
+        BookingPlaced(id: id, showId: showId, showName: showName, qty: qty, amount: amount, bookStatus: bookStatus)
+    }
+
+    var confirmed: BookingConfirmed {
+        BookingConfirmed(id: id, showId: showId, showName: showName, qty: qty, amount: amount, bookStatus: bookStatus)
+    }
+
+    var cancelled: BookingCancelled {
+        BookingCancelled(id: id, showId: showId, qty: qty, bookStatus: bookStatus)
+    }
+}

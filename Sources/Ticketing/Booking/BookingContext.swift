@@ -1,0 +1,94 @@
+import Chassis
+import HTTP
+import SQLite
+
+/// Takes bookings 24/7 (even while pay is down: payment follows by event), confirms or fails
+/// them on the show's answer, and cancels them on the customer's request.
+public enum BookingContext {
+    public static let migrations = Booking.migrations
+    static let columns = "id, show_id, show_name, qty, amount, book_status"
+
+    public static func install(on service: Service) {
+        service.route("POST", "/bookings") { request in
+            let command = try PlaceBooking(JSONObject(body: request.body))
+            let booking = try service.transaction { work in try place(command, work) }
+            return .created(booking, at: "/bookings/\(booking.id)")
+        }
+        service.route("GET", "/bookings") { _ in
+            .collection("bookings", try service.database.read { c in
+                try c.query("SELECT \(columns) FROM bookings ORDER BY id").map(Booking.init)
+            })
+        }
+        service.route("GET", "/bookings/{id}") { request in
+            let id = try request.id()
+            return .json(try service.database.read { c in try find(id, c) })
+        }
+        service.route("PATCH", "/bookings/{id}") { request in
+            let id = try request.id()
+            try CancelBooking.validate(JSONObject(body: request.body))
+            return .json(try service.transaction { work in try cancel(id, work) })
+        }
+
+        service.on(ShowRegistered.self, from: Topics.show) { event, _, work in
+            try work.db.execute("INSERT INTO known_shows (id, show_name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                                .int(event.id), .text(event.showName))
+        }
+        // A booking cancelled before the show answered stays cancelled: the show releases the
+        // seats when it reads the cancellation, which follows the booking on the same partition.
+        service.on(SeatsReserved.self, from: Topics.show) { event, _, work in
+            if let booking = try transition(event.bookingId, to: BookStatus.confirmed, from: BookStatus.booked, work.db) {
+                try work.publish(booking.confirmed)
+            }
+        }
+        service.on(SeatsRejected.self, from: Topics.show) { event, _, work in
+            if let booking = try transition(event.bookingId, to: BookStatus.failed, from: BookStatus.booked, work.db) {
+                try work.publish(BookingFailed(id: booking.id, showId: booking.showId, qty: booking.qty,
+                                               reason: event.reason, bookStatus: booking.bookStatus))
+            }
+        }
+        service.on(TicketIssued.self, from: Topics.issuance) { event, _, work in
+            try work.db.execute("UPDATE bookings SET ticket_issued = 1 WHERE id = ?", .int(event.bookId))
+        }
+    }
+
+    static func place(_ command: PlaceBooking, _ work: UnitOfWork) throws -> Booking {
+        guard let show = try work.db.queryOne("SELECT show_name FROM known_shows WHERE id = ?", .int(command.showId)) else {
+            throw Problem.notFound("show \(command.showId) is not known; register it with POST /shows (it becomes bookable a moment later)")
+        }
+        let showName = try show.string("show_name")
+        if let given = command.showName, given != showName {
+            throw Problem.badRequest("showName '\(given)' does not match show \(command.showId), which is '\(showName)'")
+        }
+        try work.db.execute("INSERT INTO bookings (show_id, show_name, qty, amount, book_status) VALUES (?, ?, ?, ?, ?)",
+                            .int(command.showId), .text(showName), .int(command.qty), .int(command.amount), .text(BookStatus.booked))
+        let booking = try find(Int(work.db.lastInsertRowID), work.db)
+        try work.publish(booking.placed)
+        return booking
+    }
+
+    /// Checked and changed in one write transaction, so two cancellations cannot both pass.
+    static func cancel(_ id: Int, _ work: UnitOfWork) throws -> Booking {
+        let current = try find(id, work.db)
+        guard [BookStatus.booked, BookStatus.confirmed].contains(current.bookStatus) else {
+            throw Problem.conflict("booking \(id) cannot be cancelled: it is \(current.bookStatus)")
+        }
+        let issued = try work.db.queryOne("SELECT ticket_issued FROM bookings WHERE id = ?", .int(id))?.bool("ticket_issued") ?? false
+        guard !issued else { throw Problem.conflict("booking \(id) cannot be cancelled: its ticket has been issued") }
+        try work.db.execute("UPDATE bookings SET book_status = ? WHERE id = ?", .text(BookStatus.cancelled), .int(id))
+        let booking = try find(id, work.db)
+        try work.publish(booking.cancelled)
+        return booking
+    }
+
+    static func find(_ id: Int, _ c: Connection) throws -> Booking {
+        guard let row = try c.queryOne("SELECT \(columns) FROM bookings WHERE id = ?", .int(id)) else {
+            throw Problem.notFound("no booking \(id)")
+        }
+        return try Booking(row)
+    }
+
+    private static func transition(_ id: Int, to status: String, from expected: String, _ c: Connection) throws -> Booking? {
+        try c.queryOne("UPDATE bookings SET book_status = ? WHERE id = ? AND book_status = ? RETURNING \(columns)",
+                       .text(status), .int(id), .text(expected)).map(Booking.init)
+    }
+}

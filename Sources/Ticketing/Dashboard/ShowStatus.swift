@@ -1,0 +1,46 @@
+import SQLite
+
+/// The `/showStatuses` resource: one booking's progress across booking, pay and issuance,
+/// built only from their events (CQRS). Its `id` is the booking id, so a view rebuilt from the
+/// log has the same ids whatever order the topics are read in.
+public struct ShowStatus: Codable, Sendable, Equatable {
+    public let id: Int, bookId: Int
+    public let showName: String?, qty: Int?, payAmount: Int?
+    public let bookStatus: String?, payStatus: String?, issueStatus: String?
+
+    static let migrations = [
+        Migration(1, "the show status view", """
+            CREATE TABLE show_statuses (
+                book_id INTEGER PRIMARY KEY, show_name TEXT, qty INTEGER, pay_amount INTEGER,
+                book_status TEXT, pay_status TEXT, issue_status TEXT
+            );
+            """),
+    ]
+
+    static let table = "show_statuses"
+    static let columns = "book_id, show_name, qty, pay_amount, book_status, pay_status, issue_status"
+
+    /// Every field, `null` until its event arrives, as Spring Data REST shows them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(bookId, forKey: .bookId)
+        try c.encode(showName, forKey: .showName)
+        try c.encode(qty, forKey: .qty)
+        try c.encode(payAmount, forKey: .payAmount)
+        try c.encode(bookStatus, forKey: .bookStatus)
+        try c.encode(payStatus, forKey: .payStatus)
+        try c.encode(issueStatus, forKey: .issueStatus)
+    }
+
+    init(_ row: Row) throws {
+        bookId = try row.int("book_id")
+        id = bookId
+        showName = try row.optionalString("show_name")
+        qty = try row.optionalInt("qty")
+        payAmount = try row.optionalInt("pay_amount")
+        bookStatus = try row.optionalString("book_status")
+        payStatus = try row.optionalString("pay_status")
+        issueStatus = try row.optionalString("issue_status")
+    }
+}

@@ -1,0 +1,77 @@
+import Chassis
+import Foundation
+import HTTP
+
+/// Works off the payments whose booking was cancelled: voids each ticket at issuance, then
+/// cancels the payment and publishes `PaymentCancelled` in one transaction. A cancellation that
+/// cannot reach issuance stays pending for the next pass: deferred, never lost.
+struct PaymentCanceller: Sendable {
+    let service: Service
+    let issuance: Upstream
+
+    func cancelPending() throws {
+        let pending = try service.database.read { c in
+            try c.query("""
+                SELECT id, book_id, cancellation_attempts FROM payments
+                WHERE status = ? AND cancellation_requested_at IS NOT NULL AND cancellation_refused IS NULL
+                ORDER BY cancellation_requested_at, id LIMIT 100
+                """, .text(PayStatus.paid))
+        }
+        service.metrics.set("payment_cancellations_pending", to: Double(pending.count),
+                            help: "Cancelled bookings whose payment waits for issuance to void the ticket")
+        for row in pending {
+            let paymentId = try row.int("id"), bookId = try row.int("book_id")
+            let attempt = try row.int("cancellation_attempts") + 1
+            // The breaker answers at once while issuance is known to be down, so stop this pass
+            // at the first failure instead of queueing every pending call behind it.
+            guard try cancel(paymentId: paymentId, bookId: bookId, attempt: attempt) else { return }
+        }
+    }
+
+    /// True when this payment is settled (cancelled, or refused for good); false to retry later.
+    private func cancel(paymentId: Int, bookId: Int, attempt: Int) throws -> Bool {
+        let body = Array(#"{"bookId":\#(bookId)}"#.utf8)
+        let response: HTTPClientResponse
+        do {
+            response = try issuance.call("POST", "/ticketIssuances/cancellations", json: body, correlationID: String(bookId))
+        } catch {
+            try postpone(paymentId: paymentId, bookId: bookId, attempt: attempt, reason: error.detail)
+            return false
+        }
+        switch response.status {
+        case 200..<300:
+            try service.transaction { work in
+                try work.db.execute("UPDATE payments SET status = ?, cancellation_requested_at = NULL WHERE id = ?",
+                                    .text(PayStatus.cancelled), .int(paymentId))
+                let payment = try PayContext.find(paymentId, work.db)
+                try work.publish(PaymentCancelled(id: payment.id, bookId: payment.bookId, amount: payment.amount, status: payment.status))
+            }
+            service.log.info("payment cancelled", correlationID: String(bookId), ["payment": "\(paymentId)", "attempts": "\(attempt)"])
+            return true
+        case 409:
+            // The ticket was issued before the cancellation reached issuance: an issued ticket
+            // keeps its payment. Recorded for an operator; retrying cannot change the answer.
+            let detail = String(decoding: response.body, as: UTF8.self)
+            _ = try service.transaction { work in
+                try work.db.execute("UPDATE payments SET cancellation_refused = ? WHERE id = ?", .text(detail), .int(paymentId))
+            }
+            service.log.error("payment not cancelled: ticket already issued", correlationID: String(bookId), ["payment": "\(paymentId)"])
+            return true
+        default:
+            try postpone(paymentId: paymentId, bookId: bookId, attempt: attempt,
+                       reason: "issuance answered \(response.status)")
+            return false
+        }
+    }
+
+    private func postpone(paymentId: Int, bookId: Int, attempt: Int, reason: String) throws {
+        _ = try service.transaction { work in
+            try work.db.execute("UPDATE payments SET cancellation_attempts = ? WHERE id = ?", .int(attempt), .int(paymentId))
+        }
+        // The first failure and every 20th after it, so an outage does not flood the log.
+        if attempt == 1 || attempt % 20 == 0 {
+            service.log.warning("payment cancellation deferred", correlationID: String(bookId),
+                                ["payment": "\(paymentId)", "attempts": "\(attempt)", "reason": reason])
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Chassis
+import HTTP
+import SQLite
+
+/// Owns the seats: takes them for a booking only if enough remain (one conditional UPDATE, so
+/// concurrent bookings never oversell) and gives them back when the booking is cancelled.
+public enum ShowContext {
+    public static let migrations = Show.migrations
+
+    public static func install(on service: Service) {
+        service.route("POST", "/shows") { request in
+            let command = try RegisterShow(JSONObject(body: request.body))
+            let show = try service.transaction { work in
+                try work.db.execute("INSERT INTO shows (show_name, total_count, remain_count) VALUES (?, ?, ?)",
+                                    .text(command.showName), .int(command.totalCount), .int(command.remainCount))
+                let show = try find(Int(work.db.lastInsertRowID), work.db)
+                try work.publish(ShowRegistered(id: show.id, showName: show.showName, totalCount: show.totalCount,
+                                                remainCount: show.remainCount))
+                return show
+            }
+            return .created(show, at: "/shows/\(show.id)")
+        }
+        service.route("GET", "/shows") { _ in
+            .collection("shows", try service.database.read { c in
+                try c.query("SELECT \(Show.columns) FROM shows ORDER BY id").map(Show.init)
+            })
+        }
+        service.route("GET", "/shows/{id}") { request in
+            let id = try request.id()
+            return .json(try service.database.read { c in try find(id, c) })
+        }
+
+        service.on(BookingPlaced.self, from: Topics.booking) { event, _, work in
+            try hold(event, work)
+        }
+        service.on(BookingCancelled.self, from: Topics.booking) { event, _, work in
+            try release(bookingId: event.id, work)
+        }
+    }
+
+    static func hold(_ booking: BookingPlaced, _ work: UnitOfWork) throws {
+        let taken = try work.db.execute(
+            "UPDATE shows SET remain_count = remain_count - ? WHERE id = ? AND remain_count >= ?",
+            .int(booking.qty), .int(booking.showId), .int(booking.qty))
+        let remain = try work.db.queryOne("SELECT remain_count FROM shows WHERE id = ?", .int(booking.showId))?.int("remain_count")
+        try work.db.execute("INSERT INTO seat_holds (booking_id, show_id, qty, state) VALUES (?, ?, ?, ?)",
+                            .int(booking.id), .int(booking.showId), .int(booking.qty), .text(taken == 1 ? "Held" : "Rejected"))
+        if taken == 1 {
+            try work.publish(SeatsReserved(showId: booking.showId, bookingId: booking.id, qty: booking.qty, remainCount: remain ?? 0))
+        } else {
+            let reason = remain.map { "only \($0) seats remain" } ?? "no show \(booking.showId)"
+            try work.publish(SeatsRejected(showId: booking.showId, bookingId: booking.id, qty: booking.qty,
+                                           remainCount: remain ?? 0, reason: reason))
+        }
+    }
+
+    static func release(bookingId: Int, _ work: UnitOfWork) throws {
+        guard let hold = try work.db.queryOne(
+            "UPDATE seat_holds SET state = 'Released' WHERE booking_id = ? AND state = 'Held' RETURNING show_id, qty",
+            .int(bookingId))
+        else { return }
+        let showId = try hold.int("show_id"), qty = try hold.int("qty")
+        try work.db.execute("UPDATE shows SET remain_count = remain_count + ? WHERE id = ?", .int(qty), .int(showId))
+        let show = try find(showId, work.db)
+        try work.publish(SeatsReleased(showId: showId, bookingId: bookingId, qty: qty, remainCount: show.remainCount))
+    }
+
+    static func find(_ id: Int, _ c: Connection) throws -> Show {
+        guard let row = try c.queryOne("SELECT \(Show.columns) FROM shows WHERE id = ?", .int(id)) else {
+            throw Problem.notFound("no show \(id)")
+        }
+        return try Show(row)
+    }
+}
