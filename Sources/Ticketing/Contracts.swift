@@ -44,9 +44,17 @@ public struct BookingFailed: DomainEvent {
     public var aggregateID: String { String(id) }
 }
 
-/// The customer cancelled: the payment is cancelled, the seats and the ticket are released.
+/// The customer cancelled. A confirmed booking has a payment: pay voids the ticket and cancels
+/// it, and the show releases the seats on `PaymentCancelled`. An unconfirmed one has none: the
+/// show releases its seats at once.
 public struct BookingCancelled: DomainEvent {
-    public let id: Int, showId: Int, qty: Int, bookStatus: String
+    public let id: Int, showId: Int, qty: Int, bookStatus: String, wasConfirmed: Bool
+    public var aggregateID: String { String(id) }
+}
+
+/// The cancellation lost a race with the ticket's issue: the booking is confirmed again.
+public struct BookingReinstated: DomainEvent {
+    public let id: Int, reason: String, bookStatus: String
     public var aggregateID: String { String(id) }
 }
 
@@ -85,6 +93,13 @@ public struct PaymentApproved: DomainEvent {
 
 public struct PaymentCancelled: DomainEvent {
     public let id: Int, bookId: Int, amount: Int, status: String
+    public var aggregateID: String { String(id) }
+    public var correlationID: String { String(bookId) }
+}
+
+/// Issuance refused to void the ticket because it had been issued: the payment stands.
+public struct PaymentCancellationRefused: DomainEvent {
+    public let id: Int, bookId: Int, reason: String, status: String
     public var aggregateID: String { String(id) }
     public var correlationID: String { String(bookId) }
 }

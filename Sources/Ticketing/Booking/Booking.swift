@@ -35,7 +35,7 @@ public struct Booking: Codable, Sendable, Equatable {
         BookingConfirmed(id: id, showId: showId, showName: showName, qty: qty, amount: amount, bookStatus: bookStatus)
     }
 
-    var cancelled: BookingCancelled {
-        BookingCancelled(id: id, showId: showId, qty: qty, bookStatus: bookStatus)
+    func cancelled(wasConfirmed: Bool) -> BookingCancelled {
+        BookingCancelled(id: id, showId: showId, qty: qty, bookStatus: bookStatus, wasConfirmed: wasConfirmed)
     }
 }

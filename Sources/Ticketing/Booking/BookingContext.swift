@@ -49,6 +49,15 @@ public enum BookingContext {
         service.on(TicketIssued.self, from: Topics.issuance) { event, _, work in
             try work.db.execute("UPDATE bookings SET ticket_issued = 1 WHERE id = ?", .int(event.bookId))
         }
+        // The customer cancelled in the moment after the ticket was issued, before this context
+        // heard of it: the issue stands, so the cancellation is undone (the seats were never
+        // released, as the show waits for the payment's cancellation).
+        service.on(PaymentCancellationRefused.self, from: Topics.pay) { event, _, work in
+            try work.db.execute("UPDATE bookings SET ticket_issued = 1 WHERE id = ?", .int(event.bookId))
+            if let booking = try transition(event.bookId, to: BookStatus.confirmed, from: BookStatus.cancelled, work.db) {
+                try work.publish(BookingReinstated(id: booking.id, reason: event.reason, bookStatus: booking.bookStatus))
+            }
+        }
     }
 
     static func place(_ command: PlaceBooking, _ work: UnitOfWork) throws -> Booking {
@@ -76,7 +85,7 @@ public enum BookingContext {
         guard !issued else { throw Problem.conflict("booking \(id) cannot be cancelled: its ticket has been issued") }
         try work.db.execute("UPDATE bookings SET book_status = ? WHERE id = ?", .text(BookStatus.cancelled), .int(id))
         let booking = try find(id, work.db)
-        try work.publish(booking.cancelled)
+        try work.publish(booking.cancelled(wasConfirmed: current.bookStatus == BookStatus.confirmed))
         return booking
     }
 

@@ -38,6 +38,9 @@ public enum DashboardContext {
         service.on(BookingCancelled.self, from: Topics.booking) { e, _, work in
             try set(e.id, ["book_status": .text(e.bookStatus)], work)
         }
+        service.on(BookingReinstated.self, from: Topics.booking) { e, _, work in
+            try set(e.id, ["book_status": .text(e.bookStatus)], work)
+        }
         service.on(PaymentApproved.self, from: Topics.pay) { e, _, work in
             try set(e.bookId, ["pay_amount": .int(e.amount), "pay_status": .text(e.status)], work)
         }

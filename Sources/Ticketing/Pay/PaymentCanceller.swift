@@ -13,7 +13,7 @@ struct PaymentCanceller: Sendable {
         let pending = try service.database.read { c in
             try c.query("""
                 SELECT id, book_id, cancellation_attempts FROM payments
-                WHERE status = ? AND cancellation_requested_at IS NOT NULL AND cancellation_refused IS NULL
+                WHERE status = ? AND cancellation_requested_at IS NOT NULL
                 ORDER BY cancellation_requested_at, id LIMIT 100
                 """, .text(PayStatus.paid))
         }
@@ -50,12 +50,15 @@ struct PaymentCanceller: Sendable {
             return true
         case 409:
             // The ticket was issued before the cancellation reached issuance: an issued ticket
-            // keeps its payment. Recorded for an operator; retrying cannot change the answer.
-            let detail = String(decoding: response.body, as: UTF8.self)
-            _ = try service.transaction { work in
-                try work.db.execute("UPDATE payments SET cancellation_refused = ? WHERE id = ?", .text(detail), .int(paymentId))
+            // keeps its payment, and booking is told so that it undoes the cancellation.
+            let reason = "the ticket of booking \(bookId) had already been issued"
+            try service.transaction { work in
+                try work.db.execute("UPDATE payments SET cancellation_refused = ?, cancellation_requested_at = NULL WHERE id = ?",
+                                    .text(reason), .int(paymentId))
+                try work.publish(PaymentCancellationRefused(id: paymentId, bookId: bookId, reason: reason, status: PayStatus.paid))
             }
-            service.log.error("payment not cancelled: ticket already issued", correlationID: String(bookId), ["payment": "\(paymentId)"])
+            service.log.warning("payment cancellation refused: ticket already issued", correlationID: String(bookId),
+                                ["payment": "\(paymentId)"])
             return true
         default:
             try postpone(paymentId: paymentId, bookId: bookId, attempt: attempt,

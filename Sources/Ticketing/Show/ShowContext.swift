@@ -3,7 +3,8 @@ import HTTP
 import SQLite
 
 /// Owns the seats: takes them for a booking only if enough remain (one conditional UPDATE, so
-/// concurrent bookings never oversell) and gives them back when the booking is cancelled.
+/// concurrent bookings never oversell) and gives them back when the booking is cancelled (and,
+/// if it was paid, once the payment is cancelled).
 public enum ShowContext {
     public static let migrations = Show.migrations
 
@@ -33,8 +34,13 @@ public enum ShowContext {
         service.on(BookingPlaced.self, from: Topics.booking) { event, _, work in
             try hold(event, work)
         }
+        // A confirmed booking's seats are released only once its payment is cancelled, so that
+        // a cancellation refused for an issued ticket never gives away seats it still holds.
         service.on(BookingCancelled.self, from: Topics.booking) { event, _, work in
-            try release(bookingId: event.id, work)
+            if !event.wasConfirmed { try release(bookingId: event.id, work) }
+        }
+        service.on(PaymentCancelled.self, from: Topics.pay) { event, _, work in
+            try release(bookingId: event.bookId, work)
         }
     }
 
