@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import TestSupport
+import Ticketing
+
+@Suite("Ticketing: outages", .serialized)
+struct OutageTests {
+    @Test("bookings are taken while pay is down; when it returns every booking is charged once")
+    func payOutage() throws {
+        let stack = try TicketingStack("pay-outage")
+        defer { stack.stop() }
+        let show = try stack.registerShow(seats: 100)
+        let first = try stack.book(show, qty: 1)
+        try eventually("the first booking is paid") { try stack.payment(forBooking: first.id) != nil }
+
+        #expect(stack.pay.stop() == 0)
+        var bookings: [Booking] = []
+        for qty in 1...5 { bookings.append(try stack.book(show, qty: qty)) }
+        try eventually("bookings are confirmed while pay is down") {
+            try bookings.allSatisfy { try stack.booking($0.id).bookStatus == "Confirmed" }
+        }
+        #expect(try stack.show(show.id).remainCount == 100 - 1 - 15)
+
+        try stack.pay.start()
+        try eventually("every booking is charged once pay is back", timeout: .seconds(60)) {
+            try stack.payments().count == 6 && stack.tickets().count == 6
+        }
+        let payments = try stack.payments()
+        #expect(Set(payments.map(\.bookId)) == Set([first.id] + bookings.map(\.id)), "one payment per booking")
+        for booking in bookings {
+            #expect(payments.first { $0.bookId == booking.id }?.amount == booking.qty * 30000)
+        }
+        // After its restart pay read exactly what it missed: five confirmations, none twice.
+        #expect(try stack.pay.metric(#"consumer_events_total{outcome="processed",topic="ticketing.booking"}"#) == 5)
+        #expect(try stack.pay.metric(#"consumer_events_total{outcome="duplicate",topic="ticketing.booking"}"#) == 0)
+    }
+
+    @Test("a cancellation waits while issuance is down, completes when it returns, and the ticket can never be issued")
+    func issuanceOutage() throws {
+        let stack = try TicketingStack("issuance-outage")
+        defer { stack.stop() }
+        let show = try stack.registerShow(seats: 100)
+        let booking = try stack.book(show, qty: 4)
+        try eventually("the ticket is issuable") { try stack.ticket(forBooking: booking.id)?.issueStatus == "Issuable" }
+        let ticketId = try #require(try stack.ticket(forBooking: booking.id)).id
+
+        #expect(stack.issuance.stop() == 0)
+        let cancelled = try stack.command("PATCH", "/bookings/\(booking.id)", ["bookStatus": "Cancelled"], as: Booking.self)
+        #expect(cancelled.bookStatus == "Cancelled", "the customer's cancellation is accepted at once")
+        try eventually("pay's breaker opens on the failing calls") {
+            try stack.pay.metric(#"circuit_breaker_state{name="issuance"}"#) == 1
+        }
+        #expect(try stack.pay.metric("payment_cancellations_pending") == 1)
+        #expect(try stack.payment(forBooking: booking.id)?.status == "Paid", "deferred, not lost: the payment waits for issuance")
+        #expect(try stack.show(show.id).remainCount == 96, "seats return after the payment is cancelled")
+
+        try stack.issuance.start()
+        try eventually("the payment is cancelled once issuance is back", timeout: .seconds(60)) {
+            try stack.payment(forBooking: booking.id)?.status == "Cancelled"
+        }
+        #expect(try stack.ticket(forBooking: booking.id)?.issueStatus == "Cancelled")
+        try eventually("the seats are back") { try stack.show(show.id).remainCount == 100 }
+        let issue = try stack.request("PATCH", "/ticketIssuances/\(ticketId)", ["issueStatus": "Issued"])
+        #expect(issue.status == 409, "\(issue.text)")
+        try eventually("the dashboard converges") {
+            try stack.showStatuses().map(\.summary) == ["\(booking.id) showName1 ×4 120000 Cancelled/Cancelled/Cancelled"]
+        }
+    }
+
+    @Test("300 concurrent one-seat bookings of 100 seats: exactly 100 confirmed, 200 failed, 100 payments")
+    func noOversell() throws {
+        let stack = try TicketingStack("oversell")
+        defer { stack.stop() }
+        let show = try stack.registerShow(seats: 100)
+
+        let accepted = LockedCounter()
+        let group = DispatchGroup()
+        for _ in 0..<30 {
+            DispatchQueue.global().async(group: group) {
+                for _ in 0..<10 {
+                    if (try? stack.book(show, qty: 1)) != nil { accepted.increment() }
+                }
+            }
+        }
+        group.wait()
+        #expect(accepted.value == 300, "every booking is accepted; seats are decided asynchronously")
+
+        try eventually("every booking is decided", timeout: .seconds(90)) {
+            try stack.list("bookings", as: Booking.self).allSatisfy { $0.bookStatus != "Booked" }
+        }
+        let statuses = try stack.list("bookings", as: Booking.self).map(\.bookStatus)
+        #expect(statuses.filter { $0 == "Confirmed" }.count == 100)
+        #expect(statuses.filter { $0 == "Failed" }.count == 200)
+        #expect(try stack.show(show.id).remainCount == 0)
+        try eventually("the confirmed bookings are paid", timeout: .seconds(60)) { try stack.payments().count >= 100 }
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try stack.payments().count == 100)
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
+}

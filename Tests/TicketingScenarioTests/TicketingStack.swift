@@ -1,0 +1,113 @@
+import Foundation
+import HTTP
+import TestSupport
+import Ticketing
+
+/// The whole ticketing system as processes: a broker, the five services, and one entry point
+/// through which tests talk to it as a customer would.
+final class TicketingStack: @unchecked Sendable {
+    let broker: TestBroker
+    let directory: URL
+    let booking, show, pay, issuance, dashboard: ServiceProcess
+    var services: [ServiceProcess] { [booking, show, pay, issuance, dashboard] }
+
+    init(_ label: String) throws {
+        let directory = try ProjectPaths.temporaryDirectory("ticketing-\(label)")
+        let broker = try TestBroker(label: "ticketing-\(label)-broker")
+        self.directory = directory
+        self.broker = broker
+        func service(_ context: String, _ environment: [String: String] = [:]) throws -> ServiceProcess {
+            try ServiceProcess("ticketing-\(context)", broker: broker, directory: directory, environment: environment)
+        }
+        booking = try service("booking")
+        show = try service("show")
+        issuance = try service("issuance")
+        pay = try service("pay", ["ISSUANCE_URL": issuance.baseURL, "CANCELLATION_RETRY_MS": "200"])
+        dashboard = try service("dashboard")
+        for service in services { try service.start() }
+        // Every consumer must hold its partitions before events flow, or a test's first wait
+        // would also time Tansu's group join.
+        for service in services { try service.waitForPartitions(timeout: .seconds(60)) }
+    }
+
+    func stop() {
+        for service in services { service.stop() }
+        broker.stop()
+    }
+
+    /// The service that serves `path`, as the gateway routes it.
+    private func owner(of path: String) -> ServiceProcess {
+        let routes: [(String, ServiceProcess)] = [
+            ("/bookings", booking), ("/shows", show), ("/payments", pay), ("/ticketIssuances", issuance), ("/showStatuses", dashboard),
+        ]
+        return routes.first { path.hasPrefix($0.0) }!.1
+    }
+
+    // MARK: The customer's API
+
+    func request(_ method: String, _ path: String, _ fields: [String: String]? = nil) throws -> HTTPClientResponse {
+        let body = try fields.map { Array(try JSONSerialization.data(withJSONObject: $0)) } ?? []
+        return try HTTPClient().send(method: method, url: owner(of: path).baseURL + path,
+                                     headers: fields == nil ? [:] : ["Content-Type": "application/json"],
+                                     body: body, timeout: .seconds(10))
+    }
+
+    /// Sends a command that must succeed and decodes the resource it answers with.
+    func command<T: Decodable>(_ method: String, _ path: String, _ fields: [String: String], as type: T.Type) throws -> T {
+        let response = try request(method, path, fields)
+        guard (200..<300).contains(response.status) else {
+            throw TestSupportError("\(method) \(path) answered \(response.status): \(response.text)")
+        }
+        return try JSONDecoder().decode(T.self, from: Data(response.body))
+    }
+
+    func get<T: Decodable>(_ path: String, as type: T.Type) throws -> T {
+        let response = try request("GET", path)
+        guard response.status == 200 else { throw TestSupportError("GET \(path) answered \(response.status): \(response.text)") }
+        return try JSONDecoder().decode(T.self, from: Data(response.body))
+    }
+
+    func list<T: Decodable>(_ name: String, as type: T.Type) throws -> [T] {
+        try get("/\(name)", as: Collection<T>.self)._embedded[name] ?? []
+    }
+
+    func registerShow(seats: Int, name: String = "showName1") throws -> Show {
+        let show = try command("POST", "/shows", ["showName": name, "totalCount": "\(seats)", "remainCount": "\(seats)"], as: Show.self)
+        // Booking learns of shows from their events: wait until it knows this one (a wrong
+        // showName is then refused with 400 instead of 404, and nothing is booked).
+        try eventually("booking knows show \(show.id)") {
+            try request("POST", "/bookings", ["showId": "\(show.id)", "qty": "1", "amount": "1", "showName": "?"]).status == 400
+        }
+        return show
+    }
+
+    func book(_ show: Show, qty: Int, price: Int = 30000) throws -> Booking {
+        try command("POST", "/bookings", ["showId": "\(show.id)", "qty": "\(qty)", "amount": "\(price)",
+                                          "showName": show.showName, "bookStatus": "Booked"], as: Booking.self)
+    }
+
+    func booking(_ id: Int) throws -> Booking { try get("/bookings/\(id)", as: Booking.self) }
+    func show(_ id: Int) throws -> Show { try get("/shows/\(id)", as: Show.self) }
+    func payments() throws -> [Payment] { try list("payments", as: Payment.self) }
+    func tickets() throws -> [TicketIssuance] { try list("ticketIssuances", as: TicketIssuance.self) }
+    func showStatuses() throws -> [ShowStatus] { try list("showStatuses", as: ShowStatus.self) }
+
+    func payment(forBooking id: Int) throws -> Payment? { try payments().first { $0.bookId == id } }
+    func ticket(forBooking id: Int) throws -> TicketIssuance? { try tickets().first { $0.bookId == id } }
+}
+
+private struct Collection<T: Decodable>: Decodable {
+    let _embedded: [String: [T]]
+}
+
+extension HTTPClientResponse {
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+extension ShowStatus {
+    /// One dashboard row on one line, for readable assertions and failure messages.
+    var summary: String {
+        "\(id) \(showName ?? "-") ×\(qty.map(String.init) ?? "-") \(payAmount.map(String.init) ?? "-") "
+            + "\(bookStatus ?? "-")/\(payStatus ?? "-")/\(issueStatus ?? "-")"
+    }
+}
