@@ -103,6 +103,24 @@ public final class Consumer: @unchecked Sendable {
         return partitions(of: list).map(\.0)
     }
 
+    /// How many records this member is behind on each assigned partition: the log end its last
+    /// fetch saw minus the position of the next record `poll` returns. Local figures, no broker
+    /// round trip; a partition with no position or log end yet is left out.
+    public func lag() -> [TopicPartition: Int64] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard rd_kafka_position(handle, list) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
+        var lag: [TopicPartition: Int64] = [:]
+        for (part, _) in partitions(of: list) where part.offset >= 0 {
+            var low: Int64 = 0, high: Int64 = 0
+            guard rd_kafka_get_watermark_offsets(handle, part.topic, part.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                  high >= 0 else { continue }
+            lag[TopicPartition(part.topic, part.partition)] = max(0, high - part.offset)
+        }
+        return lag
+    }
+
     /// Commits stored offsets and leaves the group, so partitions move on without waiting for a
     /// session timeout. Rebalance callbacks run during close. Idempotent.
     public func close() {

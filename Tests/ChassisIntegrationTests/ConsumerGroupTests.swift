@@ -7,6 +7,27 @@ import TestSupport
 
 @Suite("Consumer groups and the inbox", .serialized)
 struct ConsumerGroupTests {
+    @Test("consumer lag shows in /metrics while a slow policy falls behind, and returns to 0")
+    func lagInMetrics() throws {
+        let dir = try ProjectPaths.temporaryDirectory("lag")
+        let broker = try TestBroker()
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir, environment: ["DEMO_PROCESSING_DELAY_MS": "300"])
+        try ledger.start()
+        try ledger.waitForPartitions()
+        // One account keeps every event on one partition. Entries are spaced so that each is its
+        // own batch: Tansu reports the log end as the last batch's base offset + 1.
+        for i in 0..<20 {
+            try ledger.recordEntry(account: "acct", amount: i)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try eventually("lag is reported while the policy falls behind") {
+            try ledger.metric(#"consumer_lag{topic="demo.ledger"}"#) > 0
+        }
+        try eventually("every entry takes effect", timeout: .seconds(60)) { try ledger.effects().count == 20 }
+        try eventually("lag returns to 0") { try ledger.metric(#"consumer_lag{topic="demo.ledger"}"#) == 0 }
+        #expect(ledger.stop() == 0)
+    }
+
     @Test("two replicas split the partitions and every event takes effect once, even when one is SIGKILLed mid-stream")
     func scaleOutWithKill() throws {
         let dir = try ProjectPaths.temporaryDirectory("scale-out")

@@ -55,7 +55,12 @@ final class EventConsumer: Sendable {
     func stop() { worker.stop() }
 
     private func run(_ consumer: Consumer, _ deadLetters: Producer) {
+        var lagReported = ContinuousClock.now
         while !worker.isStopping {
+            if ContinuousClock.now - lagReported > .seconds(2) {
+                reportLag(consumer)
+                lagReported = .now
+            }
             do {
                 guard let message = try consumer.poll(timeout: .milliseconds(200), onError: { [log] in
                     log.warning("consumer error", ["error": $0.message])
@@ -130,6 +135,15 @@ final class EventConsumer: Sendable {
                 log.error("cannot publish dead letter, retrying", ["topic": topic, "error": "\(error)"])
                 guard worker.sleep(backoff.next()) else { return false }
             }
+        }
+    }
+
+    /// Per topic, summed over this member's partitions; 0 for a topic it holds none of.
+    private func reportLag(_ consumer: Consumer) {
+        let lag = consumer.lag()
+        for topic in topics {
+            let behind = lag.filter { $0.key.topic == topic }.values.reduce(0, +)
+            metrics.set("consumer_lag", ["topic": topic], to: Double(behind), help: "Records this member has yet to consume")
         }
     }
 
