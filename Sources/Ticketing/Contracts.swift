@@ -63,6 +63,8 @@ public struct BookingReinstated: DomainEvent {
 public struct ShowRegistered: DomainEvent {
     public let id: Int, showName: String, totalCount: Int, remainCount: Int
     public var aggregateID: String { String(id) }
+    /// Not part of any booking's saga: prefixed so that tracing booking 1 does not find show 1.
+    public var correlationID: String { "show-\(id)" }
 }
 
 public struct SeatsReserved: DomainEvent {

@@ -66,6 +66,16 @@ struct BookingSagaTests {
         }
         #expect(try stack.show(show.id).remainCount == 100, "seats were returned once")
         #expect(try stack.payments().count == 1)
+
+        // The booking's whole saga, across the four topics, under its correlation id.
+        let trace = try runTool("eventctl", ["trace", "\(booking.id)", "--system", "ticketing",
+                                             "--bootstrap-server", stack.broker.bootstrapServers])
+        #expect(trace.status == 0, "\(trace)")
+        let types = trace.rows.map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] }
+        #expect(types.sorted() == ["BookingCancelled", "BookingConfirmed", "BookingPlaced", "PaymentApproved", "PaymentCancelled",
+                                   "SeatsReleased", "SeatsReserved", "TicketCancelled", "TicketIssuable"], "\(trace)")
+        #expect(types.first == "BookingPlaced", "\(trace)")
+        #expect(types.firstIndex(of: "TicketIssuable")! < types.firstIndex(of: "BookingCancelled")!, "\(trace)")
     }
 
     @Test("bad input gets a clear 400, 404 or 409 and changes nothing")
