@@ -26,6 +26,7 @@ let package = Package(
 
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
+        .executableTarget(name: "gateway", dependencies: ["HTTP"], path: "Sources/Tools/gateway"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "HTTP"], path: "Tests/TestSupport"),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
+        .testTarget(name: "GatewayTests", dependencies: ["gateway", "HTTP", "TestSupport"]),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport", "demo-ledger"]),
     ],
