@@ -19,6 +19,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTP"),
         .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP"]),
+        .target(name: "Spawn"),
 
         // Systems: one library per system, one executable per bounded context
         .target(name: "Demo", dependencies: ["Chassis", "HTTP", "SQLite"]),
@@ -29,7 +30,7 @@ let package = Package(
         .executableTarget(name: "gateway", dependencies: ["HTTP"], path: "Sources/Tools/gateway"),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Spawn"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
