@@ -36,40 +36,12 @@ final class GatewayProcess: Sendable {
     }
 }
 
-/// The gateway run to its exit with a given environment, stdout and stderr kept apart.
-struct GatewayRun {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-
-    init(environment: [String: String], timeout: Duration = .seconds(10)) throws {
-        let directory = try ProjectPaths.temporaryDirectory("gateway-run")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("stdout"), err = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ProjectPaths.executable("gateway"))
-        // Loopback and a free port, in case a configuration meant to be refused is accepted after all.
-        var env = ProcessInfo.processInfo.environment.filter { $0.key != "ROUTES" }
-        env.merge(["HOST": "127.0.0.1", "PORT": "\(try freePort())"]) { _, new in new }
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw TestSupportError("the gateway still ran after \(timeout) with \(environment)")
-        }
-        status = process.terminationStatus
-        stdout = try String(contentsOf: out, encoding: .utf8)
-        stderr = try String(contentsOf: err, encoding: .utf8)
-    }
+/// The gateway run to its exit with `environment`, on loopback and a free port in case a
+/// configuration meant to be refused is accepted after all.
+func gatewayRun(environment: [String: String]) throws -> CommandRun {
+    var env = ["HOST": "127.0.0.1", "PORT": "\(try freePort())", "ROUTES": ""]
+    env.merge(environment) { _, new in new }
+    return try CommandRun(try ProjectPaths.executable("gateway"), [], environment: env, timeout: .seconds(10))
 }
 
 extension HTTPClientResponse {

@@ -17,7 +17,7 @@ struct LifecycleTests {
               (["ROUTES": "/a=http://127.0.0.1:1", "UPSTREAM_TIMEOUT_MS": "soon"], "gateway: UPSTREAM_TIMEOUT_MS=soon is not a whole number"),
           ])
     func invalidConfiguration(environment: [String: String], message: String) throws {
-        let run = try GatewayRun(environment: environment)
+        let run = try gatewayRun(environment: environment)
 
         #expect(run.status == 2)
         #expect(run.stderr.hasPrefix(message), "stderr: \(run.stderr)")
