@@ -28,6 +28,7 @@ let package = Package(
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
         .executableTarget(name: "gateway", dependencies: ["HTTP"], path: "Sources/Tools/gateway"),
+        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Spawn"], path: "Sources/Tools/devstack"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Spawn"], path: "Tests/TestSupport"),
@@ -37,6 +38,7 @@ let package = Package(
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "HTTP", "TestSupport"]),
+        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "demo-ledger", "TestSupport", "HTTP"]),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport", "demo-ledger"]),
     ],
