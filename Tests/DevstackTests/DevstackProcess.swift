@@ -13,12 +13,13 @@ final class DevstackProcess: Sendable {
     /// kill those a failed test left behind.
     private let seenPIDs = Mutex<Set<Int32>>([])
 
-    init(broker: TestBroker?, stateDirectory: URL? = nil) throws {
+    init(broker: TestBroker?, stateDirectory: URL? = nil, options: [String] = []) throws {
         portBase = try freePortRun(9) - 1
         directory = try ProjectPaths.temporaryDirectory("devstack")
         var arguments = ["up", "demo", "--port-base", "\(portBase)",
                          "--state-dir", (stateDirectory ?? directory.appendingPathComponent("state")).path]
         if broker == nil { arguments += ["--kafka-port", "\(try freePort())"] }
+        arguments += options
         // An empty KAFKA_BOOTSTRAP_SERVERS overrides one the test runner may have.
         let environment = ["KAFKA_BOOTSTRAP_SERVERS": broker?.bootstrapServers ?? "", "TANSU_BIN": ProjectPaths.tansu]
         process = try ChildProcess(name: "devstack", executable: try ProjectPaths.executable("devstack"),

@@ -67,4 +67,22 @@ struct UpTests {
         #expect(log.contains("kafka (pid \(status["kafka"]!.pid!)) stopped: exit status 0"), "Tansu exits on SIGTERM:\n\(log)")
         #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("notes.txt").path))
     }
+
+    @Test("a service that never gets ready makes up fail with its name and last lines, stop the rest and exit 1")
+    func neverReady() throws {
+        let broker = try TestBroker()
+        let state = try ProjectPaths.temporaryDirectory("devstack-state")
+        // Kept, since the broker is not devstack's own: the ledger cannot open it and exits at every start.
+        try Data("not a database".utf8).write(to: state.appendingPathComponent("demo-ledger.sqlite"))
+        let stack = try DevstackProcess(broker: broker, stateDirectory: state, options: ["--ready-timeout", "5"])
+
+        #expect(stack.process.waitForExit(timeout: .seconds(60)))
+        #expect(stack.process.exitStatus == 1)
+        let log = stack.process.log
+        #expect(log.contains("devstack: demo-ledger was not ready within 5.0 seconds"), "\(log)")
+        #expect(log.contains("  error: SQLite error 26: file is not a database"), "its last lines are shown:\n\(log)")
+        #expect(log.contains("demo-ledger (pid ") && log.contains("exited unexpectedly (exit status 2); restarting in 1 s"))
+        let gatewayStopped = try #require(log.firstMatch(of: /gateway \(pid (\d+)\) stopped: exit status 0/), "\(log)")
+        #expect(isGone(Int32(gatewayStopped.1)!))
+    }
 }

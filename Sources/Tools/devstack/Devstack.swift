@@ -42,9 +42,10 @@ enum Devstack {
     static var usage: String {
         """
         Usage:
-          devstack up SYSTEM [--port-base N] [--kafka-port N] [--control-port N] [--state-dir DIR]
+          devstack up SYSTEM [--port-base N] [--kafka-port N] [--control-port N] [--state-dir DIR] [--ready-timeout S]
               run a whole system locally: a Kafka broker (unless KAFKA_BOOTSTRAP_SERVERS is set), its
-              topics, every service and the gateway; streams their logs; Ctrl-C stops everything
+              topics, every service and the gateway; waits (default 90 s) until each is ready; streams
+              their logs; Ctrl-C stops everything
           devstack status              every process of the running devstack: name, pid, port, state
           devstack stop SERVICE        stop one process; it stays stopped until start
           devstack start SERVICE       start it again and wait until it is ready

@@ -13,9 +13,11 @@ struct Invocation {
     var kafkaPort: Int?
     var controlPort: Int?
     var stateDirectory: String?
+    /// How long `up` waits for every process to be ready.
+    var readyTimeout = Duration.seconds(90)
 
     /// Only `up` starts anything, so only it takes the options that say how.
-    private static let upOnly: Set = ["--kafka-port", "--state-dir"]
+    private static let upOnly: Set = ["--kafka-port", "--state-dir", "--ready-timeout"]
 
     init(parsing words: [String]) throws(Failure) {
         guard let first = words.first else { throw .usage("a command is required") }
@@ -26,7 +28,7 @@ struct Invocation {
             if ["-h", "--help"].contains(word) { command = .help; return }
             guard word.hasPrefix("--") else { positionals.append(word); continue }
             let name = String(word.prefix { $0 != "=" })
-            guard ["--port-base", "--kafka-port", "--control-port", "--state-dir"].contains(name) else {
+            guard ["--port-base", "--kafka-port", "--control-port", "--state-dir", "--ready-timeout"].contains(name) else {
                 throw .usage("unknown option \(name)")
             }
             if name.count < word.count {
@@ -62,6 +64,12 @@ struct Invocation {
         if let text = given["--kafka-port"] { kafkaPort = try Self.port(text, "--kafka-port") }
         if let text = given["--control-port"] { controlPort = try Self.port(text, "--control-port") }
         stateDirectory = given["--state-dir"]
+        if let text = given["--ready-timeout"] {
+            guard text.allSatisfy({ ("0"..."9").contains($0) }), let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw .usage("--ready-timeout must be a number of seconds in 1...3600, not '\(text)'")
+            }
+            readyTimeout = .seconds(seconds)
+        }
     }
 
     /// The port devstack answers `status`, `stop` and `start` on.

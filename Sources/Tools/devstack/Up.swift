@@ -4,8 +4,6 @@ import Kafka
 
 /// `devstack up SYSTEM`: broker, topics, services and gateway, supervised until Ctrl-C.
 struct Up {
-    static let readyTimeout = Duration.seconds(90)
-
     let plan: StackPlan
     let invocation: Invocation
 
@@ -28,9 +26,10 @@ struct Up {
             } catch {
                 // A signal meanwhile is not a failure: the main thread is already stopping everything.
                 guard !supervisor.isShuttingDown else { return }
-                console.note("error: \(error.message)")
+                console.note("\(error.message.prefix { $0 != "\n" }); stopping everything")
                 supervisor.shutdown()
-                FileHandle.standardError.write(Data("devstack: \(error.message.split(separator: "\n").first ?? "")\n".utf8))
+                // Last, so the reason (with the service's last lines) is what stays on the screen.
+                FileHandle.standardError.write(Data("devstack: \(error.message)\n".utf8))
                 exit(1)
             }
         }
@@ -51,7 +50,7 @@ struct Up {
     }
 
     private func bringUp(_ supervisor: Supervisor, _ console: Console) throws(Failure) {
-        let deadline = ContinuousClock.now + Self.readyTimeout
+        let deadline = ContinuousClock.now + invocation.readyTimeout
         if let broker = supervisor.processes.first(where: { $0.name == plan.broker?.name }) {
             console.note("starting the local Kafka broker (Tansu, in memory) on 127.0.0.1:\(broker.spec.port)")
             try broker.start()
@@ -70,7 +69,7 @@ struct Up {
         guard Readiness.wait(for: process, until: deadline, giveUp: { supervisor.isShuttingDown }) else {
             if supervisor.isShuttingDown { throw .failed("shutting down") }
             let tail = process.output.tail.map { "  \($0)" }.joined(separator: "\n")
-            throw .failed("\(process.name) was not ready within \(Self.readyTimeout) (\(process.status.state)); its last lines:\n\(tail)")
+            throw .failed("\(process.name) was not ready within \(invocation.readyTimeout) (\(process.status.state)); its last lines:\n\(tail)")
         }
     }
 
