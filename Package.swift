@@ -19,6 +19,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTP"),
         .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP"]),
+        .target(name: "Spawn"),
 
         // Systems: one library per system, one executable per bounded context
         .target(name: "Demo", dependencies: ["Chassis", "HTTP", "SQLite"]),
@@ -32,17 +33,21 @@ let package = Package(
 
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
+        .executableTarget(name: "gateway", dependencies: ["HTTP"], path: "Sources/Tools/gateway"),
+        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Spawn"], path: "Sources/Tools/devstack"),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Spawn"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "TicketingScenarioTests",
-                    dependencies: ["Ticketing", "SQLite", "HTTP", "TestSupport", "eventctl", "ticketing-booking", "ticketing-show",
+                    dependencies: ["Ticketing", "SQLite", "HTTP", "TestSupport", "eventctl", "gateway", "ticketing-booking", "ticketing-show",
                                    "ticketing-pay", "ticketing-issuance", "ticketing-dashboard"]),
+        .testTarget(name: "GatewayTests", dependencies: ["gateway", "HTTP", "TestSupport"]),
+        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "demo-ledger", "TestSupport", "HTTP"]),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport", "demo-ledger"]),
     ],

@@ -1,0 +1,47 @@
+import HTTP
+
+/// What `devstack status|stop|start` talk to: a small HTTP API on 127.0.0.1 over the running
+/// stack's supervisor.
+///
+///     GET  /processes              every child: name, pid, port, state, restarts
+///     POST /processes/{name}/stop  SIGTERM (SIGKILL after 30 s); not restarted until start
+///     POST /processes/{name}/start start it and wait until it is ready
+enum ControlServer {
+    static let readyTimeout = Duration.seconds(60)
+
+    static func start(port: Int, supervisor: Supervisor) throws -> HTTPServer {
+        let router = Router()
+        router.add("GET", "/processes") { _ in .json(supervisor.processes.map(\.status)) }
+        router.add("POST", "/processes/{name}/stop") { request in
+            let process = try find(request, in: supervisor)
+            process.stop(grace: Supervisor.serviceGrace)
+            return .json(process.status)
+        }
+        router.add("POST", "/processes/{name}/start") { request in
+            let process = try find(request, in: supervisor)
+            do throws(Failure) {
+                try process.start()
+            } catch {
+                throw Problem(status: 409, detail: error.message)
+            }
+            guard Readiness.wait(for: process, until: .now + readyTimeout, giveUp: { supervisor.isShuttingDown }) else {
+                let tail = process.output.tail.suffix(10).joined(separator: "\n")
+                throw Problem(status: 503, detail: "\(process.name) did not become ready within \(readyTimeout); its last lines:\n\(tail)")
+            }
+            return .json(process.status)
+        }
+        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port),
+                                handler: router.handle)
+        _ = try server.start()
+        return server
+    }
+
+    private static func find(_ request: HTTPRequest, in supervisor: Supervisor) throws(Problem) -> ManagedProcess {
+        let name = request.pathParameters["name"] ?? ""
+        guard let process = supervisor.process(named: name) else {
+            let known = supervisor.processes.map(\.name).joined(separator: ", ")
+            throw Problem.notFound("unknown service '\(name)' (this devstack runs \(known))")
+        }
+        return process
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Parses the command line, runs the command and turns every failure into one line on stderr
+/// and an exit code.
+enum Devstack {
+    static func run(_ words: [String]) -> Int32 {
+        do {
+            let invocation = try Invocation(parsing: words)
+            let control = ControlClient(port: invocation.resolvedControlPort)
+            switch invocation.command {
+            case .help:
+                print(usage)
+            case .status:
+                try control.status()
+            case .stop(let service):
+                try control.stop(service)
+            case .start(let service):
+                try control.start(service)
+            case .up(let name):
+                guard let system = Systems.named(name) else {
+                    throw Failure.unknown("unknown system '\(name)' (known: \(Systems.all.map(\.name).joined(separator: ", ")))")
+                }
+                // Before any thread starts, so that every thread inherits the blocked mask.
+                TerminationSignals.block()
+                let environment = ProcessInfo.processInfo.environment
+                let plan = try StackPlan(system: system, invocation: invocation, environment: environment,
+                                         tools: Tools(environment: environment))
+                try Up(plan: plan, invocation: invocation).run()
+            }
+            return 0
+        } catch let failure as Failure {
+            var text = "devstack: \(failure.message)\n"
+            if case .usage = failure { text += "\n" + usage + "\n" }
+            FileHandle.standardError.write(Data(text.utf8))
+            return failure.exitCode
+        } catch {
+            FileHandle.standardError.write(Data("devstack: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    static var usage: String {
+        """
+        Usage:
+          devstack up SYSTEM [--port-base N] [--kafka-port N] [--control-port N] [--state-dir DIR] [--ready-timeout S]
+              run a whole system locally: a Kafka broker (unless KAFKA_BOOTSTRAP_SERVERS is set), its
+              topics, every service and the gateway; waits (default 90 s) until each is ready; streams
+              their logs; Ctrl-C stops everything
+          devstack status              every process of the running devstack: name, pid, port, state
+          devstack stop SERVICE        stop one process; it stays stopped until start
+          devstack start SERVICE       start it again and wait until it is ready
+
+        Systems: \(Systems.all.map(\.name).joined(separator: ", "))
+        Ports: services --port-base + 1, 2, ... (default 8080), gateway + 8, control + 9 (or --control-port),
+        local broker 9092 (or --kafka-port). status, stop and start need the same --port-base or --control-port.
+        State: each service's SQLite file in .devstack/SYSTEM/ (or --state-dir), cleared when devstack starts its
+        own broker, whose log is new; kept with KAFKA_BOOTSTRAP_SERVERS.
+
+        Exit codes: 0 done; 1 could not be done (no devstack running, port in use, not built, not ready);
+        2 unknown command, option, system or service.
+        """
+    }
+}

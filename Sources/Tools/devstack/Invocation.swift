@@ -1,0 +1,84 @@
+/// A parsed command line.
+struct Invocation {
+    enum Command: Equatable {
+        case up(system: String)
+        case stop(service: String)
+        case start(service: String)
+        case status
+        case help
+    }
+
+    var command: Command
+    var portBase = 8080
+    var kafkaPort: Int?
+    var controlPort: Int?
+    var stateDirectory: String?
+    /// How long `up` waits for every process to be ready.
+    var readyTimeout = Duration.seconds(90)
+
+    /// Only `up` starts anything, so only it takes the options that say how.
+    private static let upOnly: Set = ["--kafka-port", "--state-dir", "--ready-timeout"]
+
+    init(parsing words: [String]) throws(Failure) {
+        guard let first = words.first else { throw .usage("a command is required") }
+        var positionals: [String] = []
+        var given: [String: String] = [:]
+        var rest = words.dropFirst()[...]
+        while let word = rest.popFirst() {
+            if ["-h", "--help"].contains(word) { command = .help; return }
+            guard word.hasPrefix("--") else { positionals.append(word); continue }
+            let name = String(word.prefix { $0 != "=" })
+            guard ["--port-base", "--kafka-port", "--control-port", "--state-dir", "--ready-timeout"].contains(name) else {
+                throw .usage("unknown option \(name)")
+            }
+            if name.count < word.count {
+                given[name] = String(word.dropFirst(name.count + 1))
+            } else {
+                guard let value = rest.popFirst() else { throw .usage("\(name) needs a value") }
+                given[name] = value
+            }
+        }
+
+        func one(_ what: String) throws(Failure) -> String {
+            guard positionals.count == 1 else {
+                throw .usage(positionals.isEmpty ? "devstack \(first) needs a \(what)" : "devstack \(first) takes one \(what)")
+            }
+            return positionals[0]
+        }
+        switch first {
+        case "up": command = .up(system: try one("SYSTEM"))
+        case "stop": command = .stop(service: try one("SERVICE"))
+        case "start": command = .start(service: try one("SERVICE"))
+        case "status":
+            guard positionals.isEmpty else { throw .usage("devstack status takes no arguments") }
+            command = .status
+        case "help", "-h", "--help": command = .help; return
+        default: throw .usage("unknown command '\(first)'")
+        }
+        if first != "up", let misplaced = given.keys.sorted().first(where: Self.upOnly.contains) {
+            throw .usage("\(misplaced) is an option of devstack up")
+        }
+
+        // Ports up to base + 9 must exist.
+        if let text = given["--port-base"] { portBase = try Self.port(text, "--port-base", max: 65535 - 9) }
+        if let text = given["--kafka-port"] { kafkaPort = try Self.port(text, "--kafka-port") }
+        if let text = given["--control-port"] { controlPort = try Self.port(text, "--control-port") }
+        stateDirectory = given["--state-dir"]
+        if let text = given["--ready-timeout"] {
+            guard text.allSatisfy({ ("0"..."9").contains($0) }), let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw .usage("--ready-timeout must be a number of seconds in 1...3600, not '\(text)'")
+            }
+            readyTimeout = .seconds(seconds)
+        }
+    }
+
+    /// The port devstack answers `status`, `stop` and `start` on.
+    var resolvedControlPort: Int { controlPort ?? portBase + 9 }
+
+    private static func port(_ text: String, _ option: String, max: Int = 65535) throws(Failure) -> Int {
+        guard text.allSatisfy({ ("0"..."9").contains($0) }), let value = Int(text), (1...max).contains(value) else {
+            throw .usage("\(option) must be a port number in 1...\(max), not '\(text)'")
+        }
+        return value
+    }
+}

@@ -1,0 +1,16 @@
+/// One child devstack runs: what to start and how to tell it is ready.
+struct ProcessSpec: Sendable {
+    enum Readiness: Sendable {
+        /// `GET /readyz` answers 200.
+        case readyz
+        /// The port accepts connections (the broker, which speaks Kafka, not HTTP).
+        case listening
+    }
+
+    let name: String
+    let executable: String
+    let arguments: [String]
+    let environment: [String: String]
+    let port: Int
+    let readiness: Readiness
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Glibc
+import HTTP
+
+/// Whether a child is ready: its /readyz answers 200, or for the broker, its port accepts.
+enum Readiness {
+    /// Polls until `process` is ready; false at `deadline` or once devstack is shutting down.
+    static func wait(for process: ManagedProcess, until deadline: ContinuousClock.Instant,
+                     giveUp: () -> Bool) -> Bool {
+        while ContinuousClock.now < deadline && !giveUp() {
+            if isReady(process.spec) { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return false
+    }
+
+    static func isReady(_ spec: ProcessSpec) -> Bool {
+        switch spec.readiness {
+        case .readyz:
+            let answer = try? HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(spec.port)/readyz", timeout: .seconds(1))
+            return answer?.status == 200
+        case .listening:
+            return accepts(port: spec.port)
+        }
+    }
+
+    /// True when something accepts TCP connections on 127.0.0.1:port.
+    static func accepts(port: Int) -> Bool {
+        withLoopbackSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }
+    }
+
+    /// True when devstack could listen on 127.0.0.1:port: nothing else holds it. A stale service
+    /// left on a port would otherwise answer our readiness checks for the new one.
+    static func isFree(port: Int) -> Bool {
+        withLoopbackSocket(port: port) { fd, address, length in
+            var reuse: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+            return bind(fd, address, length) == 0
+        }
+    }
+
+    private static func withLoopbackSocket(port: Int, _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Bool) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Every process of one system on one port base, with the environment each gets: the whole
+/// stack decided before anything starts.
+struct StackPlan: Sendable {
+    let system: SystemDefinition
+    /// The local broker, when KAFKA_BOOTSTRAP_SERVERS did not name one.
+    let broker: ProcessSpec?
+    let kafkaBootstrapServers: String
+    let services: [ProcessSpec]
+    let gateway: ProcessSpec
+    let controlPort: Int
+    let stateDirectory: URL
+
+    static let gatewayOffset = 8
+    /// Tansu's JoinGroup wait grows with max.poll.interval.ms; short intervals keep a restarted
+    /// service's group join to seconds.
+    static let consumerProperties = "session.timeout.ms=10000,max.poll.interval.ms=10000,heartbeat.interval.ms=1000"
+
+    init(system: SystemDefinition, invocation: Invocation, environment: [String: String], tools: Tools) throws(Failure) {
+        self.system = system
+        let base = invocation.portBase
+        controlPort = invocation.resolvedControlPort
+        stateDirectory = URL(fileURLWithPath: invocation.stateDirectory ?? ".devstack/\(system.name)").standardizedFileURL
+
+        if let external = environment["KAFKA_BOOTSTRAP_SERVERS"], !external.isEmpty {
+            guard invocation.kafkaPort == nil else {
+                throw .usage("--kafka-port is the local broker's port, but KAFKA_BOOTSTRAP_SERVERS=\(external) names a broker")
+            }
+            kafkaBootstrapServers = external
+            broker = nil
+        } else {
+            let port = invocation.kafkaPort ?? 9092
+            let url = "tcp://127.0.0.1:\(port)"
+            kafkaBootstrapServers = "127.0.0.1:\(port)"
+            broker = ProcessSpec(
+                name: "kafka", executable: try tools.tansu(),
+                arguments: ["broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
+                environment: environment, port: port, readiness: .listening)
+        }
+
+        let ports = Dictionary(uniqueKeysWithValues: system.services.map { ($0.context, base + $0.portOffset) })
+        var services: [ProcessSpec] = []
+        for service in system.services {
+            let name = system.executable(of: service.context)
+            var env = environment
+            env["HOST"] = "127.0.0.1"
+            env["PORT"] = "\(base + service.portOffset)"
+            env["DATABASE_PATH"] = stateDirectory.appendingPathComponent("\(name).sqlite").path
+            env["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
+            if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = Self.consumerProperties }
+            for (variable, context) in service.upstreams {
+                env[variable] = "http://127.0.0.1:\(ports[context]!)"
+            }
+            services.append(ProcessSpec(name: name, executable: try tools.executable(name), arguments: [],
+                                        environment: env, port: base + service.portOffset, readiness: .readyz))
+        }
+        self.services = services
+
+        var env = environment
+        env["HOST"] = "127.0.0.1"
+        env["PORT"] = "\(base + Self.gatewayOffset)"
+        env["ROUTES"] = system.routes.map { "\($0.prefix)=http://127.0.0.1:\(ports[$0.context]!)" }.joined(separator: ",")
+        gateway = ProcessSpec(name: "gateway", executable: try tools.executable("gateway"), arguments: [],
+                              environment: env, port: base + Self.gatewayOffset, readiness: .readyz)
+    }
+
+    /// Broker first: it is started first and stopped last.
+    var all: [ProcessSpec] { (broker.map { [$0] } ?? []) + services + [gateway] }
+
+    /// One topic per publishing context, `<system>.<context>`.
+    var topics: [String] { system.services.map { "\(system.name).\($0.context)" } }
+
+    /// The database files of the services; a new in-memory broker makes them stale, since their
+    /// inbox and outbox refer to a log that is gone.
+    var databaseFiles: [URL] {
+        services.flatMap { service in
+            ["", "-wal", "-shm"].map { stateDirectory.appendingPathComponent("\(service.name).sqlite\($0)") }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import HTTP
+import Kafka
+
+/// `devstack up SYSTEM`: broker, topics, services and gateway, supervised until Ctrl-C.
+struct Up {
+    let plan: StackPlan
+    let invocation: Invocation
+
+    /// Returns only on a failure to start; otherwise runs until SIGINT/SIGTERM and exits.
+    func run() throws(Failure) -> Never {
+        try checkPortsFree()
+        try prepareStateDirectory()
+        let console = Console(names: plan.all.map(\.name), environment: ProcessInfo.processInfo.environment)
+        let supervisor = Supervisor(plan: plan, console: console)
+        let control: HTTPServer
+        do {
+            control = try ControlServer.start(port: plan.controlPort, supervisor: supervisor)
+        } catch {
+            throw .failed("cannot listen on 127.0.0.1:\(plan.controlPort) for devstack's control: \(error)")
+        }
+
+        let startup = Thread {
+            do throws(Failure) {
+                try bringUp(supervisor, console)
+            } catch {
+                // A signal meanwhile is not a failure: the main thread is already stopping everything.
+                guard !supervisor.isShuttingDown else { return }
+                console.note("\(error.message.prefix { $0 != "\n" }); stopping everything")
+                supervisor.shutdown()
+                // Last, so the reason (with the service's last lines) is what stays on the screen.
+                FileHandle.standardError.write(Data("devstack: \(error.message)\n".utf8))
+                exit(1)
+            }
+        }
+        startup.start()
+
+        let signal = TerminationSignals.wait()
+        console.note("\(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping every process (again to kill them at once)")
+        let impatient = Thread {
+            _ = TerminationSignals.wait()
+            supervisor.killAll()
+            exit(1)
+        }
+        impatient.start()
+        supervisor.shutdown()
+        _ = control.shutdown(gracePeriod: .seconds(2))
+        console.note("stopped")
+        exit(0)
+    }
+
+    private func bringUp(_ supervisor: Supervisor, _ console: Console) throws(Failure) {
+        let deadline = ContinuousClock.now + invocation.readyTimeout
+        if let broker = supervisor.processes.first(where: { $0.name == plan.broker?.name }) {
+            console.note("starting the local Kafka broker (Tansu, in memory) on 127.0.0.1:\(broker.spec.port)")
+            try broker.start()
+            try awaitReady(broker, until: deadline, supervisor)
+        }
+        try createTopics(until: deadline, console)
+        let children = supervisor.processes.filter { $0.name != plan.broker?.name }
+        console.note("starting \(children.map(\.name).joined(separator: ", "))")
+        for child in children { try child.start() }
+        for child in children { try awaitReady(child, until: deadline, supervisor) }
+        console.print(banner())
+    }
+
+    private func awaitReady(_ process: ManagedProcess, until deadline: ContinuousClock.Instant,
+                            _ supervisor: Supervisor) throws(Failure) {
+        guard Readiness.wait(for: process, until: deadline, giveUp: { supervisor.isShuttingDown }) else {
+            if supervisor.isShuttingDown { throw .failed("shutting down") }
+            let tail = process.output.tail.map { "  \($0)" }.joined(separator: "\n")
+            throw .failed("\(process.name) was not ready within \(invocation.readyTimeout) (\(process.status.state)); its last lines:\n\(tail)")
+        }
+    }
+
+    /// The services create their topics too, but a consumer that subscribes before its topic
+    /// exists waits for the next metadata refresh; creating them first saves that wait.
+    private func createTopics(until deadline: ContinuousClock.Instant, _ console: Console) throws(Failure) {
+        let specs = plan.topics.map { TopicSpec($0, partitions: 3) }
+        var lastError = ""
+        while ContinuousClock.now < deadline {
+            do {
+                // librdkafka would log every refused connection on stderr; the last error is reported below.
+                let admin = try Admin(properties: ["bootstrap.servers": plan.kafkaBootstrapServers, "log_level": "2"])
+                try admin.createTopics(specs, timeout: .seconds(10))
+                console.note("topics ready on \(plan.kafkaBootstrapServers): \(plan.topics.joined(separator: ", "))")
+                return
+            } catch {
+                lastError = error.message
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+        throw .failed("cannot create topics on \(plan.kafkaBootstrapServers): \(lastError)")
+    }
+
+    private func checkPortsFree() throws(Failure) {
+        let ports = plan.all.map { ($0.name, $0.port) } + [("devstack control", plan.controlPort)]
+        for (name, port) in ports where !Readiness.isFree(port: port) {
+            throw .failed("port \(port) (\(name)) on 127.0.0.1 is in use: is another devstack running (devstack status)? Otherwise choose other ports with --port-base")
+        }
+    }
+
+    private func prepareStateDirectory() throws(Failure) {
+        do {
+            try FileManager.default.createDirectory(at: plan.stateDirectory, withIntermediateDirectories: true)
+            // Only the files devstack itself put there: --state-dir may name any folder.
+            if plan.broker != nil {
+                for file in plan.databaseFiles where FileManager.default.fileExists(atPath: file.path) {
+                    try FileManager.default.removeItem(at: file)
+                }
+            }
+        } catch {
+            throw .failed("cannot prepare the state directory \(plan.stateDirectory.path): \(error)")
+        }
+    }
+
+    private func banner() -> String {
+        let gateway = plan.gateway.port
+        // The control commands only find this devstack if they are told its ports too.
+        let portOption = invocation.controlPort.map { " --control-port \($0)" }
+            ?? (invocation.portBase == 8080 ? "" : " --port-base \(invocation.portBase)")
+        let example = plan.system.executable(of: plan.system.exampleContext)
+        let rows: [(String, String)] = [("gateway", "http://127.0.0.1:\(gateway)  (\(plan.system.routes.map(\.prefix).joined(separator: ", ")))")]
+            + plan.services.map { ($0.name, "http://127.0.0.1:\($0.port)") }
+            + [("kafka", plan.kafkaBootstrapServers + (plan.broker == nil ? "  (KAFKA_BOOTSTRAP_SERVERS)" : "  (local Tansu, in memory)")),
+               ("state", plan.stateDirectory.path)]
+        let width = rows.map(\.0.count).max() ?? 0
+        let commands = plan.system.examples.map { $0.replacingOccurrences(of: "{gateway}", with: "\(gateway)") }
+            + ["devstack status\(portOption)", "devstack stop \(example)\(portOption)", "devstack start \(example)\(portOption)"]
+        return """
+
+            \(plan.system.name) is up (Ctrl-C stops everything):
+            \(rows.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
+            Try:
+            \(commands.map { "  " + $0 }.joined(separator: "\n"))
+
+            """
+    }
+}

@@ -1,0 +1,3 @@
+import Glibc
+
+exit(Devstack.run(Array(CommandLine.arguments.dropFirst())))

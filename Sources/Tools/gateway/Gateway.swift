@@ -1,0 +1,86 @@
+import Foundation
+import HTTP
+import Synchronization
+
+/// Routes each request by path prefix to a service and relays the answer, with a correlation id
+/// on both legs. Runs on the HTTP server's connection threads, which may block on the upstream.
+final class Gateway: Sendable {
+    static let correlationHeader = "X-Correlation-Id"
+
+    private let routes: RouteTable
+    private let timeout: Duration
+    private let client = HTTPClient()
+    private let ownEndpoints = Router()
+    private let shuttingDown = Atomic<Bool>(false)
+
+    init(routes: RouteTable, timeout: Duration) {
+        self.routes = routes
+        self.timeout = timeout
+        ownEndpoints.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
+        ownEndpoints.add("GET", "/readyz") { [unowned self] _ in
+            shuttingDown.load(ordering: .acquiring)
+                ? .json(["status": "DOWN", "problems": "shutting down"], status: 503) : .json(["status": "UP"])
+        }
+    }
+
+    /// From now on /readyz says 503, so a load balancer stops sending while in-flight requests finish.
+    func beginShutdown() {
+        shuttingDown.store(true, ordering: .releasing)
+    }
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = ContinuousClock.now
+        let given = request.headers[Self.correlationHeader]
+        let correlationID = given.flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
+        var (response, route, failure) = answer(request, correlationID: correlationID)
+        response.headers[Self.correlationHeader] = correlationID
+
+        let elapsed = started.duration(to: .now)
+        var fields: [String: any Sendable] = [
+            "method": request.method, "path": request.path, "status": response.status,
+            "duration_ms": Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            "correlation_id": correlationID,
+        ]
+        if let route { fields["upstream"] = route.baseURL }
+        if let failure { fields["error"] = failure }
+        JSONLog.info("request", fields)
+        return response
+    }
+
+    /// The response, the route that served it, and why the upstream failed (for the log only:
+    /// the client learns which service failed, not the socket error).
+    private func answer(_ request: HTTPRequest, correlationID: String) -> (HTTPResponse, Route?, String?) {
+        if request.path == "/healthz" || request.path == "/readyz" {
+            return (ownEndpoints.handle(request), nil, nil)
+        }
+        // Absolute-form targets are for forward proxies; a gateway is the origin to its clients.
+        guard request.target.hasPrefix("/") else {
+            return (Problem.badRequest("the request target must be a path, e.g. /bookings").response, nil, nil)
+        }
+        let path = request.target.prefix { $0 != "?" && $0 != "#" }
+        guard let route = routes.route(for: path) else {
+            let known = routes.routes.map(\.prefix).sorted().joined(separator: ", ")
+            return (Problem.notFound("no route for \(path); the gateway routes \(known)").response, nil, nil)
+        }
+        var headers = HopByHopHeaders.removed(from: request.headers)
+        headers[Self.correlationHeader] = correlationID
+        do throws(HTTPClientError) {
+            let answer = try client.send(method: request.method, url: route.baseURL + request.target, headers: headers,
+                                         body: request.body, timeout: timeout)
+            return (HTTPResponse(status: answer.status, headers: HopByHopHeaders.removed(from: answer.headers), body: answer.body),
+                    route, nil)
+        } catch {
+            let service = "\(route.baseURL) (\(route.prefix))"
+            switch error {
+            case .timedOut:
+                return (Problem.gatewayTimeout("\(service) did not answer within \(timeout)").response, route, "timed out")
+            case .connectionFailed(let reason):
+                return (Problem.badGateway("\(service) cannot be reached").response, route, reason)
+            case .malformedResponse(let reason):
+                return (Problem.badGateway("\(service) sent a malformed response").response, route, reason)
+            case .invalidURL(let reason):
+                return (Problem.badRequest("the request target cannot be forwarded").response, route, reason)
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// The gateway's settings, read from the environment and validated before anything starts.
+struct GatewayConfiguration: Sendable {
+    var host: String
+    var port: Int
+    var routes: RouteTable
+    /// One absolute deadline per forwarded request: connect, send and the whole answer.
+    var upstreamTimeout: Duration
+    /// How long SIGTERM waits for in-flight requests.
+    var shutdownGracePeriod: Duration
+
+    init(environment: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let v = environment[name], !v.isEmpty else { return nil }
+            return v
+        }
+        func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let raw = value(name) else { return fallback }
+            guard raw.allSatisfy({ ("0"..."9").contains($0) }), let v = Int(raw), range.contains(v) else {
+                throw ConfigurationError("\(name)=\(raw) is not a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return v
+        }
+        host = value("HOST") ?? "0.0.0.0"
+        port = try int("PORT", default: 8088, in: 0...65535)
+        guard let routes = value("ROUTES") else {
+            throw ConfigurationError("ROUTES is required: comma-separated prefix=http://host:port pairs, e.g. /bookings=http://127.0.0.1:8081,/shows=http://127.0.0.1:8082")
+        }
+        self.routes = try RouteTable(parsing: routes)
+        upstreamTimeout = .milliseconds(try int("UPSTREAM_TIMEOUT_MS", default: 10_000, in: 1...600_000))
+        shutdownGracePeriod = .seconds(try int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HTTP
+
+// Before any thread starts, so every thread inherits the blocked mask.
+TerminationSignals.block()
+
+let configuration: GatewayConfiguration
+do {
+    configuration = try GatewayConfiguration(environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("gateway: \(error)\n".utf8))
+    exit(2)
+}
+
+let gateway = Gateway(routes: configuration.routes, timeout: configuration.upstreamTimeout)
+let server = HTTPServer(configuration: HTTPServerConfiguration(host: configuration.host, port: configuration.port),
+                        handler: gateway.handle)
+do {
+    let port = try server.start()
+    let routes = configuration.routes.routes.map { "\($0.prefix)=\($0.baseURL)" }.sorted().joined(separator: ",")
+    JSONLog.info("gateway started", ["port": port, "routes": routes])
+} catch {
+    FileHandle.standardError.write(Data("gateway: cannot listen on \(configuration.host):\(configuration.port): \(error)\n".utf8))
+    exit(1)
+}
+
+let received = TerminationSignals.wait()
+JSONLog.info("shutting down", ["signal": Int(received)])
+// A second signal means "now": exit without waiting for in-flight requests.
+let forceExit = Thread {
+    _ = TerminationSignals.wait()
+    exit(1)
+}
+forceExit.start()
+gateway.beginShutdown()
+let drained = server.shutdown(gracePeriod: configuration.shutdownGracePeriod)
+JSONLog.info("stopped", ["http_drained": drained])
+exit(0)
