@@ -18,8 +18,8 @@ let package = Package(
         .target(name: "Kafka", dependencies: ["CRdKafka"], linkerSettings: rdkafkaRPath),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTP"),
-        .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP"]),
-        .target(name: "Spawn"),
+        .target(name: "Processes"),
+        .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP", "Processes"]),
 
         // Systems: one library per system, one executable per bounded context
         .target(name: "Demo", dependencies: ["Chassis", "HTTP", "SQLite"]),
@@ -33,11 +33,11 @@ let package = Package(
 
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
-        .executableTarget(name: "gateway", dependencies: ["HTTP"], path: "Sources/Tools/gateway"),
-        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Spawn"], path: "Sources/Tools/devstack"),
+        .executableTarget(name: "gateway", dependencies: ["HTTP", "Processes"], path: "Sources/Tools/gateway"),
+        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes"], path: "Sources/Tools/devstack"),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Spawn"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Kafka
+import Processes
 import SQLite
 import Synchronization
 

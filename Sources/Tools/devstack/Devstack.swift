@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 
 /// Parses the command line, runs the command and turns every failure into one line on stderr
 /// and an exit code.

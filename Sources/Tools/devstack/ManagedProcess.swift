@@ -1,5 +1,5 @@
 import Foundation
-import Spawn
+import Processes
 import Synchronization
 
 /// One child of devstack, by pid only. It is restarted when it exits without being asked (1 s

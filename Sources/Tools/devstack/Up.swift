@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Kafka
+import Processes
 
 /// `devstack up SYSTEM`: broker, topics, services and gateway, supervised until Ctrl-C.
 struct Up {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Processes
 
 // Before any thread starts, so every thread inherits the blocked mask.
 TerminationSignals.block()
