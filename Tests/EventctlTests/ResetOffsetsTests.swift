@@ -16,7 +16,7 @@ struct ResetOffsetsTests {
     }
 
     /// The NEW-OFFSET column of a plan table.
-    private func newOffsets(_ run: ToolRun) -> [String] {
+    private func newOffsets(_ run: CommandRun) -> [String] {
         run.rows.map { String($0.split(separator: " ", omittingEmptySubsequences: true).last!) }
     }
 

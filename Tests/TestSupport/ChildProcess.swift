@@ -1,5 +1,5 @@
 import Foundation
-import Spawn
+import Processes
 import Synchronization
 
 /// A process a test started. It is stopped by its pid only, never by name, and killed when the

@@ -1,5 +1,5 @@
 import Foundation
-import Spawn
+import Processes
 
 /// One run of a command to its exit, stdout and stderr kept apart. A run that outlives `timeout`
 /// is killed and fails the test rather than hanging it.
@@ -8,7 +8,8 @@ public struct CommandRun: CustomStringConvertible {
     public let stdout: String
     public let stderr: String
 
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    /// `environment` overrides the test's own; a nil value removes the variable.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String?] = [:],
                 timeout: Duration = .seconds(60)) throws {
         let directory = try ProjectPaths.temporaryDirectory("run")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -17,7 +18,7 @@ public struct CommandRun: CustomStringConvertible {
         defer { close(outFD); close(errFD) }
         guard outFD >= 0, errFD >= 0 else { throw TestSupportError("cannot create output files in \(directory.path)") }
         var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
+        for (key, value) in environment { env[key] = value }
         let pid = try Spawn.start(executable, arguments: arguments, environment: env, stdout: outFD, stderr: errFD)
 
         let deadline = ContinuousClock.now + timeout
@@ -35,5 +36,15 @@ public struct CommandRun: CustomStringConvertible {
         stderr = try String(contentsOfFile: err, encoding: .utf8)
     }
 
+    public var stderrLines: [Substring] { stderr.split(separator: "\n") }
+    /// stdout without the table header.
+    public var rows: [Substring] { Array(stdout.split(separator: "\n").dropFirst()) }
+
     public var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// Runs a built executable of this package (eventctl, a service's `reset-view`, ...) to its exit.
+public func runTool(_ name: String, _ arguments: [String], environment: [String: String?] = [:],
+                    timeout: Duration = .seconds(60)) throws -> CommandRun {
+    try CommandRun(try ProjectPaths.executable(name), arguments, environment: environment, timeout: timeout)
 }

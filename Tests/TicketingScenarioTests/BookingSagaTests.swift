@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Testing
 import TestSupport
 import Ticketing
@@ -12,6 +13,9 @@ struct BookingSagaTests {
         let show = try stack.registerShow(seats: 100)
         let booking = try stack.book(show, qty: 10)
         #expect(booking.bookStatus == "Booked")
+        let traced = try HTTPClient().send(method: "GET", url: stack.gateway.baseURL + "/bookings/\(booking.id)",
+                                           headers: ["X-Correlation-Id": "trace-me"], timeout: .seconds(5))
+        #expect(traced.status == 200 && traced.headers["X-Correlation-Id"] == "trace-me", "the gateway passes the correlation id")
 
         try eventually("the booking is confirmed") { try stack.booking(booking.id).bookStatus == "Confirmed" }
         #expect(try stack.show(show.id).remainCount == 90)

@@ -14,6 +14,8 @@ struct OutageTests {
         try eventually("the first booking is paid") { try stack.payment(forBooking: first.id) != nil }
 
         #expect(stack.pay.stop() == 0)
+        let down = try stack.request("GET", "/payments")
+        #expect(down.status == 502 && down.headers["Content-Type"] == "application/problem+json", "the gateway says pay is down: \(down.text)")
         var bookings: [Booking] = []
         for qty in 1...5 { bookings.append(try stack.book(show, qty: qty)) }
         try eventually("bookings are confirmed while pay is down") {

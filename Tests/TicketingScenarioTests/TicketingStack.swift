@@ -3,12 +3,13 @@ import HTTP
 import TestSupport
 import Ticketing
 
-/// The whole ticketing system as processes: a broker, the five services, and one entry point
-/// through which tests talk to it as a customer would.
+/// The whole ticketing system as processes: a broker, the five services, and the gateway through
+/// which tests talk to it as a customer would.
 final class TicketingStack: @unchecked Sendable {
     let broker: TestBroker
     let directory: URL
     let booking, show, pay, issuance, dashboard: ServiceProcess
+    let gateway: ServiceProcess
     var services: [ServiceProcess] { [booking, show, pay, issuance, dashboard] }
 
     init(_ label: String) throws {
@@ -24,30 +25,26 @@ final class TicketingStack: @unchecked Sendable {
         issuance = try service("issuance")
         pay = try service("pay", ["ISSUANCE_URL": issuance.baseURL, "CANCELLATION_RETRY_MS": "200"])
         dashboard = try service("dashboard")
-        for service in services { try service.start() }
+        let routes = [("/bookings", booking), ("/shows", show), ("/payments", pay), ("/ticketIssuances", issuance),
+                      ("/showStatuses", dashboard)].map { "\($0.0)=\($0.1.baseURL)" }
+        gateway = try ServiceProcess("gateway", broker: broker, directory: directory,
+                                     environment: ["ROUTES": routes.joined(separator: ","), "UPSTREAM_TIMEOUT_MS": "5000"])
+        for service in services + [gateway] { try service.start() }
         // Every consumer must hold its partitions before events flow, or a test's first wait
         // would also time Tansu's group join.
         for service in services { try service.waitForPartitions(timeout: .seconds(60)) }
     }
 
     func stop() {
-        for service in services { service.stop() }
+        for service in [gateway] + services { service.stop() }
         broker.stop()
-    }
-
-    /// The service that serves `path`, as the gateway routes it.
-    private func owner(of path: String) -> ServiceProcess {
-        let routes: [(String, ServiceProcess)] = [
-            ("/bookings", booking), ("/shows", show), ("/payments", pay), ("/ticketIssuances", issuance), ("/showStatuses", dashboard),
-        ]
-        return routes.first { path.hasPrefix($0.0) }!.1
     }
 
     // MARK: The customer's API
 
     func request(_ method: String, _ path: String, _ fields: [String: String]? = nil) throws -> HTTPClientResponse {
         let body = try fields.map { Array(try JSONSerialization.data(withJSONObject: $0)) } ?? []
-        return try HTTPClient().send(method: method, url: owner(of: path).baseURL + path,
+        return try HTTPClient().send(method: method, url: gateway.baseURL + path,
                                      headers: fields == nil ? [:] : ["Content-Type": "application/json"],
                                      body: body, timeout: .seconds(10))
     }
