@@ -14,15 +14,7 @@ public enum BookingContext {
             let booking = try service.transaction { work in try place(command, work) }
             return .created(booking, at: "/bookings/\(booking.id)")
         }
-        service.route("GET", "/bookings") { _ in
-            .collection("bookings", try service.database.read { c in
-                try c.query("SELECT \(columns) FROM bookings ORDER BY id").map(Booking.init)
-            })
-        }
-        service.route("GET", "/bookings/{id}") { request in
-            let id = try request.id()
-            return .json(try service.database.read { c in try find(id, c) })
-        }
+        service.readRoutes("bookings", singular: "booking", table: "bookings", columns: columns, Booking.init)
         service.route("PATCH", "/bookings/{id}") { request in
             let id = try request.id()
             try CancelBooking.validate(JSONObject(body: request.body))

@@ -11,20 +11,8 @@ public enum DashboardContext {
     public static let viewTables = [ShowStatus.table]
 
     public static func install(on service: Service) {
-        service.route("GET", "/showStatuses") { _ in
-            .collection("showStatuses", try service.database.read { c in
-                try c.query("SELECT \(ShowStatus.columns) FROM show_statuses ORDER BY book_id").map(ShowStatus.init)
-            })
-        }
-        service.route("GET", "/showStatuses/{id}") { request in
-            let id = try request.id()
-            return .json(try service.database.read { c in
-                guard let row = try c.queryOne("SELECT \(ShowStatus.columns) FROM show_statuses WHERE book_id = ?", .int(id)) else {
-                    throw Problem.notFound("no show status \(id)")
-                }
-                return try ShowStatus(row)
-            })
-        }
+        service.readRoutes("showStatuses", singular: "show status", table: ShowStatus.table, columns: ShowStatus.columns,
+                           idColumn: "book_id", ShowStatus.init)
 
         service.on(BookingPlaced.self, from: Topics.booking) { e, _, work in
             try set(e.id, ["show_name": .text(e.showName), "qty": .int(e.qty), "book_status": .text(e.bookStatus)], work)

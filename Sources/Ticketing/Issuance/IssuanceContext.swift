@@ -8,15 +8,8 @@ public enum IssuanceContext {
     public static let migrations = TicketIssuance.migrations
 
     public static func install(on service: Service) {
-        service.route("GET", "/ticketIssuances") { _ in
-            .collection("ticketIssuances", try service.database.read { c in
-                try c.query("SELECT \(TicketIssuance.columns) FROM tickets ORDER BY id").map(TicketIssuance.init)
-            })
-        }
-        service.route("GET", "/ticketIssuances/{id}") { request in
-            let id = try request.id()
-            return .json(try service.database.read { c in try find(id, c) })
-        }
+        service.readRoutes("ticketIssuances", singular: "ticket issuance", table: "tickets", columns: TicketIssuance.columns,
+                           TicketIssuance.init)
         service.route("PATCH", "/ticketIssuances/{id}") { request in
             let id = try request.id()
             try IssueTicket.validate(JSONObject(body: request.body))

@@ -17,15 +17,7 @@ public enum PayContext {
                                                  waitDurationInOpenState: .seconds(3)))
         let retryInterval = try service.configuration.int("CANCELLATION_RETRY_MS", default: 500, in: 50...60_000)
 
-        service.route("GET", "/payments") { _ in
-            .collection("payments", try service.database.read { c in
-                try c.query("SELECT \(Payment.columns) FROM payments ORDER BY id").map(Payment.init)
-            })
-        }
-        service.route("GET", "/payments/{id}") { request in
-            let id = try request.id()
-            return .json(try service.database.read { c in try find(id, c) })
-        }
+        service.readRoutes("payments", singular: "payment", table: "payments", columns: Payment.columns, Payment.init)
 
         service.on(BookingConfirmed.self, from: Topics.booking) { booking, _, work in
             let inserted = try work.db.execute(

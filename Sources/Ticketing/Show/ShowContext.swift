@@ -21,15 +21,7 @@ public enum ShowContext {
             }
             return .created(show, at: "/shows/\(show.id)")
         }
-        service.route("GET", "/shows") { _ in
-            .collection("shows", try service.database.read { c in
-                try c.query("SELECT \(Show.columns) FROM shows ORDER BY id").map(Show.init)
-            })
-        }
-        service.route("GET", "/shows/{id}") { request in
-            let id = try request.id()
-            return .json(try service.database.read { c in try find(id, c) })
-        }
+        service.readRoutes("shows", singular: "show", table: "shows", columns: Show.columns, Show.init)
 
         service.on(BookingPlaced.self, from: Topics.booking) { event, _, work in
             try hold(event, work)
