@@ -69,12 +69,14 @@ public enum BookingContext {
 
     /// Checked and changed in one write transaction, so two cancellations cannot both pass.
     static func cancel(_ id: Int, _ work: UnitOfWork) throws -> Booking {
-        let current = try find(id, work.db)
+        guard let row = try work.db.queryOne("SELECT \(columns), ticket_issued FROM bookings WHERE id = ?", .int(id)) else {
+            throw Problem.notFound("no booking \(id)")
+        }
+        let current = try Booking(row)
         guard [BookStatus.booked, BookStatus.confirmed].contains(current.bookStatus) else {
             throw Problem.conflict("booking \(id) cannot be cancelled: it is \(current.bookStatus)")
         }
-        let issued = try work.db.queryOne("SELECT ticket_issued FROM bookings WHERE id = ?", .int(id))?.bool("ticket_issued") ?? false
-        guard !issued else { throw Problem.conflict("booking \(id) cannot be cancelled: its ticket has been issued") }
+        guard try !row.bool("ticket_issued") else { throw Problem.conflict("booking \(id) cannot be cancelled: its ticket has been issued") }
         try work.db.execute("UPDATE bookings SET book_status = ? WHERE id = ?", .text(BookStatus.cancelled), .int(id))
         let booking = try find(id, work.db)
         try work.publish(booking.cancelled(wasConfirmed: current.bookStatus == BookStatus.confirmed))
