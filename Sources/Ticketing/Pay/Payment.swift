@@ -9,11 +9,11 @@ public struct Payment: Codable, Sendable, Equatable {
             CREATE TABLE payments (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, book_id INTEGER NOT NULL UNIQUE,
                 amount INTEGER NOT NULL, status TEXT NOT NULL,
-                -- Set when the booking is cancelled; cleared once issuance has voided the ticket
-                -- and the payment is cancelled. A cancellation waits here while issuance is down.
+                -- Set when the booking is cancelled; cleared once issuance has answered: the ticket
+                -- voided and the payment cancelled, or (already issued) the payment kept. A
+                -- cancellation waits here while issuance is down.
                 cancellation_requested_at TEXT,
-                cancellation_attempts INTEGER NOT NULL DEFAULT 0,
-                cancellation_refused TEXT
+                cancellation_attempts INTEGER NOT NULL DEFAULT 0
             );
             """),
     ]

@@ -53,16 +53,14 @@ struct PaymentCanceller: Sendable {
             // keeps its payment, and booking is told so that it undoes the cancellation.
             let reason = "the ticket of booking \(bookId) had already been issued"
             try service.transaction { work in
-                try work.db.execute("UPDATE payments SET cancellation_refused = ?, cancellation_requested_at = NULL WHERE id = ?",
-                                    .text(reason), .int(paymentId))
+                try work.db.execute("UPDATE payments SET cancellation_requested_at = NULL WHERE id = ?", .int(paymentId))
                 try work.publish(PaymentCancellationRefused(id: paymentId, bookId: bookId, reason: reason, status: PayStatus.paid))
             }
             service.log.warning("payment cancellation refused: ticket already issued", correlationID: String(bookId),
                                 ["payment": "\(paymentId)"])
             return true
         default:
-            try postpone(paymentId: paymentId, bookId: bookId, attempt: attempt,
-                       reason: "issuance answered \(response.status)")
+            try postpone(paymentId: paymentId, bookId: bookId, attempt: attempt, reason: "issuance answered \(response.status)")
             return false
         }
     }
