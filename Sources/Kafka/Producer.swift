@@ -72,6 +72,13 @@ public final class Producer: @unchecked Sendable {
         rd_kafka_flush(handle, Int32(timeout.milliseconds)) == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
+    /// Fails every message not yet delivered, queued or in flight (`ERR__PURGE_QUEUE`,
+    /// `ERR__PURGE_INFLIGHT`); their reports come with the next `poll`. An in-flight one may still
+    /// have reached the broker.
+    public func purge() {
+        rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+    }
+
     /// Messages enqueued or in flight whose delivery report has not been served yet.
     public var pendingCount: Int { Int(rd_kafka_outq_len(handle)) }
 

@@ -13,7 +13,14 @@ public final class ServiceProcess: @unchecked Sendable {
     public private(set) var process: ChildProcess?
 
     /// `databasePath` lets two processes share one database, as replicas sharing storage do.
-    public init(_ executable: String, name: String? = nil, broker: TestBroker, directory: URL,
+    public convenience init(_ executable: String, name: String? = nil, broker: TestBroker, directory: URL,
+                            databasePath: String? = nil, environment: [String: String] = [:]) throws {
+        try self.init(executable, name: name, bootstrapServers: broker.bootstrapServers, directory: directory,
+                      databasePath: databasePath, environment: environment)
+    }
+
+    /// For a broker other than a `TestBroker` (a `MockCluster`, say).
+    public init(_ executable: String, name: String? = nil, bootstrapServers: String, directory: URL,
                 databasePath: String? = nil, environment: [String: String] = [:]) throws {
         self.executable = try ProjectPaths.executable(executable)
         self.name = name ?? executable
@@ -22,7 +29,7 @@ public final class ServiceProcess: @unchecked Sendable {
         self.databasePath = databasePath ?? directory.appendingPathComponent("\(self.name).sqlite").path
         var env = [
             "HOST": "127.0.0.1", "PORT": "\(port)", "DATABASE_PATH": self.databasePath,
-            "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrapServers,
+            "KAFKA_BOOTSTRAP_SERVERS": bootstrapServers,
             "KAFKA_PROPERTIES": "topic.metadata.refresh.interval.ms=2000",
             "KAFKA_CONSUMER_PROPERTIES": "session.timeout.ms=6000,max.poll.interval.ms=6000,heartbeat.interval.ms=500",
             "SHUTDOWN_GRACE_SECONDS": "10",

@@ -23,12 +23,15 @@ final class OutboxRelay: Sendable {
     private let worker = Worker()
     private let acks = Mutex<(delivered: [Int], failed: [(Int, KafkaError)])>(([], []))
 
-    /// A delivery that has not succeeded within this time fails and is resent by a new producer.
+    /// No delivery is left to time out: librdkafka may still write the messages behind a timed-out
+    /// one, and resending it after them would break the key's order. A session the broker forgot
+    /// would then retry forever, so the relay replaces a producer that made no progress for
+    /// `stallTimeout` instead. A gap any other error could leave is made fatal (and so resent in
+    /// order by a new producer). These override `KAFKA_PROPERTIES`: the order depends on them.
     private var producerProperties: KafkaProperties {
-        var props: KafkaProperties = ["message.timeout.ms": "15000"]
-        props.merge(kafka) { _, new in new }
-        return props
+        kafka.merging(["message.timeout.ms": "0", "enable.gapless.guarantee": "true"]) { _, relay in relay }
     }
+    private let stallTimeout: Duration = .seconds(5)
 
     init(database: Database, kafka: KafkaProperties, ensureTopics: @escaping @Sendable () throws -> Void, log: Logger, metrics: Metrics) {
         self.database = database; self.kafka = kafka; self.ensureTopics = ensureTopics
@@ -57,6 +60,7 @@ final class OutboxRelay: Sendable {
         var backoff = Backoff()
         var lastLeaseCheck = ContinuousClock.now - .seconds(10)
         var holdsLease = false
+        var lastProgress = ContinuousClock.now
 
         while true {
             let draining = worker.isStopping
@@ -84,7 +88,15 @@ final class OutboxRelay: Sendable {
                 }
                 let p = producer!
                 p.poll(timeout: .zero)
-                try settleAcks(&inFlight, &retryFrom)
+                if try settleAcks(&inFlight, &retryFrom) || inFlight.isEmpty { lastProgress = .now }
+                if retryFrom == nil, ContinuousClock.now - lastProgress > stallTimeout {
+                    // Broker down, or up but deaf to this producer's session: either way a new
+                    // producer resending from the oldest undelivered row keeps the order.
+                    log.warning("no delivery report for \(stallTimeout): replacing the producer", ["in_flight": "\(inFlight.count)"])
+                    p.purge()
+                    lastProgress = .now
+                    continue
+                }
 
                 // After a failure, wait for what is in flight, then resend from the failed row with a
                 // new producer: a broker that lost its state (Tansu keeps it in memory) no longer
@@ -133,19 +145,21 @@ final class OutboxRelay: Sendable {
 
     /// Deletes delivered rows; remembers the earliest failed one to resend it. A delete that fails
     /// puts its reports back, so they are settled on the next turn rather than forgotten.
-    private func settleAcks(_ inFlight: inout Set<Int>, _ retryFrom: inout Int?) throws {
+    /// True when any report was settled.
+    @discardableResult
+    private func settleAcks(_ inFlight: inout Set<Int>, _ retryFrom: inout Int?) throws -> Bool {
         let (delivered, failed) = acks.withLock { a in
             defer { a = ([], []) }
             return a
         }
-        for (seq, error) in failed {
-            inFlight.remove(seq)
-            retryFrom = min(retryFrom ?? seq, seq)
-            metrics.increment("outbox_publish_failures_total", help: "Outbox publish attempts that failed")
-            log.warning("outbox delivery failed, will resend", ["seq": "\(seq)", "error": error.message])
-            if error.isUnknownTopic { try? ensureTopics() }
+        if let (first, error) = failed.min(by: { $0.0 < $1.0 }) {
+            failed.forEach { inFlight.remove($0.0) }
+            retryFrom = min(retryFrom ?? first, first)
+            metrics.increment("outbox_publish_failures_total", by: Double(failed.count), help: "Outbox publish attempts that failed")
+            log.warning("outbox delivery failed, will resend", ["from_seq": "\(first)", "failed": "\(failed.count)", "error": error.message])
+            if failed.contains(where: { $0.1.isUnknownTopic }) { try? ensureTopics() }
         }
-        guard !delivered.isEmpty else { return }
+        guard !delivered.isEmpty else { return !failed.isEmpty }
         do {
             try database.write { c in
                 for seq in delivered { try c.execute("DELETE FROM outbox WHERE seq = ?", .integer(Int64(seq))) }
@@ -156,6 +170,7 @@ final class OutboxRelay: Sendable {
         }
         delivered.forEach { inFlight.remove($0) }
         metrics.increment("outbox_published_total", by: Double(delivered.count), help: "Events delivered to Kafka from the outbox")
+        return true
     }
 
     private func message(_ row: Row) throws -> OutgoingMessage {

@@ -130,8 +130,17 @@ public final class Service: Sendable {
         let group = topic
         let deadLetterTopics = Set(policies.map(\.topic)).map { EventConsumer.deadLetterTopic(for: $0, group: group) }
         let specs = (topics.sorted() + deadLetterTopics.sorted()).map { TopicSpec($0, partitions: configuration.topicPartitions) }
+        // Once per burst of unknown-topic failures (a broker that lost its topics fails every
+        // in-flight report), not once per report.
+        let lastTopicCheck = Mutex<ContinuousClock.Instant?>(nil)
         let ensureTopics: @Sendable () throws -> Void = { [log] in
-            try Admin(properties: kafka).createTopics(specs)
+            let due = lastTopicCheck.withLock { last -> Bool in
+                if let last, .now - last < .seconds(5) { return false }
+                last = .now
+                return true
+            }
+            guard due else { return }
+            try Admin(properties: kafka).createTopics(specs, timeout: .seconds(5))
             log.info("topics ready", ["topics": specs.map(\.name).joined(separator: ",")])
         }
         // A broker that is down must not stop the service: the outbox keeps events until it is back.

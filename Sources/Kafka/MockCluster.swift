@@ -1,0 +1,36 @@
+import CRdKafka
+
+/// librdkafka's mock cluster: fake brokers on loopback ports inside this process, which any
+/// client (another process too) reaches through `bootstrapServers`, with faults on demand. For
+/// tests that need a broker to misbehave at an exact moment.
+public final class MockCluster: @unchecked Sendable {
+    private let owner: OpaquePointer
+    private let cluster: OpaquePointer
+    public let bootstrapServers: String
+
+    public init(brokers: Int32 = 1) throws(KafkaError) {
+        try LibraryVersion.requireSupported()
+        // The cluster lives on a client handle of its own; that client is never used.
+        owner = try makeHandle(RD_KAFKA_PRODUCER, conf: try makeConf([:]))
+        guard let cluster = rd_kafka_mock_cluster_new(owner, brokers) else {
+            rd_kafka_destroy(owner)
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL.rawValue, message: "cannot start a mock cluster")
+        }
+        self.cluster = cluster
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+        rd_kafka_destroy(owner)
+    }
+
+    public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws(KafkaError) {
+        let err = rd_kafka_mock_topic_create(cluster, name, partitions, replicationFactor)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "mock topic \(name)") }
+    }
+
+    /// Closes the broker's connections and refuses new ones until `setUp`.
+    public func setDown(broker: Int32 = 1) { rd_kafka_mock_broker_set_down(cluster, broker) }
+    public func setUp(broker: Int32 = 1) { rd_kafka_mock_broker_set_up(cluster, broker) }
+}
