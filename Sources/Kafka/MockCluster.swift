@@ -30,6 +30,18 @@ public final class MockCluster: @unchecked Sendable {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "mock topic \(name)") }
     }
 
+    /// A broker error code, for `failNextProduceRequests`.
+    public struct ErrorCode: Sendable {
+        let value: rd_kafka_resp_err_t
+        /// Makes an idempotent producer's session unusable: a fatal error.
+        public static let outOfOrderSequence = ErrorCode(value: RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER)
+    }
+
+    /// The next `errors.count` Produce requests, from any client, are answered with these errors in turn.
+    public func failNextProduceRequests(_ errors: [ErrorCode]) {
+        rd_kafka_mock_push_request_errors_array(cluster, 0 /* Produce */, errors.count, errors.map(\.value))
+    }
+
     /// Closes the broker's connections and refuses new ones until `setUp`.
     public func setDown(broker: Int32 = 1) { rd_kafka_mock_broker_set_down(cluster, broker) }
     public func setUp(broker: Int32 = 1) { rd_kafka_mock_broker_set_up(cluster, broker) }

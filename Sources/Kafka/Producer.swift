@@ -45,12 +45,14 @@ public final class Producer: @unchecked Sendable {
         try enqueue(message, id: id)
     }
 
-    /// Sends one message and waits for its delivery report.
-    public func sendAndWait(_ message: OutgoingMessage, timeout: Duration = .seconds(30)) throws(KafkaError) {
+    /// Sends one message and waits for its delivery report, which librdkafka gives within the
+    /// producer's `message.timeout.ms` (default 300 s): waiting less and sending again would
+    /// duplicate a message still queued. Throws the report's error, or `ERR__TIMED_OUT` when
+    /// `cancelled` said to stop waiting first (the message may still be delivered).
+    public func sendAndWait(_ message: OutgoingMessage, cancelled: () -> Bool = { false }) throws(KafkaError) {
         let id = callbacks.nextSyncID()
         try enqueue(message, id: id)
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while !cancelled() {
             rd_kafka_poll(handle, 50)
             if let report = callbacks.takeSyncReport(id) {
                 if let error = report.error { throw error }
@@ -58,7 +60,7 @@ public final class Producer: @unchecked Sendable {
             }
         }
         throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue,
-                         message: "no delivery report for \(message.topic) within \(timeout)", isRetriable: true)
+                         message: "stopped waiting for the delivery report of \(message.topic)", isRetriable: true)
     }
 
     /// Serves delivery reports for up to `timeout`.

@@ -18,8 +18,9 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         self.sql = sql
     }
 
-    /// Another connection holds the lock: retry the whole transaction with backoff.
-    public var isTransient: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// Another connection holds the lock, or the disk failed a read or write: retrying the whole
+    /// transaction later may succeed. Anything else (a constraint, a type) fails the same way again.
+    public var isTransient: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR }
 
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
 

@@ -44,3 +44,92 @@ struct DeadLetterTests {
         ledger.stop()
     }
 }
+
+@Suite("Policy failures", .serialized)
+struct PolicyFailureTests {
+    /// The test adds a trigger to the service's own database (WAL lets it in while the service
+    /// runs): effects for the account "poison" break a constraint, as a real schema might.
+    static func poisonAccount(_ databasePath: String) throws {
+        try sqlite(databasePath, """
+            CREATE TRIGGER poison BEFORE INSERT ON effects WHEN NEW.account = 'poison'
+            BEGIN SELECT RAISE(ABORT, 'effects refuse the poison account'); END;
+            """)
+    }
+
+    @Test("a policy that breaks a constraint dead-letters its event, and the service goes on with the others")
+    func constraintViolationIsDeadLettered() throws {
+        let dir = try ProjectPaths.temporaryDirectory("poison-policy")
+        let broker = try TestBroker()
+        try broker.createTopics([TopicSpec("demo.ledger", partitions: 3), TopicSpec("demo.ledger.dlq.demo.ledger", partitions: 1)])
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        try ledger.start()
+        try ledger.waitForPartitions()
+        try Self.poisonAccount(ledger.databasePath)
+
+        let poisoned = try ledger.recordEntry(account: "poison", amount: 1)
+        var healthy: [Int] = []
+        for i in 0..<12 { healthy.append(try ledger.recordEntry(account: "acc\(i)", amount: i)) }
+        try eventually("every other entry takes effect") { Set(try ledger.effects().map(\.entryId)) == Set(healthy) }
+        try eventually("the poisoned event is dead-lettered once") {
+            try ledger.metric(#"consumer_events_total{outcome="dead_lettered",topic="demo.ledger"}"#) == 1
+        }
+        #expect(try ledger.metric("consumer_retries_total{topic=\"demo.ledger\"}") == 0, "a constraint violation is never retried")
+
+        let letters = try records(on: "demo.ledger.dlq.demo.ledger", at: broker.bootstrapServers, atLeast: 1)
+        #expect(letters.count == 1)
+        #expect(letters.first?.headers.text("dlq_error")?.contains("poison account") == true)
+        #expect(letters.first.map { String(decoding: $0.value, as: UTF8.self).contains(#""entryId":\#(poisoned)"#) } == true)
+        #expect(try ledger.get("/readyz").status == 200)
+        #expect(ledger.stop() == 0)
+    }
+
+    @Test("a dead-letter producer that turned fatal is replaced and the dead letter is published once")
+    func fatalDeadLetterProducerIsReplaced() throws {
+        let cluster = try MockCluster()
+        for topic in ["demo.ledger", "demo.ledger.dlq.demo.ledger"] { try cluster.createTopic(topic, partitions: 1) }
+        let dir = try ProjectPaths.temporaryDirectory("poison-fatal")
+        // The policy waits 2 s before its insert: time to arm the fault between publish and dead letter.
+        let ledger = try ServiceProcess("demo-ledger", bootstrapServers: cluster.bootstrapServers, directory: dir,
+                                        environment: ["DEMO_PROCESSING_DELAY_MS": "2000"])
+        try ledger.start()
+        try Self.poisonAccount(ledger.databasePath)
+
+        try ledger.recordEntry(account: "poison", amount: 1)
+        try eventually("the entry is published") { try ledger.metric("outbox_published_total") == 1 }
+        cluster.failNextProduceRequests([.outOfOrderSequence])
+        try eventually("the poisoned event is dead-lettered", timeout: .seconds(30)) {
+            try ledger.metric(#"consumer_events_total{outcome="dead_lettered",topic="demo.ledger"}"#) == 1
+        }
+        #expect(ledger.log.contains("cannot publish dead letter"), "the first attempt failed:\n\(ledger.log)")
+        let letters = try records(on: "demo.ledger.dlq.demo.ledger", at: cluster.bootstrapServers, atLeast: 1)
+        #expect(letters.count == 1)
+        #expect(ledger.stop() == 0)
+    }
+}
+
+/// Every record on partition 0 of `topic`, read until `count` are there and no more come.
+func records(on topic: String, at bootstrap: String, atLeast count: Int) throws -> [ConsumedMessage] {
+    let consumer = try Consumer(properties: ["bootstrap.servers": bootstrap, "group.id": "reader-\(UUID())"])
+    defer { consumer.close() }
+    try consumer.assign([TopicPartition(topic, 0, offset: 0)])
+    var records: [ConsumedMessage] = []
+    let deadline = ContinuousClock.now + .seconds(20)
+    while ContinuousClock.now < deadline {
+        if let message = try consumer.poll(timeout: .milliseconds(500)) {
+            records.append(message)
+        } else if records.count >= count {
+            break
+        }
+    }
+    return records
+}
+
+/// Runs SQL with the sqlite3 command-line tool, outside the service process.
+func sqlite(_ path: String, _ sql: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [path, sql]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw TestSupportError("sqlite3 \(path) failed: \(sql)") }
+}

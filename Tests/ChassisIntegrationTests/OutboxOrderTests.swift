@@ -38,19 +38,7 @@ struct OutboxOrderTests {
 
 /// The `entryId` of every record on partition 0 of `topic`, in log order.
 func entryIDs(on topic: String, at bootstrap: String, atLeast count: Int) throws -> [Int] {
-    let consumer = try Consumer(properties: ["bootstrap.servers": bootstrap, "group.id": "order-check-\(UUID())"])
-    try consumer.assign([TopicPartition(topic, 0, offset: 0)])
-    var ids: [Int] = []
-    let deadline = ContinuousClock.now + .seconds(20)
-    while ContinuousClock.now < deadline {
-        if let message = try consumer.poll(timeout: .milliseconds(200)),
-           let object = try JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any],
-           let id = object["entryId"] as? Int {
-            ids.append(id)
-        } else if ids.count >= count {
-            break
-        }
+    try records(on: topic, at: bootstrap, atLeast: count).compactMap { message in
+        (try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any])?["entryId"] as? Int
     }
-    consumer.close()
-    return ids
 }

@@ -13,6 +13,9 @@ public struct ServiceConfiguration: Sendable {
     public var topicPartitions: Int32
     public var databasePath: String
     public var shutdownGracePeriod: Duration
+    /// How long an event whose policy fails transiently (database busy) is retried before it is
+    /// dead-lettered with the error.
+    public var consumerRetryBudget: Duration
     public let environment: [String: String]
 
     /// Reads the common settings; `defaultPort` is the service's port when PORT is unset.
@@ -27,6 +30,7 @@ public struct ServiceConfiguration: Sendable {
         topicPartitions = Int32(try reader.int("KAFKA_TOPIC_PARTITIONS", default: 3, in: 1...1000))
         databasePath = reader.string("DATABASE_PATH", default: "data/\(service).sqlite")
         shutdownGracePeriod = .seconds(try reader.int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
+        consumerRetryBudget = .seconds(try reader.int("CONSUMER_RETRY_SECONDS", default: 30, in: 0...3600))
     }
 
     /// An upstream's base URL (e.g. ISSUANCE_URL), required to be http://host:port.

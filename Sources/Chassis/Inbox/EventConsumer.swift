@@ -1,14 +1,17 @@
 import Foundation
 import Kafka
 import SQLite
+import Synchronization
 
 /// The service's consumer-group member: polls on its own thread, runs each event's policy in one
 /// transaction with the inbox insert (an event id already in the inbox is skipped), and stores
 /// the offset only after that commit. At-least-once delivery, exactly-once effect.
 ///
-/// A record that breaks the contract goes to `<topic>.dlq.<group>` with the error in headers and
-/// the partition moves on. Any other failure (database busy, ...) is retried with backoff, never
-/// skipped.
+/// A failure that retrying can mend (database busy or locked, an I/O error) is retried with
+/// backoff for up to `retryBudget`. Any other (a record that breaks the contract, a constraint
+/// violation, a business rule) and a transient one past the budget send the record to
+/// `<topic>.dlq.<group>` with the error in headers, and the partition moves on: one record never
+/// stops the service's other partitions.
 final class EventConsumer: Sendable {
     let group: String
     private let policies: [String: [String: Policy]]   // topic → event type → policy
@@ -19,18 +22,26 @@ final class EventConsumer: Sendable {
     private let ownTopic: String
     private let log: Logger
     private let metrics: Metrics
+    private let retryBudget: Duration
     private let worker = Worker()
+    /// When the polling loop last came round: a consumer stuck on one record stops beating.
+    private let heartbeat = Mutex(ContinuousClock.now)
 
     init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
-         ownTopic: String, log: Logger, metrics: Metrics) {
+         ownTopic: String, retryBudget: Duration, log: Logger, metrics: Metrics) {
         self.group = group
         self.policies = Dictionary(grouping: policies, by: \.topic).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.eventType, $0) }) }
         self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.source = source; self.ownTopic = ownTopic
-        self.log = log; self.metrics = metrics
+        self.retryBudget = retryBudget; self.log = log; self.metrics = metrics
     }
 
     var topics: [String] { policies.keys.sorted() }
     var isRunning: Bool { worker.isRunning }
+
+    /// How long since the loop last came round. Past `retryBudget` plus a margin the consumer is
+    /// wedged (a policy that never returns): liveness fails, so that the service is restarted.
+    var stalledFor: Duration { .now - heartbeat.withLock { $0 } }
+    var stallLimit: Duration { retryBudget + .seconds(60) }
 
     static func deadLetterTopic(for topic: String, group: String) -> String { "\(topic).dlq.\(group)" }
 
@@ -38,7 +49,9 @@ final class EventConsumer: Sendable {
         var props = kafka.merging(consumerProperties) { _, consumer in consumer }
         props["group.id"] = group
         props["client.id"] = source
+        metrics.set("consumer_joined", to: 0, help: "1 once this member has joined its consumer group")
         let consumer = try Consumer(properties: props) { [log, metrics] event in
+            metrics.set("consumer_joined", to: 1, help: "1 once this member has joined its consumer group")
             let (verb, parts, delta) = switch event {
             case .assigned(let parts): ("assigned", parts, parts.count)
             case .revoked(let parts): ("revoked", parts, -parts.count)
@@ -47,16 +60,17 @@ final class EventConsumer: Sendable {
             log.info("partitions \(verb)", ["partitions": parts.map(\.description).joined(separator: ",")])
         }
         try consumer.subscribe(topics)
-        let deadLetters = try Producer(properties: kafka)
-        worker.start(name: "event-consumer") { [self] in run(consumer, deadLetters) }
+        worker.start(name: "event-consumer") { [self] in run(consumer) }
     }
 
     /// Finishes the event in hand, commits, leaves the group.
     func stop() { worker.stop() }
 
-    private func run(_ consumer: Consumer, _ deadLetters: Producer) {
+    private func run(_ consumer: Consumer) {
+        var deadLetters: Producer?
         var lagReported = ContinuousClock.now
         while !worker.isStopping {
+            heartbeat.withLock { $0 = .now }
             if ContinuousClock.now - lagReported > .seconds(2) {
                 reportLag(consumer)
                 lagReported = .now
@@ -65,30 +79,31 @@ final class EventConsumer: Sendable {
                 guard let message = try consumer.poll(timeout: .milliseconds(200), onError: { [log] in
                     log.warning("consumer error", ["error": $0.message])
                 }) else { continue }
-                if handle(message, deadLetters) { try consumer.store(message) }
+                if handle(message, &deadLetters) { try consumer.store(message) }
             } catch {
                 log.error("consumer failed", ["error": "\(error)"])
                 Thread.sleep(forTimeInterval: 1)
             }
         }
         consumer.close()
-        deadLetters.flush(timeout: .seconds(5))
+        deadLetters?.flush(timeout: .seconds(5))
         log.info("consumer closed", ["group": group])
     }
 
     /// Processes one record; false when stopping interrupted it (it is not stored: redelivered).
-    private func handle(_ message: ConsumedMessage, _ deadLetters: Producer) -> Bool {
+    private func handle(_ message: ConsumedMessage, _ deadLetters: inout Producer?) -> Bool {
         let envelope: EventEnvelope
         do {
             envelope = try EventEnvelope(message)
         } catch {
-            return deadLetter(message, error, deadLetters)
+            return deadLetter(message, error, &deadLetters)
         }
         guard let policy = policies[message.topic]?[envelope.type] else {
             count(message, envelope, "ignored")
             return true
         }
         let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
+        let giveUpAt = ContinuousClock.now + retryBudget
         var backoff = Backoff()
         while true {
             do {
@@ -103,20 +118,27 @@ final class EventConsumer: Sendable {
                 }
                 count(message, envelope, fresh ? "processed" : "duplicate")
                 return true
-            } catch let violation as ContractViolation {
-                return deadLetter(message, violation, deadLetters)
-            } catch {
+            } catch let error where Self.isTransient(error) && ContinuousClock.now < giveUpAt {
                 metrics.increment("consumer_retries_total", ["topic": message.topic], help: "Event processing attempts retried after a transient failure")
                 log.warning("event processing failed, retrying", correlationID: envelope.correlationID,
                             ["event_id": envelope.id, "type": envelope.type, "error": "\(error)"])
                 guard worker.sleep(backoff.next()) else { return false }
+            } catch {
+                return deadLetter(message, error, &deadLetters)
             }
         }
     }
 
+    /// Retrying may mend these; every other error fails the same way each time.
+    static func isTransient(_ error: any Error) -> Bool {
+        (error as? SQLiteError)?.isTransient ?? false
+    }
+
     /// Publishes the record unchanged to the dead-letter topic with the error in headers; retries
-    /// until the broker has it, because moving on without it would lose the event.
-    private func deadLetter(_ message: ConsumedMessage, _ error: any Error, _ producer: Producer) -> Bool {
+    /// until the broker has it, because moving on without it would lose the event. A send is
+    /// repeated only after its report said it failed, so a slow broker gets no duplicates; a
+    /// producer in a fatal state is replaced.
+    private func deadLetter(_ message: ConsumedMessage, _ error: any Error, _ producer: inout Producer?) -> Bool {
         let topic = EventConsumer.deadLetterTopic(for: message.topic, group: group)
         let headers = message.headers + [
             KafkaHeader("dlq_error", "\(error)"), KafkaHeader("dlq_original_topic", message.topic),
@@ -126,7 +148,9 @@ final class EventConsumer: Sendable {
         var backoff = Backoff()
         while true {
             do {
-                try producer.sendAndWait(OutgoingMessage(topic: topic, key: message.key, value: message.value, headers: headers))
+                if producer == nil || producer?.fatalError != nil { producer = try Producer(properties: kafka) }
+                try producer!.sendAndWait(OutgoingMessage(topic: topic, key: message.key, value: message.value, headers: headers),
+                                          cancelled: { worker.isStopping })
                 log.warning("event dead-lettered", correlationID: message.headers.text("correlation_id"),
                             ["topic": message.topic, "offset": "\(message.offset)", "dead_letter_topic": topic, "error": "\(error)"])
                 metrics.increment("consumer_events_total", ["topic": message.topic, "outcome": "dead_lettered"], help: "Events consumed, by outcome")

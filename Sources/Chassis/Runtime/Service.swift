@@ -152,7 +152,7 @@ public final class Service: Sendable {
         if !policies.isEmpty {
             consumer = EventConsumer(group: group, policies: policies, database: database, kafka: kafka,
                                      consumerProperties: configuration.kafkaConsumerProperties, source: name,
-                                     ownTopic: topic, log: log, metrics: metrics)
+                                     ownTopic: topic, retryBudget: configuration.consumerRetryBudget, log: log, metrics: metrics)
             try consumer!.start()
         }
         jobs.forEach { $0.start() }
@@ -194,7 +194,13 @@ public final class Service: Sendable {
     }
 
     private func installOperationalRoutes() {
-        router.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
+        router.add("GET", "/healthz") { [self] _ in
+            let (_, _, consumer) = running.withLock { $0 }
+            if let consumer, consumer.stalledFor > consumer.stallLimit {
+                return .json(["status": "DOWN", "problems": "consumer stalled for \(consumer.stalledFor) on one event"], status: 503)
+            }
+            return .json(["status": "UP"])
+        }
         router.add("GET", "/readyz") { [self] _ in
             let problems = readinessProblems()
             return problems.isEmpty ? .json(["status": "UP"]) : .json(["status": "DOWN", "problems": problems.joined(separator: "; ")], status: 503)
@@ -211,6 +217,7 @@ public final class Service: Sendable {
         let (_, relay, consumer) = running.withLock { $0 }
         if relay?.isRunning != true { problems.append("outbox relay not running") }
         if let consumer, !consumer.isRunning { problems.append("consumer not running") }
+        if let consumer, consumer.stalledFor > consumer.stallLimit { problems.append("consumer stalled for \(consumer.stalledFor) on one event") }
         return problems
     }
 }

@@ -55,7 +55,7 @@ enum DeadLetterReplay {
         let producer = try cluster.producer()
         for (done, letter) in letters.enumerated() {
             do {
-                try producer.sendAndWait(letter.replay, timeout: cluster.timeout)
+                try producer.sendAndWait(letter.replay)
             } catch {
                 throw Failure.failed("replayed \(done) of \(letters.count); \(letter.record.position) failed: \(cluster.explain(error))")
             }
