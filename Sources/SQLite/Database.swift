@@ -39,8 +39,10 @@ public final class Database: Sendable {
                 extendedCode: SQLITE_ERROR,
                 message: "\(path) refused WAL mode (journal_mode is \(mode ?? "unknown")); is it on a network file system?")
         }
-        // NORMAL is durable across application crashes in WAL mode; only a power loss may drop the last commits.
-        try connection.execute("PRAGMA synchronous=NORMAL")
+        // FULL: a commit is on disk before it returns, even across an OS crash or power loss. A
+        // consumer stores its offset (and the relay may publish the outbox rows) right after the
+        // commit, so NORMAL, which may drop the last commits, would lose effects Kafka counts done.
+        try connection.execute("PRAGMA synchronous=FULL")
         try connection.execute("PRAGMA foreign_keys=ON")
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Opening, transactions and closing")
 struct DatabaseTests {
-    @Test("A file database runs in WAL mode with the busy timeout, foreign keys and synchronous NORMAL")
+    @Test("A file database runs in WAL mode with the busy timeout, foreign keys and synchronous FULL (a commit survives a power loss)")
     func connectionSettings() throws {
         try withTemporaryDatabasePath { path in
             let database = try Database(path: path, busyTimeout: .milliseconds(1500))
@@ -15,7 +15,7 @@ struct DatabaseTests {
             try database.read { connection throws in
                 #expect(try connection.queryOne("PRAGMA busy_timeout")?.int("timeout") == 1500)
                 #expect(try connection.queryOne("PRAGMA foreign_keys")?.int("foreign_keys") == 1)
-                #expect(try connection.queryOne("PRAGMA synchronous")?.int("synchronous") == 1)
+                #expect(try connection.queryOne("PRAGMA synchronous")?.int("synchronous") == 2)
             }
             try database.write { try $0.execute("CREATE TABLE t (x)") }
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
