@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// scripts/setup installs librdkafka >= 2.2 under /usr/local on Debian bookworm, whose own
-// 2.0.2 may also be present; the rpath makes the loader pick the new one first.
+// scripts/setup builds librdkafka 2.8.0 (patched) into /usr/local; Debian's own, older one may
+// also be present, and the rpath makes the loader pick ours first.
 let rdkafkaRPath: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "/usr/local/lib"])]
 
 let package = Package(
@@ -11,7 +11,7 @@ let package = Package(
     targets: [
         // C libraries
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
-                       providers: [.apt(["librdkafka-dev (>= 2.2), or run scripts/setup"])]),
+                       providers: [.apt(["run scripts/setup: librdkafka 2.8.0 with its fixes"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Platform

@@ -1,4 +1,5 @@
 import CRdKafka
+import Glibc
 
 /// A topic to create: name, partition count and replication factor.
 public struct TopicSpec: Sendable, Hashable {
@@ -64,6 +65,32 @@ public final class Admin: @unchecked Sendable {
             result[String(cString: t.topic)] = t.partition_cnt
         }
         return result
+    }
+
+    /// Each topic's id, for the ones the cluster has. A topic deleted and created again (by a
+    /// broker that lost its state, say) comes back under a new id.
+    public func topicIDs(_ topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: String] {
+        guard !topics.isEmpty else { return [:] }
+        let names = topics.map { strdup($0) }
+        defer { names.forEach { free($0) } }
+        let collection = names.map { UnsafePointer($0) }.withUnsafeBufferPointer {
+            rd_kafka_TopicCollection_of_topic_names(UnsafeMutablePointer(mutating: $0.baseAddress), $0.count)
+        }
+        defer { rd_kafka_TopicCollection_destroy(collection) }
+        let options = adminOptions(RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, timeout: timeout)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        rd_kafka_DescribeTopics(handle, collection, options, queue)
+        let event = try awaitEvent(timeout: timeout, operation: "describe topics")
+        defer { rd_kafka_event_destroy(event) }
+        var count = 0
+        let descriptions = rd_kafka_DescribeTopics_result_topics(rd_kafka_event_DescribeTopics_result(event), &count)
+        var ids: [String: String] = [:]
+        for i in 0..<count {
+            guard let description = descriptions?[i], rd_kafka_TopicDescription_error(description) == nil,
+                  let id = rd_kafka_TopicDescription_topic_id(description) else { continue }
+            ids[String(cString: rd_kafka_TopicDescription_name(description))] = String(cString: rd_kafka_Uuid_base64str(id))
+        }
+        return ids
     }
 
     /// The low and high watermarks (first offset, next offset to be written) of one partition.

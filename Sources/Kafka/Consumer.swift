@@ -17,6 +17,7 @@ public final class Consumer: @unchecked Sendable {
     private let handle: OpaquePointer
     private let callbacks: RebalanceCallbacks
     private var closed = false
+    private var subscription: [String] = []
 
     /// `onRebalance` runs inside `poll`, after the assignment changed (assigned) or before it
     /// changes (revoked, after the stored offsets were committed).
@@ -47,7 +48,16 @@ public final class Consumer: @unchecked Sendable {
         rd_kafka_destroy(handle)
     }
 
+    /// Leaves and joins the group again with the same topics, so the next assignment is computed
+    /// from fresh metadata (librdkafka may not notice that a vanished topic came back).
+    public func resubscribe() throws(KafkaError) {
+        let topics = subscription
+        rd_kafka_unsubscribe(handle)
+        try subscribe(topics)
+    }
+
     public func subscribe(_ topics: [String]) throws(KafkaError) {
+        subscription = topics
         let list = makePartitionList(topics.map { TopicPartition($0, RD_KAFKA_PARTITION_UA) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_subscribe(handle, list)
@@ -137,7 +147,8 @@ private final class RebalanceCallbacks: Sendable {
     init(onRebalance: @escaping @Sendable (RebalanceEvent) -> Void) { self.onRebalance = onRebalance }
 
     func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        // NULL when the member has no protocol (it just lost its membership): eager, then.
+        let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
         let parts = partitions(of: list).map(\.0)
         if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
             if cooperative {

@@ -30,7 +30,6 @@ public final class ServiceProcess: @unchecked Sendable {
         var env = [
             "HOST": "127.0.0.1", "PORT": "\(port)", "DATABASE_PATH": self.databasePath,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrapServers,
-            "KAFKA_PROPERTIES": "topic.metadata.refresh.interval.ms=2000",
             "KAFKA_CONSUMER_PROPERTIES": "session.timeout.ms=6000,max.poll.interval.ms=6000,heartbeat.interval.ms=500",
             "SHUTDOWN_GRACE_SECONDS": "10",
         ]

@@ -23,16 +23,23 @@ final class EventConsumer: Sendable {
     private let log: Logger
     private let metrics: Metrics
     private let retryBudget: Duration
+    /// Creates the service's topics (at most once per burst): a broker that lost them (Tansu
+    /// after a restart) would otherwise leave this member subscribed to nothing.
+    private let ensureTopics: @Sendable () throws -> Void
+    /// Tells the rest of the service (the relay) to replace its Kafka clients too.
+    private let onBrokerStateLost: @Sendable () -> Void
     private let worker = Worker()
     /// When the polling loop last came round: a consumer stuck on one record stops beating.
     private let heartbeat = Mutex(ContinuousClock.now)
 
     init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
-         ownTopic: String, retryBudget: Duration, log: Logger, metrics: Metrics) {
+         ownTopic: String, retryBudget: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
+         onBrokerStateLost: @escaping @Sendable () -> Void, log: Logger, metrics: Metrics) {
         self.group = group
         self.policies = Dictionary(grouping: policies, by: \.topic).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.eventType, $0) }) }
         self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.source = source; self.ownTopic = ownTopic
-        self.retryBudget = retryBudget; self.log = log; self.metrics = metrics
+        self.retryBudget = retryBudget; self.ensureTopics = ensureTopics
+        self.onBrokerStateLost = onBrokerStateLost; self.log = log; self.metrics = metrics
     }
 
     var topics: [String] { policies.keys.sorted() }
@@ -46,7 +53,9 @@ final class EventConsumer: Sendable {
     static func deadLetterTopic(for topic: String, group: String) -> String { "\(topic).dlq.\(group)" }
 
     func start() throws {
-        var props = kafka.merging(consumerProperties) { _, consumer in consumer }
+        // A topic re-created after the broker lost it is seen within seconds (librdkafka: 5 min).
+        var props: KafkaProperties = ["topic.metadata.refresh.interval.ms": "5000"]
+        props.merge(kafka.merging(consumerProperties) { _, consumer in consumer }) { _, given in given }
         props["group.id"] = group
         props["client.id"] = source
         metrics.set("consumer_joined", to: 0, help: "1 once this member has joined its consumer group")
@@ -69,15 +78,22 @@ final class EventConsumer: Sendable {
     private func run(_ consumer: Consumer) {
         var deadLetters: Producer?
         var lagReported = ContinuousClock.now
+        var topicsChecked = ContinuousClock.now
+        var watch = TopicWatch()
         while !worker.isStopping {
             heartbeat.withLock { $0 = .now }
             if ContinuousClock.now - lagReported > .seconds(2) {
                 reportLag(consumer)
                 lagReported = .now
             }
+            if ContinuousClock.now - topicsChecked > .seconds(5) {
+                watchTopics(&watch, consumer, &deadLetters)
+                topicsChecked = .now
+            }
             do {
-                guard let message = try consumer.poll(timeout: .milliseconds(200), onError: { [log] in
-                    log.warning("consumer error", ["error": $0.message])
+                guard let message = try consumer.poll(timeout: .milliseconds(200), onError: { [log, ensureTopics] error in
+                    log.warning("consumer error", ["error": error.message])
+                    if error.isUnknownTopic { try? ensureTopics() }
                 }) else { continue }
                 if handle(message, &deadLetters) { try consumer.store(message) }
             } catch {
@@ -160,6 +176,39 @@ final class EventConsumer: Sendable {
                 guard worker.sleep(backoff.next()) else { return false }
             }
         }
+    }
+
+    /// What `watchTopics` saw last: the subscribed topics' ids, and whether some were missing.
+    struct TopicWatch {
+        var admin: Admin?
+        var ids: [String: String]?
+        var missing = false
+    }
+
+    /// A broker that lost its state (Tansu keeps it in memory) comes back with no topics, groups,
+    /// offsets or producer sessions, and the topics are created again under new ids. librdkafka
+    /// may then leave the member assigned nothing until some later metadata refresh. So a missing
+    /// subscribed topic is created again, and once every one is back (or seen back under a new
+    /// id) the member rejoins its group and the relay replaces its producer: partitions are
+    /// served again within seconds of the broker's return.
+    private func watchTopics(_ watch: inout TopicWatch, _ consumer: Consumer, _ deadLetters: inout Producer?) {
+        if watch.admin == nil { watch.admin = try? Admin(properties: kafka) }
+        guard let ids = try? watch.admin?.topicIDs(topics, timeout: .seconds(2)) else { return }
+        let missing = topics.filter { ids[$0] == nil }
+        if !missing.isEmpty {
+            if !watch.missing { log.warning("the broker lost subscribed topics: creating them", ["topics": missing.joined(separator: ",")]) }
+            watch.missing = true
+            do { try ensureTopics() } catch { log.warning("cannot create topics yet", ["error": "\(error)"]) }
+            return
+        }
+        if watch.missing || watch.ids.map({ $0 != ids }) == true {
+            log.warning("subscribed topics are back under new ids: the broker lost its state; rejoining the group")
+            onBrokerStateLost()
+            deadLetters = nil
+            do { try consumer.resubscribe() } catch { log.error("cannot rejoin the group", ["error": "\(error)"]) }
+        }
+        watch.missing = false
+        watch.ids = ids
     }
 
     /// Per topic, summed over this member's partitions; 0 for a topic it holds none of.

@@ -20,6 +20,7 @@ final class OutboxRelay: Sendable {
     private let leaseDuration: Double = 5
 
     private let drainDeadline = Mutex<ContinuousClock.Instant?>(nil)
+    private let producerOutdated = Atomic<Bool>(false)
     private let worker = Worker()
     private let acks = Mutex<(delivered: [Int], failed: [(Int, KafkaError)])>(([], []))
 
@@ -39,6 +40,10 @@ final class OutboxRelay: Sendable {
     }
 
     var isRunning: Bool { worker.isRunning }
+
+    /// Asks for a new producer (the broker lost its state: see `EventConsumer.watchTopics`). What is
+    /// in flight is purged and resent by the new one, in order.
+    func replaceProducer() { producerOutdated.store(true, ordering: .releasing) }
 
     func start() {
         worker.start(name: "outbox-relay") { [self] in run() }
@@ -89,6 +94,11 @@ final class OutboxRelay: Sendable {
                 let p = producer!
                 p.poll(timeout: .zero)
                 if try settleAcks(&inFlight, &retryFrom) || inFlight.isEmpty { lastProgress = .now }
+                if producerOutdated.exchange(false, ordering: .acquiringAndReleasing) {
+                    log.warning("replacing the producer: the broker lost its state", ["in_flight": "\(inFlight.count)"])
+                    if inFlight.isEmpty { producer = nil } else { p.purge() }
+                    continue
+                }
                 if retryFrom == nil, ContinuousClock.now - lastProgress > stallTimeout {
                     // Broker down, or up but deaf to this producer's session: either way a new
                     // producer resending from the oldest undelivered row keeps the order.

@@ -152,7 +152,8 @@ public final class Service: Sendable {
         if !policies.isEmpty {
             consumer = EventConsumer(group: group, policies: policies, database: database, kafka: kafka,
                                      consumerProperties: configuration.kafkaConsumerProperties, source: name,
-                                     ownTopic: topic, retryBudget: configuration.consumerRetryBudget, log: log, metrics: metrics)
+                                     ownTopic: topic, retryBudget: configuration.consumerRetryBudget, ensureTopics: ensureTopics,
+                                     onBrokerStateLost: { relay.replaceProducer() }, log: log, metrics: metrics)
             try consumer!.start()
         }
         jobs.forEach { $0.start() }
