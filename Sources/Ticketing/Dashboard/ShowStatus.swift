@@ -15,6 +15,11 @@ public struct ShowStatus: Codable, Sendable, Equatable {
                 book_status TEXT, pay_status TEXT, issue_status TEXT
             );
             """),
+        Migration(2, "when each status was set, so an older event never overwrites a newer one", """
+            ALTER TABLE show_statuses ADD COLUMN book_status_at TEXT;
+            ALTER TABLE show_statuses ADD COLUMN pay_status_at TEXT;
+            ALTER TABLE show_statuses ADD COLUMN issue_status_at TEXT;
+            """),
     ]
 
     static let table = "show_statuses"

@@ -27,13 +27,22 @@ public enum PayContext {
             let payment = try find(Int(work.db.lastInsertRowID), work.db)
             try work.publish(PaymentApproved(id: payment.id, bookId: payment.bookId, amount: payment.amount, status: payment.status))
         }
-        // A booking cancelled before it was confirmed has no payment: its cancellation follows its
-        // confirmation on the same partition, so there is nothing to wait for.
+        // A confirmed booking's cancellation follows its confirmation on the same partition, but a
+        // replayed dead letter can bring it first. Then the cancellation leaves a tombstone: a
+        // payment of 0, already cancelled, so the late confirmation charges nothing (its insert
+        // finds the row), and `PaymentCancelled` lets the show release the seats it holds.
         service.on(BookingCancelled.self, from: Topics.booking) { booking, context, work in
-            try work.db.execute("""
+            guard booking.wasConfirmed else { return }   // never confirmed: never charged
+            let requested = try work.db.execute("""
                 UPDATE payments SET cancellation_requested_at = ?
                 WHERE book_id = ? AND status = ? AND cancellation_requested_at IS NULL
                 """, .text(context.envelope.time), .int(booking.id), .text(PayStatus.paid))
+            guard requested == 0,
+                  try work.db.execute("INSERT INTO payments (book_id, amount, status) VALUES (?, 0, ?) ON CONFLICT (book_id) DO NOTHING",
+                                      .int(booking.id), .text(PayStatus.cancelled)) == 1
+            else { return }
+            let tombstone = try find(Int(work.db.lastInsertRowID), work.db)
+            try work.publish(PaymentCancelled(id: tombstone.id, bookId: tombstone.bookId, amount: tombstone.amount, status: tombstone.status))
         }
 
         let canceller = PaymentCanceller(service: service, issuance: issuance)

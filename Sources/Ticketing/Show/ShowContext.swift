@@ -29,7 +29,7 @@ public enum ShowContext {
         // A confirmed booking's seats are released only once its payment is cancelled, so that
         // a cancellation refused for an issued ticket never gives away seats it still holds.
         service.on(BookingCancelled.self, from: Topics.booking) { event, _, work in
-            if !event.wasConfirmed { try release(bookingId: event.id, work) }
+            if !event.wasConfirmed { try release(bookingId: event.id, showId: event.showId, work) }
         }
         service.on(PaymentCancelled.self, from: Topics.pay) { event, _, work in
             try release(bookingId: event.bookId, work)
@@ -37,6 +37,8 @@ public enum ShowContext {
     }
 
     static func hold(_ booking: BookingPlaced, _ work: UnitOfWork) throws {
+        // Released already (the cancellation arrived first, a replayed dead letter): a tombstone.
+        guard try work.db.queryOne("SELECT 1 AS held FROM seat_holds WHERE booking_id = ?", .int(booking.id)) == nil else { return }
         let taken = try work.db.execute(
             "UPDATE shows SET remain_count = remain_count - ? WHERE id = ? AND remain_count >= ?",
             .int(booking.qty), .int(booking.showId), .int(booking.qty))
@@ -52,11 +54,17 @@ public enum ShowContext {
         }
     }
 
-    static func release(bookingId: Int, _ work: UnitOfWork) throws {
+    /// Gives back what the booking holds, once. A booking the show has not heard of yet gets a
+    /// tombstone (`Released`, no seats), so that its late `BookingPlaced` takes nothing.
+    static func release(bookingId: Int, showId: Int? = nil, _ work: UnitOfWork) throws {
         guard let hold = try work.db.queryOne(
             "UPDATE seat_holds SET state = 'Released' WHERE booking_id = ? AND state = 'Held' RETURNING show_id, qty",
             .int(bookingId))
-        else { return }
+        else {
+            try work.db.execute("INSERT INTO seat_holds (booking_id, show_id, qty, state) VALUES (?, ?, 0, 'Released') ON CONFLICT DO NOTHING",
+                                .int(bookingId), .int(showId ?? 0))
+            return
+        }
         let showId = try hold.int("show_id"), qty = try hold.int("qty")
         try work.db.execute("UPDATE shows SET remain_count = remain_count + ? WHERE id = ?", .int(qty), .int(showId))
         let show = try find(showId, work.db)
