@@ -3,20 +3,22 @@ import HTTP
 import Synchronization
 import TestSupport
 
-/// `devstack up demo` running as its own process on a free run of ports, with its state in a
+/// `devstack up SYSTEM` (demo unless told) running as its own process on a free run of ports, with its state in a
 /// temporary folder. Against `broker` when given, else with its own Tansu on a free port.
 final class DevstackProcess: Sendable {
     let portBase: Int
+    let system: String
     let directory: URL
     let process: ChildProcess
     /// Every child pid `status` ever reported, to check they are all gone at the end, and to
     /// kill those a failed test left behind.
     private let seenPIDs = Mutex<Set<Int32>>([])
 
-    init(broker: TestBroker?, stateDirectory: URL? = nil, options: [String] = []) throws {
+    init(system: String = "demo", broker: TestBroker?, stateDirectory: URL? = nil, options: [String] = []) throws {
         portBase = try freePortRun(9) - 1
+        self.system = system
         directory = try ProjectPaths.temporaryDirectory("devstack")
-        var arguments = ["up", "demo", "--port-base", "\(portBase)",
+        var arguments = ["up", system, "--port-base", "\(portBase)",
                          "--state-dir", (stateDirectory ?? directory.appendingPathComponent("state")).path]
         if broker == nil { arguments += ["--kafka-port", "\(try freePort())"] }
         arguments += options
@@ -35,9 +37,9 @@ final class DevstackProcess: Sendable {
 
     /// Waits for the banner devstack prints once every process answered its readiness check.
     func waitUntilUp(timeout: Duration = .seconds(90)) throws {
-        try eventually("devstack says demo is up; its output:\n\(process.log)", timeout: timeout, interval: .milliseconds(200)) {
+        try eventually("devstack says \(system) is up; its output:\n\(process.log)", timeout: timeout, interval: .milliseconds(200)) {
             guard process.isRunning else { throw TestSupportError("devstack exited \(process.exitStatus ?? -1):\n\(process.log)") }
-            return process.log.contains("demo is up")
+            return process.log.contains("\(system) is up")
         }
     }
 

@@ -36,6 +36,25 @@ struct UpTests {
                 "the state is kept with an external broker")
     }
 
+    /// "Up" means works: the seed's own commands, run back to back by a script the moment
+    /// devstack says so, succeed and the saga runs to its end.
+    @Test("once devstack says ticketing is up, the seed's commands back to back succeed and the booking becomes issuable")
+    func ticketingWorksWhenUp() throws {
+        let broker = try TestBroker()
+        let stack = try DevstackProcess(system: "ticketing", broker: broker)
+        try stack.waitUntilUp()
+
+        let show = try stack.gateway("POST", "/shows", json: ["showName": "showName1", "totalCount": 100, "remainCount": 100])
+        #expect(show.status == 201, "\(show.text)")
+        let booking = try stack.gateway("POST", "/bookings", json: ["showId": 1, "qty": 10, "amount": 30000, "showName": "showName1"])
+        #expect(booking.status == 201, "\(booking.text)")
+        try eventually("the dashboard shows booking 1 paid and issuable", timeout: .seconds(20)) {
+            let view = try stack.gateway("GET", "/showStatuses/1")
+            return view.status == 200 && view.jsonObject["issueStatus"] as? String == "Issuable"
+        }
+        #expect(stack.interrupt(SIGINT).status == 0)
+    }
+
     @Test("without KAFKA_BOOTSTRAP_SERVERS, up starts its own Tansu, clears only its stale databases, and stops the broker last")
     func ownBroker() throws {
         let state = try ProjectPaths.temporaryDirectory("devstack-state")

@@ -6,7 +6,7 @@ import Ticketing
 
 @Suite("Ticketing: the booking saga", .serialized)
 struct BookingSagaTests {
-    @Test("a booking takes seats, is paid, becomes issuable and is issued; an issued booking cannot be cancelled")
+    @Test("a booking made right after its show's registration takes seats, is paid, becomes issuable and is issued; an issued booking cannot be cancelled")
     func bookPayIssue() throws {
         let stack = try TicketingStack("happy")
         defer { stack.stop() }
@@ -88,7 +88,7 @@ struct BookingSagaTests {
         defer { stack.stop() }
         let show = try stack.registerShow(seats: 10)
         let refused: [(fields: [String: String], status: Int, detail: String)] = [
-            (["showId": "999", "qty": "1", "amount": "100"], 404, "show 999 is not known"),
+            (["showId": "999", "qty": "1", "amount": "100"], 404, "show 999 does not exist"),
             (["showId": "\(show.id)", "qty": "0", "amount": "100"], 400, "'qty'"),
             (["showId": "\(show.id)", "qty": "-3", "amount": "100"], 400, "'qty'"),
             (["showId": "\(show.id)", "qty": "ten", "amount": "100"], 400, "'qty' must be an integer"),

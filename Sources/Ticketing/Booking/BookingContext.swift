@@ -8,9 +8,11 @@ public enum BookingContext {
     public static let migrations = Booking.migrations
     static let columns = "id, show_id, show_name, qty, amount, book_status"
 
-    public static func install(on service: Service) {
+    public static func install(on service: Service) throws {
+        let show = try service.upstream("show", urlVariable: "SHOW_URL", default: "http://127.0.0.1:8082", timeout: .seconds(2))
         service.route("POST", "/bookings") { request in
             let command = try PlaceBooking(JSONObject(body: request.body))
+            try learnShow(command.showId, from: show, service)
             let booking = try service.transaction { work in try place(command, work) }
             return .created(booking, at: "/bookings/\(booking.id)")
         }
@@ -52,9 +54,26 @@ public enum BookingContext {
         }
     }
 
+    /// Booking knows shows from their `ShowRegistered` events, which follow a `POST /shows` by a
+    /// moment. A show it has not heard of yet is asked of the show service itself (2 s deadline,
+    /// behind a breaker), so that a show registered a moment ago is bookable at once.
+    static func learnShow(_ id: Int, from show: Upstream, _ service: Service) throws {
+        guard try service.database.read({ c in try c.queryOne("SELECT 1 AS known FROM known_shows WHERE id = ?", .int(id)) }) == nil
+        else { return }
+        let answer = try show.call("GET", "/shows/\(id)")
+        guard answer.status == 200 else {
+            throw answer.status == 404 ? Problem.notFound("show \(id) does not exist; register it with POST /shows")
+                                       : Problem.unavailable("show answered \(answer.status) for show \(id); try again shortly", retryAfterSeconds: 1)
+        }
+        let name = try JSONObject(body: answer.body).string("showName")
+        _ = try service.transaction { work in
+            try work.db.execute("INSERT INTO known_shows (id, show_name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", .int(id), .text(name))
+        }
+    }
+
     static func place(_ command: PlaceBooking, _ work: UnitOfWork) throws -> Booking {
         guard let show = try work.db.queryOne("SELECT show_name FROM known_shows WHERE id = ?", .int(command.showId)) else {
-            throw Problem.notFound("show \(command.showId) is not known; register it with POST /shows (it becomes bookable a moment later)")
+            throw Problem.notFound("show \(command.showId) does not exist; register it with POST /shows")
         }
         let showName = try show.string("show_name")
         if let given = command.showName, given != showName {

@@ -18,10 +18,22 @@ enum Readiness {
         switch spec.readiness {
         case .readyz:
             let answer = try? HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(spec.port)/readyz", timeout: .seconds(1))
-            return answer?.status == 200
+            return answer?.status == 200 && hasJoinedItsGroup(port: spec.port)
         case .listening:
             return accepts(port: spec.port)
         }
+    }
+
+    /// A service serves HTTP before its consumer has joined its group (Kafka being down must not
+    /// stop it), but "up" promises that an event can flow: so a service with a consumer is ready
+    /// for devstack once its `consumer_joined` gauge says 1.
+    static func hasJoinedItsGroup(port: Int) -> Bool {
+        guard let answer = try? HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(port)/metrics", timeout: .seconds(1)) else {
+            return false
+        }
+        guard answer.status == 200 else { return true }   // no metrics (the gateway): no consumer
+        let joined = String(decoding: answer.body, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("consumer_joined ") }
+        return joined.map { $0.hasSuffix(" 1") } ?? true
     }
 
     /// True when something accepts TCP connections on 127.0.0.1:port.

@@ -16,7 +16,7 @@ enum Systems {
     static let ticketing = SystemDefinition(
         name: "ticketing",
         services: [
-            ServiceDefinition("booking", portOffset: 1),
+            ServiceDefinition("booking", portOffset: 1, upstreams: ["SHOW_URL": "show"]),
             ServiceDefinition("show", portOffset: 2),
             ServiceDefinition("pay", portOffset: 3, upstreams: ["ISSUANCE_URL": "issuance"]),
             ServiceDefinition("issuance", portOffset: 4),

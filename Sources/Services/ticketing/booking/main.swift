@@ -3,7 +3,7 @@ import Ticketing
 
 do {
     let service = try Service(system: "ticketing", context: "booking", defaultPort: 8081, migrations: BookingContext.migrations)
-    BookingContext.install(on: service)
+    try BookingContext.install(on: service)
     service.run()
 } catch {
     fatalStartupError(error)
