@@ -1,4 +1,6 @@
+import Chassis
 import Foundation
+import Kafka
 import Testing
 import TestSupport
 import Ticketing
@@ -139,5 +141,55 @@ struct BrokerRestartTests {
         print("broker restarts: paid \(recoveries.map { "\($0)" }) after the broker's return")
         #expect(stack.services.map { $0.process?.pid } == pids, "no service was restarted")
         #expect(recoveries.allSatisfy { $0 < .seconds(30) }, "recovery after each return: \(recoveries)")
+    }
+}
+
+@Suite("Ticketing: saga deadlines", .serialized)
+struct SagaDeadlineTests {
+    @Test("a booking the show does not answer in time fails, and the show gives its seats back when it returns")
+    func bookingConfirmationDeadline() throws {
+        let stack = try TicketingStack("deadline", environment: ["booking": ["BOOKING_CONFIRMATION_TIMEOUT_SECONDS": "3"]])
+        defer { stack.stop() }
+        let show = try stack.registerShow(seats: 100)
+        let first = try stack.book(show, qty: 1)
+        try eventually("the first booking is confirmed") { try stack.booking(first.id).bookStatus == "Confirmed" }
+
+        #expect(stack.show.stop() == 0)
+        let waiting = try stack.book(show, qty: 4)
+        try eventually("the booking fails once the show has not answered for 3 s", timeout: .seconds(15)) {
+            try stack.booking(waiting.id).bookStatus == "Failed"
+        }
+        #expect(try stack.booking.metric(#"saga_timeouts_total{step="booking-confirmation"}"#) == 1)
+
+        try stack.show.start()
+        try eventually("the show, back, takes and gives back the seats of the failed booking") {
+            try stack.show(show.id).remainCount == 99 && stack.showStatuses().first { $0.id == waiting.id }?.bookStatus == "Failed"
+        }
+        #expect(try stack.payment(forBooking: waiting.id) == nil, "nothing charged")
+        #expect(try stack.booking(waiting.id).bookStatus == "Failed", "the show's late answer changes nothing")
+    }
+
+    @Test("a payment cancellation issuance keeps refusing does not hold back the ones behind it")
+    func cancellationsAreIndependent() throws {
+        let stack = try TicketingStack("independent-cancellations")
+        defer { stack.stop() }
+        let show = try stack.registerShow(seats: 100)
+        // A booking issuance will never void: its id is not one (issuance answers 400, forever).
+        let producer = try Producer(properties: stack.broker.properties())
+        for (type, extra) in [("BookingConfirmed", ["bookStatus": "Confirmed"]), ("BookingCancelled", ["bookStatus": "Cancelled", "wasConfirmed": true])] {
+            var data: [String: Any] = ["id": -5, "showId": show.id, "showName": show.showName, "qty": 1, "amount": 100]
+            data.merge(extra) { _, new in new }
+            let envelope = EventEnvelope(type: type, source: "ticketing-booking", subject: "-5", correlationID: "-5",
+                                         data: Array(try JSONSerialization.data(withJSONObject: data)))
+            try producer.sendAndWait(OutgoingMessage(topic: Topics.booking, key: Array(envelope.subject.utf8), value: envelope.data,
+                                                     headers: envelope.headers))
+        }
+        try eventually("the bad cancellation is pending") { try stack.pay.metric("payment_cancellations_pending") == 1 }
+
+        let booking = try stack.book(show, qty: 2)
+        try eventually("the booking is paid") { try stack.payment(forBooking: booking.id) != nil }
+        _ = try stack.command("PATCH", "/bookings/\(booking.id)", ["bookStatus": "Cancelled"], as: Booking.self)
+        try eventually("the good cancellation completes behind the bad one") { try stack.payment(forBooking: booking.id)?.status == "Cancelled" }
+        #expect(try stack.payment(forBooking: -5)?.status == "Paid", "the bad one stays pending, deferred")
     }
 }

@@ -12,13 +12,15 @@ final class TicketingStack: @unchecked Sendable {
     let gateway: ServiceProcess
     var services: [ServiceProcess] { [booking, show, pay, issuance, dashboard] }
 
-    init(_ label: String) throws {
+    /// `environment` adds variables per context ("booking": [...]).
+    init(_ label: String, environment: [String: [String: String]] = [:]) throws {
         let directory = try ProjectPaths.temporaryDirectory("ticketing-\(label)")
         let broker = try TestBroker(label: "ticketing-\(label)-broker")
         self.directory = directory
         self.broker = broker
-        func service(_ context: String, _ environment: [String: String] = [:]) throws -> ServiceProcess {
-            try ServiceProcess("ticketing-\(context)", broker: broker, directory: directory, environment: environment)
+        func service(_ context: String, _ own: [String: String] = [:]) throws -> ServiceProcess {
+            try ServiceProcess("ticketing-\(context)", broker: broker, directory: directory,
+                               environment: own.merging(environment[context] ?? [:]) { _, test in test })
         }
         show = try service("show")
         booking = try service("booking", ["SHOW_URL": show.baseURL])

@@ -16,6 +16,10 @@ public struct Booking: Codable, Sendable, Equatable {
             -- checked against it without a call to the show service.
             CREATE TABLE known_shows (id INTEGER PRIMARY KEY, show_name TEXT NOT NULL);
             """),
+        Migration(2, "when each booking was placed, for its confirmation deadline", """
+            ALTER TABLE bookings ADD COLUMN placed_at REAL;
+            CREATE INDEX bookings_waiting ON bookings (book_status, placed_at);
+            """),
     ]
 
     init(_ row: Row) throws {

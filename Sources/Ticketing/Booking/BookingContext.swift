@@ -1,4 +1,5 @@
 import Chassis
+import Foundation
 import HTTP
 import SQLite
 
@@ -10,6 +11,7 @@ public enum BookingContext {
 
     public static func install(on service: Service) throws {
         let show = try service.upstream("show", urlVariable: "SHOW_URL", default: "http://127.0.0.1:8082", timeout: .seconds(2))
+        let confirmationDeadline = try service.configuration.int("BOOKING_CONFIRMATION_TIMEOUT_SECONDS", default: 300, in: 1...86_400)
         service.route("POST", "/bookings") { request in
             let command = try PlaceBooking(JSONObject(body: request.body))
             try learnShow(command.showId, from: show, service)
@@ -21,6 +23,17 @@ public enum BookingContext {
             let id = try request.id()
             try CancelBooking.validate(JSONObject(body: request.body))
             return .json(try service.transaction { work in try cancel(id, work) })
+        }
+
+        // The saga's waiting step: a booking the show has not answered within the deadline (show
+        // down for long, its event dead-lettered) fails, and `BookingFailed` makes the show give
+        // back (or never take) its seats.
+        service.every(.seconds(1), "booking-confirmation-deadline") {
+            let failed = try service.transaction { work in try failUnanswered(olderThan: Double(confirmationDeadline), work) }
+            if failed > 0 {
+                service.metrics.increment("saga_timeouts_total", ["step": "booking-confirmation"], by: Double(failed),
+                                          help: "Saga steps that waited past their deadline and were compensated")
+            }
         }
 
         service.on(ShowRegistered.self, from: Topics.show) { event, _, work in
@@ -79,11 +92,24 @@ public enum BookingContext {
         if let given = command.showName, given != showName {
             throw Problem.badRequest("showName '\(given)' does not match show \(command.showId), which is '\(showName)'")
         }
-        try work.db.execute("INSERT INTO bookings (show_id, show_name, qty, amount, book_status) VALUES (?, ?, ?, ?, ?)",
-                            .int(command.showId), .text(showName), .int(command.qty), .int(command.amount), .text(BookStatus.booked))
+        try work.db.execute("INSERT INTO bookings (show_id, show_name, qty, amount, book_status, placed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            .int(command.showId), .text(showName), .int(command.qty), .int(command.amount), .text(BookStatus.booked),
+                            .real(Date().timeIntervalSince1970))
         let booking = try find(Int(work.db.lastInsertRowID), work.db)
         try work.publish(booking.placed)
         return booking
+    }
+
+    /// Fails the bookings still `Booked` after `seconds`; returns how many.
+    static func failUnanswered(olderThan seconds: Double, _ work: UnitOfWork) throws -> Int {
+        let expired = try work.db.query("""
+            UPDATE bookings SET book_status = ? WHERE book_status = ? AND placed_at < ? RETURNING \(columns)
+            """, .text(BookStatus.failed), .text(BookStatus.booked), .real(Date().timeIntervalSince1970 - seconds)).map(Booking.init)
+        for booking in expired {
+            try work.publish(BookingFailed(id: booking.id, showId: booking.showId, qty: booking.qty,
+                                           reason: "the show did not answer within \(Int(seconds)) s", bookStatus: booking.bookStatus))
+        }
+        return expired.count
     }
 
     /// Checked and changed in one write transaction, so two cancellations cannot both pass.

@@ -4,7 +4,9 @@ import HTTP
 
 /// Works off the payments whose booking was cancelled: voids each ticket at issuance, then
 /// cancels the payment and publishes `PaymentCancelled` in one transaction. A cancellation that
-/// cannot reach issuance stays pending for the next pass: deferred, never lost.
+/// cannot reach issuance stays pending for the next pass: deferred, never lost. Each is tried on
+/// its own, so one that keeps failing never holds back those behind it (while issuance is down
+/// the breaker fails each at once).
 struct PaymentCanceller: Sendable {
     let service: Service
     let issuance: Upstream
@@ -22,21 +24,24 @@ struct PaymentCanceller: Sendable {
         for row in pending {
             let paymentId = try row.int("id"), bookId = try row.int("book_id")
             let attempt = try row.int("cancellation_attempts") + 1
-            // The breaker answers at once while issuance is known to be down, so stop this pass
-            // at the first failure instead of queueing every pending call behind it.
-            guard try cancel(paymentId: paymentId, bookId: bookId, attempt: attempt) else { return }
+            do {
+                try cancel(paymentId: paymentId, bookId: bookId, attempt: attempt)
+            } catch {
+                service.log.error("payment cancellation failed", correlationID: String(bookId),
+                                  ["payment": "\(paymentId)", "error": "\(error)"])
+            }
         }
     }
 
-    /// True when this payment is settled (cancelled, or refused for good); false to retry later.
-    private func cancel(paymentId: Int, bookId: Int, attempt: Int) throws -> Bool {
+    /// Settles this payment (cancelled, or refused for good), or leaves it pending for a later pass.
+    private func cancel(paymentId: Int, bookId: Int, attempt: Int) throws {
         let body = Array(#"{"bookId":\#(bookId)}"#.utf8)
         let response: HTTPClientResponse
         do {
             response = try issuance.call("POST", "/ticketIssuances/cancellations", json: body, correlationID: String(bookId))
         } catch {
             try postpone(paymentId: paymentId, bookId: bookId, attempt: attempt, reason: error.detail)
-            return false
+            return
         }
         switch response.status {
         case 200..<300:
@@ -47,7 +52,6 @@ struct PaymentCanceller: Sendable {
                 try work.publish(PaymentCancelled(id: payment.id, bookId: payment.bookId, amount: payment.amount, status: payment.status))
             }
             service.log.info("payment cancelled", correlationID: String(bookId), ["payment": "\(paymentId)", "attempts": "\(attempt)"])
-            return true
         case 409:
             // The ticket was issued before the cancellation reached issuance: an issued ticket
             // keeps its payment, and booking is told so that it undoes the cancellation.
@@ -58,10 +62,8 @@ struct PaymentCanceller: Sendable {
             }
             service.log.warning("payment cancellation refused: ticket already issued", correlationID: String(bookId),
                                 ["payment": "\(paymentId)"])
-            return true
         default:
             try postpone(paymentId: paymentId, bookId: bookId, attempt: attempt, reason: "issuance answered \(response.status)")
-            return false
         }
     }
 

@@ -31,6 +31,11 @@ public enum ShowContext {
         service.on(BookingCancelled.self, from: Topics.booking) { event, _, work in
             if !event.wasConfirmed { try release(bookingId: event.id, showId: event.showId, work) }
         }
+        // A booking that gave up waiting for the show's answer: give back what it holds, or make
+        // sure its late `BookingPlaced` takes nothing. A rejected one holds nothing already.
+        service.on(BookingFailed.self, from: Topics.booking) { event, _, work in
+            try release(bookingId: event.id, showId: event.showId, work)
+        }
         service.on(PaymentCancelled.self, from: Topics.pay) { event, _, work in
             try release(bookingId: event.bookId, work)
         }
