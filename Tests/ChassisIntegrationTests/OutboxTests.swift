@@ -67,6 +67,34 @@ struct OutboxTests {
         #expect(duplicates(try ledger.effects()).isEmpty)
         ledger.stop()
     }
+
+    /// Kubernetes kills a pod that outlives its grace period: the whole shutdown (HTTP drain,
+    /// consumer close, outbox drain) must fit in SHUTDOWN_GRACE_SECONDS, even with no broker to
+    /// commit to or publish to.
+    @Test("SIGTERM with the broker gone exits within the one shutdown budget, and the unsent event is published after restart")
+    func shutdownBudgetWithoutBroker() throws {
+        let dir = try ProjectPaths.temporaryDirectory("shutdown-budget")
+        let broker = try TestBroker()
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir, environment: ["SHUTDOWN_GRACE_SECONDS": "6"])
+        try ledger.start()
+        try ledger.waitForPartitions()
+        broker.stop()
+        let pending = try ledger.recordEntry(account: "acc", amount: 1)   // waits in the outbox
+
+        let started = ContinuousClock.now
+        let status = ledger.stop()
+        let took = ContinuousClock.now - started
+        #expect(status == 0)
+        #expect(took < .seconds(7.5), "SIGTERM to exit took \(took) with a budget of 6 s:\n\(ledger.log.suffix(2000))")
+        #expect(try sqliteCount(ledger.databasePath, "SELECT COUNT(*) FROM outbox") == 1, "kept for the next start")
+
+        try broker.start()
+        try ledger.start()
+        try eventually("the kept event is published and takes effect after the restart", timeout: .seconds(60)) {
+            try ledger.effects().map(\.entryId).contains(pending)
+        }
+        ledger.stop()
+    }
 }
 
 final class LockedList<T: Sendable>: @unchecked Sendable {

@@ -174,15 +174,26 @@ public final class Service: Sendable {
     }
 
     /// SIGTERM: stop accepting, finish in-flight requests, commit offsets and leave the group,
-    /// stop jobs, then publish what is left in the outbox within the grace period.
+    /// stop jobs, then publish what is left in the outbox, all within one budget
+    /// (`SHUTDOWN_GRACE_SECONDS`, under Kubernetes' default 30 s). Past it the process exits
+    /// anyway: nothing is lost (unsent outbox rows go at the next start, uncommitted offsets are
+    /// read again and skipped by the inbox), but a pod killed mid-write would be worse.
     func shutdown() {
         shuttingDown.store(true, ordering: .releasing)
-        let grace = configuration.shutdownGracePeriod
+        let budget = configuration.shutdownGracePeriod
+        let deadline = ContinuousClock.now + budget
+        let watchdog = Thread { [log] in
+            Thread.sleep(forTimeInterval: budget.timeInterval)
+            log.warning("shutdown budget spent: exiting now", ["budget": "\(budget)"])
+            exit(0)
+        }
+        watchdog.start()
         let (server, relay, consumer) = running.withLock { $0 }
-        let drained = server?.shutdown(gracePeriod: grace) ?? true
+        // Requests are short: half the budget at most, the rest is for Kafka.
+        let drained = server?.shutdown(gracePeriod: budget / 2) ?? true
         consumer?.stop()
         registrations.withLock { $0.jobs }.forEach { $0.stop() }
-        let left = relay?.drain(within: grace) ?? 0
+        let left = relay?.drain(within: max(.zero, deadline - .now - .milliseconds(500))) ?? 0
         log.info("stopped", ["http_drained": "\(drained)", "outbox_left": "\(left)"])
         database.close()
     }
