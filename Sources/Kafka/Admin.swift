@@ -1,14 +1,16 @@
 import CRdKafka
 import Glibc
 
-/// A topic to create: name, partition count and replication factor.
+/// A topic to create: name, partition count, replication factor and topic configs
+/// (`retention.ms`, ...).
 public struct TopicSpec: Sendable, Hashable {
     public let name: String
     public let partitions: Int32
     public let replicationFactor: Int32
+    public let configs: [String: String]
 
-    public init(_ name: String, partitions: Int32 = 3, replicationFactor: Int32 = 1) {
-        self.name = name; self.partitions = partitions; self.replicationFactor = replicationFactor
+    public init(_ name: String, partitions: Int32 = 3, replicationFactor: Int32 = 1, configs: [String: String] = [:]) {
+        self.name = name; self.partitions = partitions; self.replicationFactor = replicationFactor; self.configs = configs
     }
 }
 
@@ -33,7 +35,11 @@ public final class Admin: @unchecked Sendable {
     public func createTopics(_ specs: [TopicSpec], timeout: Duration = .seconds(15)) throws(KafkaError) {
         guard !specs.isEmpty else { return }
         var errstr = [CChar](repeating: 0, count: 512)
-        var newTopics = specs.map { rd_kafka_NewTopic_new($0.name, $0.partitions, $0.replicationFactor, &errstr, errstr.count) }
+        var newTopics = specs.map { spec in
+            let topic = rd_kafka_NewTopic_new(spec.name, spec.partitions, spec.replicationFactor, &errstr, errstr.count)
+            for (name, value) in spec.configs.sorted(by: { $0.key < $1.key }) { rd_kafka_NewTopic_set_config(topic, name, value) }
+            return topic
+        }
         defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
         let options = adminOptions(RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout: timeout)
         defer { rd_kafka_AdminOptions_destroy(options) }
@@ -65,6 +71,44 @@ public final class Admin: @unchecked Sendable {
             result[String(cString: t.topic)] = t.partition_cnt
         }
         return result
+    }
+
+    /// Creates the topics that do not exist yet with `settings`, fitted to the cluster's size.
+    public func createTopics(_ names: [String], settings: TopicSettings, timeout: Duration = .seconds(15)) throws(KafkaError) {
+        try createTopics(settings.specs(names, brokers: try brokerCount(timeout: timeout)), timeout: timeout)
+    }
+
+    /// How many brokers the cluster has.
+    public func brokerCount(timeout: Duration = .seconds(10)) throws(KafkaError) -> Int {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 0, nil, &metadata, Int32(timeout.milliseconds))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        return Int(metadata.pointee.broker_cnt)
+    }
+
+    /// A topic's configuration as the broker reports it (`retention.ms`, `min.insync.replicas`, ...).
+    public func topicConfig(_ topic: String, timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: String] {
+        var resource: OpaquePointer? = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic)
+        defer { rd_kafka_ConfigResource_destroy(resource) }
+        let options = adminOptions(RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout: timeout)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        rd_kafka_DescribeConfigs(handle, &resource, 1, options, queue)
+        let event = try awaitEvent(timeout: timeout, operation: "describe configs of \(topic)")
+        defer { rd_kafka_event_destroy(event) }
+        var count = 0
+        guard let results = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(event), &count),
+              count == 1, let result = results[0] else { return [:] }
+        let err = rd_kafka_ConfigResource_error(result)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "describe configs of \(topic)") }
+        var entryCount = 0
+        let entries = rd_kafka_ConfigResource_configs(result, &entryCount)
+        var configs: [String: String] = [:]
+        for i in 0..<entryCount {
+            guard let entry = entries?[i], let value = rd_kafka_ConfigEntry_value(entry) else { continue }
+            configs[String(cString: rd_kafka_ConfigEntry_name(entry))] = String(cString: value)
+        }
+        return configs
     }
 
     /// Each topic's id, for the ones the cluster has. A topic deleted and created again (by a

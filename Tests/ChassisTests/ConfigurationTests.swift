@@ -1,4 +1,5 @@
 @testable import Chassis
+import Kafka
 import Testing
 
 @Suite("Service configuration from the environment")
@@ -10,6 +11,7 @@ struct ConfigurationTests {
         #expect(c.kafkaBootstrapServers == "127.0.0.1:9092")
         #expect(c.databasePath == "data/demo-ledger.sqlite")
         #expect(c.kafkaProperties.isEmpty)
+        #expect(c.topics == TopicSettings(partitions: 3, replicationFactor: nil, minInsyncReplicas: nil, retentionMs: -1))
     }
 
     @Test("values from the environment win and KAFKA_PROPERTIES is parsed")
@@ -21,11 +23,17 @@ struct ConfigurationTests {
         #expect(c.kafkaBootstrapServers == "k:9")
         #expect(c.kafkaProperties == ["a": "1", "b": "x=y"])
         #expect(c.databasePath == "/tmp/x.db")
+        let topics = try ServiceConfiguration(service: "s", defaultPort: 1, environment: [
+            "KAFKA_TOPIC_REPLICATION_FACTOR": "3", "KAFKA_TOPIC_MIN_INSYNC_REPLICAS": "2", "KAFKA_TOPIC_RETENTION_MS": "604800000",
+        ]).topics
+        #expect(topics == TopicSettings(partitions: 3, replicationFactor: 3, minInsyncReplicas: 2, retentionMs: 604_800_000))
     }
 
     @Test("an invalid value is refused with a message naming the variable", arguments: [
         ("PORT", "80a", "PORT=80a"), ("PORT", "+80", "PORT=+80"), ("PORT", "70000", "PORT=70000"),
         ("KAFKA_PROPERTIES", "novalue", "KAFKA_PROPERTIES"), ("SHUTDOWN_GRACE_SECONDS", "0", "SHUTDOWN_GRACE_SECONDS=0"),
+        ("KAFKA_TOPIC_RETENTION_MS", "-2", "KAFKA_TOPIC_RETENTION_MS=-2"), ("KAFKA_TOPIC_REPLICATION_FACTOR", "0", "KAFKA_TOPIC_REPLICATION_FACTOR=0"),
+        ("CONSUMER_RETRY_SECONDS", "soon", "CONSUMER_RETRY_SECONDS=soon"),
     ])
     func invalid(name: String, value: String, mention: String) {
         #expect {

@@ -10,7 +10,8 @@ public struct ServiceConfiguration: Sendable {
     public var kafkaProperties: KafkaProperties
     /// Extra properties for the consumer only (session.timeout.ms, ...), from KAFKA_CONSUMER_PROPERTIES.
     public var kafkaConsumerProperties: KafkaProperties
-    public var topicPartitions: Int32
+    /// How the service creates its topics: partitions, replication, retention.
+    public var topics: TopicSettings
     public var databasePath: String
     public var shutdownGracePeriod: Duration
     /// How long an event whose policy fails transiently (database busy) is retried before it is
@@ -27,7 +28,11 @@ public struct ServiceConfiguration: Sendable {
         kafkaBootstrapServers = reader.string("KAFKA_BOOTSTRAP_SERVERS", default: "127.0.0.1:9092")
         kafkaProperties = try reader.properties("KAFKA_PROPERTIES")
         kafkaConsumerProperties = try reader.properties("KAFKA_CONSUMER_PROPERTIES")
-        topicPartitions = Int32(try reader.int("KAFKA_TOPIC_PARTITIONS", default: 3, in: 1...1000))
+        topics = TopicSettings(
+            partitions: Int32(try reader.int("KAFKA_TOPIC_PARTITIONS", default: 3, in: 1...1000)),
+            replicationFactor: try reader.optionalInt("KAFKA_TOPIC_REPLICATION_FACTOR", in: 1...32).map(Int32.init),
+            minInsyncReplicas: try reader.optionalInt("KAFKA_TOPIC_MIN_INSYNC_REPLICAS", in: 1...32).map(Int32.init),
+            retentionMs: Int64(try reader.int("KAFKA_TOPIC_RETENTION_MS", default: -1, in: 1...Int.max, orUnlimited: true)))
         databasePath = reader.string("DATABASE_PATH", default: "data/\(service).sqlite")
         shutdownGracePeriod = .seconds(try reader.int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
         consumerRetryBudget = .seconds(try reader.int("CONSUMER_RETRY_SECONDS", default: 30, in: 0...3600))
@@ -56,10 +61,17 @@ private struct EnvironmentReader {
         return v
     }
 
-    func int(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        guard let raw = environment[name], !raw.isEmpty else { return value }
+    /// `orUnlimited` also takes -1 (Kafka's "no limit").
+    func int(_ name: String, default value: Int, in range: ClosedRange<Int>, orUnlimited: Bool = false) throws(ConfigurationError) -> Int {
+        try optionalInt(name, in: range, orUnlimited: orUnlimited) ?? value
+    }
+
+    func optionalInt(_ name: String, in range: ClosedRange<Int>, orUnlimited: Bool = false) throws(ConfigurationError) -> Int? {
+        guard let raw = environment[name], !raw.isEmpty else { return nil }
+        if orUnlimited && raw == "-1" { return -1 }
         guard raw.allSatisfy(\.isASCIIDigit), let v = Int(raw), range.contains(v) else {
-            throw ConfigurationError(description: "\(name)=\(raw) is not a whole number in \(range.lowerBound)...\(range.upperBound)")
+            throw ConfigurationError(description: "\(name)=\(raw) is not a whole number in \(range.lowerBound)...\(range.upperBound)"
+                                     + (orUnlimited ? " (or -1, unlimited)" : ""))
         }
         return v
     }

@@ -129,7 +129,8 @@ public final class Service: Sendable {
         let topics = Set([topic] + policies.map(\.topic))
         let group = topic
         let deadLetterTopics = Set(policies.map(\.topic)).map { EventConsumer.deadLetterTopic(for: $0, group: group) }
-        let specs = (topics.sorted() + deadLetterTopics.sorted()).map { TopicSpec($0, partitions: configuration.topicPartitions) }
+        let names = topics.sorted() + deadLetterTopics.sorted()
+        let settings = configuration.topics
         // Once per burst of unknown-topic failures (a broker that lost its topics fails every
         // in-flight report), not once per report.
         let lastTopicCheck = Mutex<ContinuousClock.Instant?>(nil)
@@ -140,8 +141,8 @@ public final class Service: Sendable {
                 return true
             }
             guard due else { return }
-            try Admin(properties: kafka).createTopics(specs, timeout: .seconds(5))
-            log.info("topics ready", ["topics": specs.map(\.name).joined(separator: ",")])
+            try Admin(properties: kafka).createTopics(names, settings: settings, timeout: .seconds(5))
+            log.info("topics ready", ["topics": names.joined(separator: ",")])
         }
         // A broker that is down must not stop the service: the outbox keeps events until it is back.
         do { try ensureTopics() } catch { log.warning("cannot create topics yet", ["error": "\(error)"]) }

@@ -77,13 +77,12 @@ struct Up {
     /// The services create their topics too, but a consumer that subscribes before its topic
     /// exists waits for the next metadata refresh; creating them first saves that wait.
     private func createTopics(until deadline: ContinuousClock.Instant, _ console: Console) throws(Failure) {
-        let specs = plan.topics.map { TopicSpec($0, partitions: 3) }
         var lastError = ""
         while ContinuousClock.now < deadline {
             do {
                 // librdkafka would log every refused connection on stderr; the last error is reported below.
                 let admin = try Admin(properties: ["bootstrap.servers": plan.kafkaBootstrapServers, "log_level": "2"])
-                try admin.createTopics(specs, timeout: .seconds(10))
+                try admin.createTopics(plan.topics, settings: TopicSettings(), timeout: .seconds(10))
                 console.note("topics ready on \(plan.kafkaBootstrapServers): \(plan.topics.joined(separator: ", "))")
                 return
             } catch {
