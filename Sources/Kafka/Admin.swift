@@ -78,6 +78,21 @@ public final class Admin: @unchecked Sendable {
         try createTopics(settings.specs(names, brokers: try brokerCount(timeout: timeout)), timeout: timeout)
     }
 
+    /// Each topic's replication factor (its first partition's replica count).
+    public func replicationFactors(timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int32] {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 1, nil, &metadata, Int32(timeout.milliseconds))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        var result: [String: Int32] = [:]
+        for i in 0..<Int(metadata.pointee.topic_cnt) {
+            let t = metadata.pointee.topics[i]
+            guard t.err == RD_KAFKA_RESP_ERR_NO_ERROR, t.partition_cnt > 0 else { continue }
+            result[String(cString: t.topic)] = t.partitions[0].replica_cnt
+        }
+        return result
+    }
+
     /// How many brokers the cluster has.
     public func brokerCount(timeout: Duration = .seconds(10)) throws(KafkaError) -> Int {
         var metadata: UnsafePointer<rd_kafka_metadata>?

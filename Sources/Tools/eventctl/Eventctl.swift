@@ -4,7 +4,7 @@ import Kafka
 /// into one line on stderr and an exit code.
 enum Eventctl {
     static let commands: [Command] = [
-        Groups.command, Describe.command, ResetOffsets.command, DeadLetterList.command, DeadLetterReplay.command,
+        Groups.command, Describe.command, Topics.command, ResetOffsets.command, DeadLetterList.command, DeadLetterReplay.command,
         Trace.command, Tail.command,
     ]
 
