@@ -1,4 +1,5 @@
 import CRdKafka
+import Synchronization
 
 /// What a rebalance did to this member's assignment.
 public enum RebalanceEvent: Sendable {
@@ -49,9 +50,11 @@ public final class Consumer: @unchecked Sendable {
     }
 
     /// Leaves and joins the group again with the same topics, so the next assignment is computed
-    /// from fresh metadata (librdkafka may not notice that a vanished topic came back).
+    /// from fresh metadata (librdkafka may not notice that a vanished topic came back). Nothing is
+    /// committed on the way out: the offsets held are positions in a log the broker no longer has.
     public func resubscribe() throws(KafkaError) {
         let topics = subscription
+        callbacks.skipNextCommit.store(true, ordering: .releasing)
         rd_kafka_unsubscribe(handle)
         try subscribe(topics)
     }
@@ -143,6 +146,8 @@ public final class Consumer: @unchecked Sendable {
 /// Applies assignments the way the group's protocol requires, committing before giving up partitions.
 private final class RebalanceCallbacks: Sendable {
     let onRebalance: @Sendable (RebalanceEvent) -> Void
+    /// Set by `resubscribe`: the next revoke commits nothing.
+    let skipNextCommit = Atomic<Bool>(false)
 
     init(onRebalance: @escaping @Sendable (RebalanceEvent) -> Void) { self.onRebalance = onRebalance }
 
@@ -159,7 +164,8 @@ private final class RebalanceCallbacks: Sendable {
             onRebalance(.assigned(parts))
         } else {
             // Lost partitions already belong to someone else: committing for them would be wrong.
-            if rd_kafka_assignment_lost(rk) == 0 { rd_kafka_commit(rk, nil, 0) }
+            let skip = skipNextCommit.exchange(false, ordering: .acquiringAndReleasing)
+            if rd_kafka_assignment_lost(rk) == 0 && !skip { rd_kafka_commit(rk, nil, 0) }
             onRebalance(.revoked(parts))
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(rk, list) { rd_kafka_error_destroy(error) }

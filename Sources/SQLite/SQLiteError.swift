@@ -18,9 +18,12 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         self.sql = sql
     }
 
-    /// Another connection holds the lock, or the disk failed a read or write: retrying the whole
-    /// transaction later may succeed. Anything else (a constraint, a type) fails the same way again.
-    public var isTransient: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR }
+    /// The statement's data is at fault (a broken constraint, a value of the wrong type or size):
+    /// the same data fails the same way every time. Every other failure (busy, locked, disk full or
+    /// failing, read-only, out of memory) is the database's state, which a retry may find mended.
+    public var isCausedByData: Bool {
+        code == SQLITE_CONSTRAINT || code == SQLITE_MISMATCH || code == SQLITE_TOOBIG || code == SQLITE_RANGE
+    }
 
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
 

@@ -33,7 +33,7 @@ struct ConfigurationTests {
         ("PORT", "80a", "PORT=80a"), ("PORT", "+80", "PORT=+80"), ("PORT", "70000", "PORT=70000"),
         ("KAFKA_PROPERTIES", "novalue", "KAFKA_PROPERTIES"), ("SHUTDOWN_GRACE_SECONDS", "0", "SHUTDOWN_GRACE_SECONDS=0"),
         ("KAFKA_TOPIC_RETENTION_MS", "-2", "KAFKA_TOPIC_RETENTION_MS=-2"), ("KAFKA_TOPIC_REPLICATION_FACTOR", "0", "KAFKA_TOPIC_REPLICATION_FACTOR=0"),
-        ("CONSUMER_RETRY_SECONDS", "soon", "CONSUMER_RETRY_SECONDS=soon"),
+        ("CONSUMER_STALL_SECONDS", "soon", "CONSUMER_STALL_SECONDS=soon"),
     ])
     func invalid(name: String, value: String, mention: String) {
         #expect {

@@ -126,11 +126,11 @@ struct DatabaseTests {
             try database.write { try $0.execute("INSERT INTO inbox (consumer, event_id) VALUES ('payment', 'e-1')") }
         }
         #expect(error.isConstraintViolation)
-        #expect(!error.isTransient)
+        #expect(error.isCausedByData)
         #expect(error.extendedCode != error.code)
     }
 
-    @Test("A second connection gives up with a transient busy error while the first holds the write lock")
+    @Test("A second connection gives up with a busy error, not the data's fault, while the first holds the write lock")
     func busyIsTransient() throws {
         try withTemporaryDatabasePath { path in
             let holder = try Database(path: path)
@@ -146,7 +146,7 @@ struct DatabaseTests {
                     try impatient.write { try $0.execute("INSERT INTO t (x) VALUES (1)") }
                 }
             }
-            #expect(error.isTransient)
+            #expect(!error.isCausedByData, "busy is the database's state, not the data's fault")
             #expect(error.code == 5)  // SQLITE_BUSY
             #expect(ContinuousClock.now - started >= .milliseconds(50))
             // Once the lock is released the same write goes through.

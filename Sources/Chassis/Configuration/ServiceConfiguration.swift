@@ -14,9 +14,9 @@ public struct ServiceConfiguration: Sendable {
     public var topics: TopicSettings
     public var databasePath: String
     public var shutdownGracePeriod: Duration
-    /// How long an event whose policy fails transiently (database busy) is retried before it is
-    /// dead-lettered with the error.
-    public var consumerRetryBudget: Duration
+    /// How long the consumer may be held by one event (its database failing, a slow policy) before
+    /// /healthz and /readyz report it stalled, so that Kubernetes restarts the service.
+    public var consumerStallLimit: Duration
     public let environment: [String: String]
 
     /// Reads the common settings; `defaultPort` is the service's port when PORT is unset.
@@ -35,7 +35,7 @@ public struct ServiceConfiguration: Sendable {
             retentionMs: Int64(try reader.int("KAFKA_TOPIC_RETENTION_MS", default: -1, in: 1...Int.max, orUnlimited: true)))
         databasePath = reader.string("DATABASE_PATH", default: "data/\(service).sqlite")
         shutdownGracePeriod = .seconds(try reader.int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
-        consumerRetryBudget = .seconds(try reader.int("CONSUMER_RETRY_SECONDS", default: 30, in: 0...3600))
+        consumerStallLimit = .seconds(try reader.int("CONSUMER_STALL_SECONDS", default: 60, in: 1...3600))
     }
 
     /// An upstream's base URL (e.g. ISSUANCE_URL), required to be http://host:port.

@@ -7,11 +7,11 @@ import Synchronization
 /// transaction with the inbox insert (an event id already in the inbox is skipped), and stores
 /// the offset only after that commit. At-least-once delivery, exactly-once effect.
 ///
-/// A failure that retrying can mend (database busy or locked, an I/O error) is retried with
-/// backoff for up to `retryBudget`. Any other (a record that breaks the contract, a constraint
-/// violation, a business rule) and a transient one past the budget send the record to
+/// A record at fault (it breaks the contract, a constraint or a business rule) goes to
 /// `<topic>.dlq.<group>` with the error in headers, and the partition moves on: one record never
-/// stops the service's other partitions.
+/// stops the service's other partitions. A failure of the database itself (busy, disk full or
+/// failing) is no fault of the record: it is retried with backoff until it works, never skipped,
+/// and past `stallLimit` the service reports itself stalled so that it is restarted.
 final class EventConsumer: Sendable {
     let group: String
     private let policies: [String: [String: Policy]]   // topic → event type → policy
@@ -22,7 +22,7 @@ final class EventConsumer: Sendable {
     private let ownTopic: String
     private let log: Logger
     private let metrics: Metrics
-    private let retryBudget: Duration
+    let stallLimit: Duration
     /// Creates the service's topics (at most once per burst): a broker that lost them (Tansu
     /// after a restart) would otherwise leave this member subscribed to nothing.
     private let ensureTopics: @Sendable () throws -> Void
@@ -31,24 +31,26 @@ final class EventConsumer: Sendable {
     private let worker = Worker()
     /// When the polling loop last came round: a consumer stuck on one record stops beating.
     private let heartbeat = Mutex(ContinuousClock.now)
+    /// When the member last got its partitions (first join, or rejoin after a rebalance or an
+    /// outage): what it missed before is still being read for a while after.
+    let assignedAt = Mutex<Date?>(nil)
 
     init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
-         ownTopic: String, retryBudget: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
+         ownTopic: String, stallLimit: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
          onBrokerStateLost: @escaping @Sendable () -> Void, log: Logger, metrics: Metrics) {
         self.group = group
         self.policies = Dictionary(grouping: policies, by: \.topic).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.eventType, $0) }) }
         self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.source = source; self.ownTopic = ownTopic
-        self.retryBudget = retryBudget; self.ensureTopics = ensureTopics
+        self.stallLimit = stallLimit; self.ensureTopics = ensureTopics
         self.onBrokerStateLost = onBrokerStateLost; self.log = log; self.metrics = metrics
     }
 
     var topics: [String] { policies.keys.sorted() }
     var isRunning: Bool { worker.isRunning }
 
-    /// How long since the loop last came round. Past `retryBudget` plus a margin the consumer is
-    /// wedged (a policy that never returns): liveness fails, so that the service is restarted.
+    /// How long since the loop last came round. Past `stallLimit` the consumer is wedged (its
+    /// database keeps failing, a policy never returns): liveness fails, so the service is restarted.
     var stalledFor: Duration { .now - heartbeat.withLock { $0 } }
-    var stallLimit: Duration { retryBudget + .seconds(60) }
 
     static func deadLetterTopic(for topic: String, group: String) -> String { "\(topic).dlq.\(group)" }
 
@@ -59,8 +61,9 @@ final class EventConsumer: Sendable {
         props["group.id"] = group
         props["client.id"] = source
         metrics.set("consumer_joined", to: 0, help: "1 once this member has joined its consumer group")
-        let consumer = try Consumer(properties: props) { [log, metrics] event in
+        let consumer = try Consumer(properties: props) { [log, metrics, weak self] event in
             metrics.set("consumer_joined", to: 1, help: "1 once this member has joined its consumer group")
+            if case .assigned = event { self?.assignedAt.withLock { $0 = Date() } }
             let (verb, parts, delta) = switch event {
             case .assigned(let parts): ("assigned", parts, parts.count)
             case .revoked(let parts): ("revoked", parts, -parts.count)
@@ -119,7 +122,6 @@ final class EventConsumer: Sendable {
             return true
         }
         let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
-        let giveUpAt = ContinuousClock.now + retryBudget
         var backoff = Backoff()
         while true {
             do {
@@ -134,8 +136,8 @@ final class EventConsumer: Sendable {
                 }
                 count(message, envelope, fresh ? "processed" : "duplicate")
                 return true
-            } catch let error where Self.isTransient(error) && ContinuousClock.now < giveUpAt {
-                metrics.increment("consumer_retries_total", ["topic": message.topic], help: "Event processing attempts retried after a transient failure")
+            } catch let error where !Self.isRecordAtFault(error) {
+                metrics.increment("consumer_retries_total", ["topic": message.topic], help: "Event processing attempts retried after a database failure")
                 log.warning("event processing failed, retrying", correlationID: envelope.correlationID,
                             ["event_id": envelope.id, "type": envelope.type, "error": "\(error)"])
                 guard worker.sleep(backoff.next()) else { return false }
@@ -145,9 +147,10 @@ final class EventConsumer: Sendable {
         }
     }
 
-    /// Retrying may mend these; every other error fails the same way each time.
-    static func isTransient(_ error: any Error) -> Bool {
-        (error as? SQLiteError)?.isTransient ?? false
+    /// The record (or what the policy made of it) is at fault: a contract violation, a business
+    /// rule (`Problem`), a broken constraint. A database failing for other reasons is not.
+    static func isRecordAtFault(_ error: any Error) -> Bool {
+        (error as? SQLiteError)?.isCausedByData ?? true
     }
 
     /// Publishes the record unchanged to the dead-letter topic with the error in headers; retries

@@ -28,9 +28,10 @@ final class OutboxRelay: Sendable {
     /// one, and resending it after them would break the key's order. A session the broker forgot
     /// would then retry forever, so the relay replaces a producer that made no progress for
     /// `stallTimeout` instead. A gap any other error could leave is made fatal (and so resent in
-    /// order by a new producer). These override `KAFKA_PROPERTIES`: the order depends on them.
+    /// order by a new producer), which needs the idempotent producer. These override
+    /// `KAFKA_PROPERTIES`: the order depends on them.
     private var producerProperties: KafkaProperties {
-        kafka.merging(["message.timeout.ms": "0", "enable.gapless.guarantee": "true"]) { _, relay in relay }
+        kafka.merging(["enable.idempotence": "true", "message.timeout.ms": "0", "enable.gapless.guarantee": "true"]) { _, relay in relay }
     }
     private let stallTimeout: Duration = .seconds(5)
 
@@ -96,10 +97,18 @@ final class OutboxRelay: Sendable {
                 if try settleAcks(&inFlight, &retryFrom) || inFlight.isEmpty { lastProgress = .now }
                 if producerOutdated.exchange(false, ordering: .acquiringAndReleasing) {
                     log.warning("replacing the producer: the broker lost its state", ["in_flight": "\(inFlight.count)"])
-                    if inFlight.isEmpty { producer = nil } else { p.purge() }
+                    if let oldest = inFlight.min() {
+                        // Replaced once what is in flight has settled, even if it all succeeds.
+                        retryFrom = min(retryFrom ?? oldest, oldest)
+                        p.purge()
+                    } else {
+                        producer = nil
+                    }
                     continue
                 }
-                if retryFrom == nil, ContinuousClock.now - lastProgress > stallTimeout {
+                // Also while waiting to resend after a failure: rows still in flight would otherwise
+                // hold that wait forever, as no delivery times out.
+                if !inFlight.isEmpty, ContinuousClock.now - lastProgress > stallTimeout {
                     // Broker down, or up but deaf to this producer's session: either way a new
                     // producer resending from the oldest undelivered row keeps the order.
                     log.warning("no delivery report for \(stallTimeout): replacing the producer", ["in_flight": "\(inFlight.count)"])
@@ -147,7 +156,9 @@ final class OutboxRelay: Sendable {
             }
         }
         if let producer {
-            producer.flush(timeout: .seconds(2))
+            // Within what is left of the shutdown budget: rows not delivered go at the next start.
+            let left = drainDeadline.withLock { $0 }.map { $0 - .now } ?? .seconds(2)
+            producer.flush(timeout: min(.seconds(2), max(.zero, left)))
             try? settleAcks(&inFlight, &retryFrom)
         }
         try? releaseLease()

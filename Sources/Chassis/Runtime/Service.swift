@@ -82,6 +82,13 @@ public final class Service: Sendable {
                  breaker: breaker, metrics: metrics)
     }
 
+    /// When this service's consumer last got its partitions; nil before that, or with no consumer.
+    /// A saga deadline counts from here too: events that arrived while the service was down (or
+    /// the broker was) are still being read for a while after it.
+    public var consumerAssignedAt: Date? {
+        running.withLock { $0.consumer }?.assignedAt.withLock { $0 }
+    }
+
     // MARK: Commands
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; events it publishes commit with it.
@@ -153,7 +160,7 @@ public final class Service: Sendable {
         if !policies.isEmpty {
             consumer = EventConsumer(group: group, policies: policies, database: database, kafka: kafka,
                                      consumerProperties: configuration.kafkaConsumerProperties, source: name,
-                                     ownTopic: topic, retryBudget: configuration.consumerRetryBudget, ensureTopics: ensureTopics,
+                                     ownTopic: topic, stallLimit: configuration.consumerStallLimit, ensureTopics: ensureTopics,
                                      onBrokerStateLost: { relay.replaceProducer() }, log: log, metrics: metrics)
             try consumer!.start()
         }
@@ -186,7 +193,9 @@ public final class Service: Sendable {
         let watchdog = Thread { [log] in
             Thread.sleep(forTimeInterval: budget.timeInterval)
             log.warning("shutdown budget spent: exiting now", ["budget": "\(budget)"])
-            exit(0)
+            // _exit: no atexit handlers racing the threads still running (or main's own exit).
+            fflush(nil)
+            _exit(0)
         }
         watchdog.start()
         let (server, relay, consumer) = running.withLock { $0 }

@@ -27,8 +27,11 @@ public enum BookingContext {
 
         // The saga's waiting step: a booking the show has not answered within the deadline (show
         // down for long, its event dead-lettered) fails, and `BookingFailed` makes the show give
-        // back (or never take) its seats.
+        // back (or never take) its seats. The deadline also counts from booking's own (re)join of
+        // its group, so that answers that waited while booking or the broker was down are read first.
         service.every(.seconds(1), "booking-confirmation-deadline") {
+            guard let assigned = service.consumerAssignedAt,
+                  Date().timeIntervalSince(assigned) > Double(confirmationDeadline) else { return }
             let failed = try service.transaction { work in try failUnanswered(olderThan: Double(confirmationDeadline), work) }
             if failed > 0 {
                 service.metrics.increment("saga_timeouts_total", ["step": "booking-confirmation"], by: Double(failed),

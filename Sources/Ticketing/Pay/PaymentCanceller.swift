@@ -16,7 +16,7 @@ struct PaymentCanceller: Sendable {
             try c.query("""
                 SELECT id, book_id, cancellation_attempts FROM payments
                 WHERE status = ? AND cancellation_requested_at IS NOT NULL
-                ORDER BY cancellation_requested_at, id LIMIT 100
+                ORDER BY cancellation_attempts, cancellation_requested_at, id LIMIT 100
                 """, .text(PayStatus.paid))
         }
         service.metrics.set("payment_cancellations_pending", to: Double(pending.count),
