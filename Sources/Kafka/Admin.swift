@@ -60,17 +60,7 @@ public final class Admin: @unchecked Sendable {
 
     /// Names of the topics the cluster has, with their partition counts.
     public func topics(timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int32] {
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        let err = rd_kafka_metadata(handle, 1, nil, &metadata, Int32(timeout.milliseconds))
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        var result: [String: Int32] = [:]
-        for i in 0..<Int(metadata.pointee.topic_cnt) {
-            let t = metadata.pointee.topics[i]
-            guard t.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-            result[String(cString: t.topic)] = t.partition_cnt
-        }
-        return result
+        try topicMetadata(handle, timeout: timeout).mapValues(\.partitions)
     }
 
     /// Creates the topics that do not exist yet with `settings`, fitted to the cluster's size.
@@ -80,17 +70,7 @@ public final class Admin: @unchecked Sendable {
 
     /// Each topic's replication factor (its first partition's replica count).
     public func replicationFactors(timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int32] {
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        let err = rd_kafka_metadata(handle, 1, nil, &metadata, Int32(timeout.milliseconds))
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        var result: [String: Int32] = [:]
-        for i in 0..<Int(metadata.pointee.topic_cnt) {
-            let t = metadata.pointee.topics[i]
-            guard t.err == RD_KAFKA_RESP_ERR_NO_ERROR, t.partition_cnt > 0 else { continue }
-            result[String(cString: t.topic)] = t.partitions[0].replica_cnt
-        }
-        return result
+        try topicMetadata(handle, timeout: timeout).compactMapValues { $0.replicas }
     }
 
     /// How many brokers the cluster has.
@@ -181,4 +161,19 @@ public final class Admin: @unchecked Sendable {
         }
         return event
     }
+}
+
+/// Every topic the cluster has: its partition count, and its first partition's replica count.
+private func topicMetadata(_ handle: OpaquePointer, timeout: Duration) throws(KafkaError) -> [String: (partitions: Int32, replicas: Int32?)] {
+    var metadata: UnsafePointer<rd_kafka_metadata>?
+    let err = rd_kafka_metadata(handle, 1, nil, &metadata, Int32(timeout.milliseconds))
+    guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
+    defer { rd_kafka_metadata_destroy(metadata) }
+    var result: [String: (partitions: Int32, replicas: Int32?)] = [:]
+    for i in 0..<Int(metadata.pointee.topic_cnt) {
+        let t = metadata.pointee.topics[i]
+        guard t.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+        result[String(cString: t.topic)] = (t.partition_cnt, t.partition_cnt > 0 ? t.partitions[0].replica_cnt : nil)
+    }
+    return result
 }

@@ -1,6 +1,4 @@
-import Chassis
 import Foundation
-import Kafka
 import Testing
 import TestSupport
 import Ticketing
@@ -44,28 +42,5 @@ struct CompensationOrderTests {
         let view = try stack.showStatuses()
         #expect(view.first { $0.id == confirmed }?.summary == "9001 showName1 ×5 - Cancelled/Cancelled/-", "\(view.map(\.summary))")
         #expect(view.first { $0.id == unconfirmed }?.summary == "9002 showName1 ×7 - Cancelled/-/-", "\(view.map(\.summary))")
-    }
-}
-
-/// Publishes booking events straight to `ticketing.booking`, as the booking service would, with
-/// event times `at` seconds after a fixed start (the order they happened in, not the order sent).
-private struct BookingEvents {
-    let producer: Producer
-    let show: Show
-    let start = Date.now
-
-    init(stack: TicketingStack, show: Show) throws {
-        producer = try Producer(properties: stack.broker.properties())
-        self.show = show
-    }
-
-    func send(_ type: String, _ id: Int, at second: Double, _ fields: [String: Any]) throws {
-        var data: [String: Any] = ["id": id, "showId": show.id, "showName": show.showName]
-        data.merge(fields) { _, new in new }
-        let time = start.addingTimeInterval(second).ISO8601Format(.init(includingFractionalSeconds: true))
-        let envelope = EventEnvelope(type: type, source: "ticketing-booking", time: time, subject: String(id),
-                                     correlationID: String(id), data: Array(try JSONSerialization.data(withJSONObject: data)))
-        try producer.sendAndWait(OutgoingMessage(topic: Topics.booking, key: Array(envelope.subject.utf8), value: envelope.data,
-                                                 headers: envelope.headers))
     }
 }

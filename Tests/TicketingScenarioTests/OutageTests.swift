@@ -1,6 +1,4 @@
-import Chassis
 import Foundation
-import Kafka
 import Testing
 import TestSupport
 import Ticketing
@@ -175,15 +173,9 @@ struct SagaDeadlineTests {
         defer { stack.stop() }
         let show = try stack.registerShow(seats: 100)
         // A booking issuance will never void: its id is not one (issuance answers 400, forever).
-        let producer = try Producer(properties: stack.broker.properties())
-        for (type, extra) in [("BookingConfirmed", ["bookStatus": "Confirmed"]), ("BookingCancelled", ["bookStatus": "Cancelled", "wasConfirmed": true])] {
-            var data: [String: Any] = ["id": -5, "showId": show.id, "showName": show.showName, "qty": 1, "amount": 100]
-            data.merge(extra) { _, new in new }
-            let envelope = EventEnvelope(type: type, source: "ticketing-booking", subject: "-5", correlationID: "-5",
-                                         data: Array(try JSONSerialization.data(withJSONObject: data)))
-            try producer.sendAndWait(OutgoingMessage(topic: Topics.booking, key: Array(envelope.subject.utf8), value: envelope.data,
-                                                     headers: envelope.headers))
-        }
+        let events = try BookingEvents(stack: stack, show: show)
+        try events.send("BookingConfirmed", -5, at: 0, ["qty": 1, "amount": 100, "bookStatus": "Confirmed"])
+        try events.send("BookingCancelled", -5, at: 1, ["qty": 1, "bookStatus": "Cancelled", "wasConfirmed": true])
         try eventually("the bad cancellation is pending") { try stack.pay.metric("payment_cancellations_pending") == 1 }
 
         let booking = try stack.book(show, qty: 2)

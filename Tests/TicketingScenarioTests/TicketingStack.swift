@@ -1,5 +1,7 @@
+import Chassis
 import Foundation
 import HTTP
+import Kafka
 import TestSupport
 import Ticketing
 
@@ -104,5 +106,28 @@ extension ShowStatus {
     var summary: String {
         "\(id) \(showName ?? "-") ×\(qty.map(String.init) ?? "-") \(payAmount.map(String.init) ?? "-") "
             + "\(bookStatus ?? "-")/\(payStatus ?? "-")/\(issueStatus ?? "-")"
+    }
+}
+
+/// Publishes booking events straight to `ticketing.booking`, as the booking service would, with
+/// event times `at` seconds after a fixed start (the order they happened in, not the order sent).
+struct BookingEvents {
+    let producer: Producer
+    let show: Show
+    let start = Date.now
+
+    init(stack: TicketingStack, show: Show) throws {
+        producer = try Producer(properties: stack.broker.properties())
+        self.show = show
+    }
+
+    func send(_ type: String, _ id: Int, at second: Double, _ fields: [String: Any]) throws {
+        var data: [String: Any] = ["id": id, "showId": show.id, "showName": show.showName]
+        data.merge(fields) { _, new in new }
+        let time = start.addingTimeInterval(second).ISO8601Format(.init(includingFractionalSeconds: true))
+        let envelope = EventEnvelope(type: type, source: "ticketing-booking", time: time, subject: String(id),
+                                     correlationID: String(id), data: Array(try JSONSerialization.data(withJSONObject: data)))
+        try producer.sendAndWait(OutgoingMessage(topic: Topics.booking, key: Array(envelope.subject.utf8), value: envelope.data,
+                                                 headers: envelope.headers))
     }
 }
