@@ -124,11 +124,12 @@ func records(on topic: String, at bootstrap: String, atLeast count: Int) throws 
     return records
 }
 
-/// Runs SQL with the sqlite3 command-line tool, outside the service process.
+/// Runs SQL with the sqlite3 command-line tool, outside the service process, waiting up to 5 s
+/// for the service's own writes to finish (the tool's default is to fail at once when busy).
 func sqlite(_ path: String, _ sql: String) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, sql]
+    process.arguments = ["-cmd", ".timeout 5000", path, sql]
     try process.run()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { throw TestSupportError("sqlite3 \(path) failed: \(sql)") }

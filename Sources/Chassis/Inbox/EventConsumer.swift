@@ -22,7 +22,7 @@ final class EventConsumer: Sendable {
     private let ownTopic: String
     private let log: Logger
     private let metrics: Metrics
-    let stallLimit: Duration
+    private let stallLimit: Duration
     /// Creates the service's topics (at most once per burst): a broker that lost them (Tansu
     /// after a restart) would otherwise leave this member subscribed to nothing.
     private let ensureTopics: @Sendable () throws -> Void
@@ -48,9 +48,13 @@ final class EventConsumer: Sendable {
     var topics: [String] { policies.keys.sorted() }
     var isRunning: Bool { worker.isRunning }
 
-    /// How long since the loop last came round. Past `stallLimit` the consumer is wedged (its
-    /// database keeps failing, a policy never returns): liveness fails, so the service is restarted.
-    var stalledFor: Duration { .now - heartbeat.withLock { $0 } }
+    /// What liveness and readiness report once the loop has not come round for `stallLimit`: the
+    /// consumer is wedged (its database keeps failing, a policy never returns), so the service is
+    /// restarted. nil while it makes progress.
+    var stallProblem: String? {
+        let stalled = ContinuousClock.now - heartbeat.withLock { $0 }
+        return stalled > stallLimit ? "consumer stalled for \(stalled) on one event" : nil
+    }
 
     static func deadLetterTopic(for topic: String, group: String) -> String { "\(topic).dlq.\(group)" }
 

@@ -217,9 +217,8 @@ public final class Service: Sendable {
 
     private func installOperationalRoutes() {
         router.add("GET", "/healthz") { [self] _ in
-            let (_, _, consumer) = running.withLock { $0 }
-            if let consumer, consumer.stalledFor > consumer.stallLimit {
-                return .json(["status": "DOWN", "problems": "consumer stalled for \(consumer.stalledFor) on one event"], status: 503)
+            if let stall = running.withLock({ $0.consumer })?.stallProblem {
+                return .json(["status": "DOWN", "problems": stall], status: 503)
             }
             return .json(["status": "UP"])
         }
@@ -239,7 +238,7 @@ public final class Service: Sendable {
         let (_, relay, consumer) = running.withLock { $0 }
         if relay?.isRunning != true { problems.append("outbox relay not running") }
         if let consumer, !consumer.isRunning { problems.append("consumer not running") }
-        if let consumer, consumer.stalledFor > consumer.stallLimit { problems.append("consumer stalled for \(consumer.stalledFor) on one event") }
+        if let stall = consumer?.stallProblem { problems.append(stall) }
         return problems
     }
 }

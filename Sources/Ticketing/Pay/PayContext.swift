@@ -42,7 +42,7 @@ public enum PayContext {
                                       .int(booking.id), .text(PayStatus.cancelled)) == 1
             else { return }
             let tombstone = try find(Int(work.db.lastInsertRowID), work.db)
-            try work.publish(PaymentCancelled(id: tombstone.id, bookId: tombstone.bookId, amount: tombstone.amount, status: tombstone.status))
+            try work.publish(tombstone.cancelled)
         }
 
         let canceller = PaymentCanceller(service: service, issuance: issuance)

@@ -26,4 +26,6 @@ public struct Payment: Codable, Sendable, Equatable {
         amount = try row.int("amount")
         status = try row.string("status")
     }
+
+    var cancelled: PaymentCancelled { PaymentCancelled(id: id, bookId: bookId, amount: amount, status: status) }
 }

@@ -49,7 +49,7 @@ struct PaymentCanceller: Sendable {
                 try work.db.execute("UPDATE payments SET status = ?, cancellation_requested_at = NULL WHERE id = ?",
                                     .text(PayStatus.cancelled), .int(paymentId))
                 let payment = try PayContext.find(paymentId, work.db)
-                try work.publish(PaymentCancelled(id: payment.id, bookId: payment.bookId, amount: payment.amount, status: payment.status))
+                try work.publish(payment.cancelled)
             }
             service.log.info("payment cancelled", correlationID: String(bookId), ["payment": "\(paymentId)", "attempts": "\(attempt)"])
         case 409:

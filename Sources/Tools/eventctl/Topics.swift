@@ -25,7 +25,7 @@ enum Topics {
     static func run(_ invocation: Invocation) throws {
         let cluster = invocation.cluster
         let admin = try cluster.admin()
-        let partitions = try admin.topics(timeout: cluster.timeout)
+        let partitions = try cluster.topics()
         let named = invocation.arguments.positionals
         if let unknown = named.first(where: { partitions[$0] == nil }) { throw Failure.failed("no topic \(unknown)") }
         let replicas = try admin.replicationFactors(timeout: cluster.timeout)
