@@ -1,20 +1,20 @@
+import Foundation
 import Glibc
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it).
+/// A TCP port on 127.0.0.1 that nothing listens on right now and that no other caller in this
+/// test process was given. Two services of one stack must never share a port: the second would
+/// fail to bind while its readiness check, answered by the first, said it was up.
+///
+/// Ports come from below Linux's ephemeral range (32768–60999), so an outgoing connection
+/// (a Kafka client's, say) cannot take a service's port while the service is stopped.
 public func freePort() throws -> Int {
-    var port = 0
-    let bound = withLoopbackSocket(port: 0) { fd, address, length in
-        var length = length
-        guard bind(fd, address, length) == 0 else { return false }
-        var actual = sockaddr_in()
-        let named = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
-        }
-        port = Int(UInt16(bigEndian: actual.sin_port))
-        return named
-    }
-    guard bound else { throw TestSupportError("cannot bind an ephemeral port on 127.0.0.1") }
-    return port
+    try freePortRun(1)
+}
+
+/// The first of `count` consecutive such ports, for tools that place their processes at fixed
+/// offsets from a base port.
+public func freePortRun(_ count: Int) throws -> Int {
+    try PortRegistry.shared.take(count)
 }
 
 /// True when something accepts TCP connections on 127.0.0.1:port.
@@ -22,15 +22,24 @@ public func isListening(port: Int) -> Bool {
     withLoopbackSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }
 }
 
-/// The first of `count` consecutive ports on 127.0.0.1 that nothing holds right now, for tools
-/// that place their processes at fixed offsets from a base port.
-public func freePortRun(_ count: Int) throws -> Int {
-    for _ in 0..<50 {
-        let first = try freePort()
-        guard first + count - 1 <= 65535 else { continue }
-        if (first..<first + count).allSatisfy(canBind) { return first }
+private final class PortRegistry: @unchecked Sendable {
+    static let shared = PortRegistry()
+    private static let range = 20000..<32768
+    private let lock = NSLock()
+    private var given: Set<Int> = []
+
+    func take(_ count: Int) throws -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        for _ in 0..<200 {
+            let first = Int.random(in: Self.range.lowerBound...(Self.range.upperBound - count))
+            let run = first..<first + count
+            guard given.isDisjoint(with: run), run.allSatisfy(canBind) else { continue }
+            given.formUnion(run)
+            return first
+        }
+        throw TestSupportError("no \(count) consecutive free ports found on 127.0.0.1 in 200 tries")
     }
-    throw TestSupportError("no \(count) consecutive free ports found on 127.0.0.1 in 50 tries")
 }
 
 private func canBind(_ port: Int) -> Bool {
