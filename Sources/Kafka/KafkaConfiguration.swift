@@ -32,3 +32,11 @@ func makeHandle(_ type: rd_kafka_type_t, conf: OpaquePointer) throws(KafkaError)
 func text(of buffer: [CChar]) -> String {
     buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
 }
+
+extension KafkaProperties {
+    /// Throws when librdkafka does not know a property or refuses its value, without making a
+    /// client: a configuration mistake found at start, not at the first connection.
+    public func validate() throws(KafkaError) {
+        rd_kafka_conf_destroy(try makeConf(self))
+    }
+}

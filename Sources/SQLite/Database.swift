@@ -9,10 +9,11 @@ public final class Database: Sendable {
     /// its non-Sendable value to the caller's closure under strict concurrency checking.
     nonisolated(unsafe) private var connection: Connection?
 
-    /// Opens or creates the file in WAL mode. ":memory:" is the one path allowed without WAL.
-    public init(path: String, busyTimeout: Duration = .seconds(5)) throws(SQLiteError) {
+    /// Opens the file in WAL mode, creating it unless `create` is false. ":memory:" is the one
+    /// path allowed without WAL.
+    public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws(SQLiteError) {
         var handle: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_close_v2(handle)

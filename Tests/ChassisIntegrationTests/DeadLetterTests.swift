@@ -65,6 +65,11 @@ struct PolicyFailureTests {
         try ledger.start()
         try ledger.waitForPartitions()
         try Self.poisonAccount(ledger.databasePath)
+        let declared = String(decoding: try ledger.get("/metrics").body, as: UTF8.self)
+        for series in ["outbox_publish_failures_total 0", #"consumer_retries_total{topic="demo.ledger"} 0"#,
+                       #"consumer_events_total{outcome="dead_lettered",topic="demo.ledger"} 0"#] {
+            #expect(declared.contains("\n\(series)\n"), "declared at zero before it happens: \(series)\n\(declared)")
+        }
 
         let poisoned = try ledger.recordEntry(account: "poison", amount: 1)
         var healthy: [Int] = []
@@ -80,6 +85,18 @@ struct PolicyFailureTests {
         #expect(letters.first?.headers.text("dlq_error")?.contains("poison account") == true)
         #expect(letters.first.map { String(decoding: $0.value, as: UTF8.self).contains(#""entryId":\#(poisoned)"#) } == true)
         #expect(try ledger.get("/readyz").status == 200)
+
+        // Re-driven past it (stopped, offsets to the start, started), the event fails again but
+        // is not dead-lettered again: one event, one dead letter.
+        #expect(ledger.stop() == 0)
+        let admin = try Admin(properties: broker.properties())
+        try admin.alterCommittedOffsets(group: "demo.ledger", (0..<3).map { TopicPartition("demo.ledger", $0, offset: 0) })
+        try ledger.start()
+        try eventually("the re-read poisoned event is recognised as dead-lettered before") {
+            try ledger.metric(#"consumer_events_total{outcome="dead_lettered_before",topic="demo.ledger"}"#) == 1
+        }
+        #expect(try ledger.metric(#"consumer_events_total{outcome="duplicate",topic="demo.ledger"}"#) == 12)
+        #expect(try records(on: "demo.ledger.dlq.demo.ledger", at: broker.bootstrapServers, atLeast: 1).count == 1)
         #expect(ledger.stop() == 0)
     }
 

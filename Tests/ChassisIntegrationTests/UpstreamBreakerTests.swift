@@ -64,7 +64,7 @@ struct UpstreamBreakerTests {
         upstream.mode = .failing
         for _ in 0..<3 { #expect(problem { _ = try client.call("GET", "/x") }?.status == 503) }
         #expect(client.breaker.state == .open)
-        #expect(metrics.value("circuit_breaker_state", ["name": "flaky"]) == 1)
+        #expect(metrics.value(.circuitBreakerState, ["name": "flaky"]) == 1)
 
         // Open: the upstream is not called at all, the answer is immediate and says when to retry.
         let hitsBefore = upstream.hits
@@ -78,10 +78,10 @@ struct UpstreamBreakerTests {
 
         upstream.mode = .ok
         try eventually("the breaker half-opens after its wait", timeout: .seconds(3)) { client.breaker.state == .halfOpen }
-        #expect(metrics.value("circuit_breaker_state", ["name": "flaky"]) == 2)
+        #expect(metrics.value(.circuitBreakerState, ["name": "flaky"]) == 2)
         for _ in 0..<2 { #expect(try client.call("GET", "/x").status == 200) }
         #expect(client.breaker.state == .closed)
-        #expect(metrics.value("circuit_breaker_state", ["name": "flaky"]) == 0)
+        #expect(metrics.value(.circuitBreakerState, ["name": "flaky"]) == 0)
     }
 
     @Test("slow calls open the breaker even when they succeed, and a failed probe opens it again")

@@ -17,11 +17,11 @@ struct ConfigurationTests {
     @Test("values from the environment win and KAFKA_PROPERTIES is parsed")
     func overrides() throws {
         let c = try ServiceConfiguration(service: "s", defaultPort: 1, environment: [
-            "PORT": "9000", "KAFKA_BOOTSTRAP_SERVERS": "k:9", "KAFKA_PROPERTIES": "a=1, b = x=y", "DATABASE_PATH": "/tmp/x.db",
+            "PORT": "9000", "KAFKA_BOOTSTRAP_SERVERS": "k:9", "KAFKA_PROPERTIES": "linger.ms=1, client.rack = x=y", "DATABASE_PATH": "/tmp/x.db",
         ])
         #expect(c.port == 9000)
         #expect(c.kafkaBootstrapServers == "k:9")
-        #expect(c.kafkaProperties == ["a": "1", "b": "x=y"])
+        #expect(c.kafkaProperties == ["linger.ms": "1", "client.rack": "x=y"])
         #expect(c.databasePath == "/tmp/x.db")
         let topics = try ServiceConfiguration(service: "s", defaultPort: 1, environment: [
             "KAFKA_TOPIC_REPLICATION_FACTOR": "3", "KAFKA_TOPIC_MIN_INSYNC_REPLICAS": "2", "KAFKA_TOPIC_RETENTION_MS": "604800000",
@@ -31,7 +31,9 @@ struct ConfigurationTests {
 
     @Test("an invalid value is refused with a message naming the variable", arguments: [
         ("PORT", "80a", "PORT=80a"), ("PORT", "+80", "PORT=+80"), ("PORT", "70000", "PORT=70000"),
-        ("KAFKA_PROPERTIES", "novalue", "KAFKA_PROPERTIES"), ("SHUTDOWN_GRACE_SECONDS", "0", "SHUTDOWN_GRACE_SECONDS=0"),
+        ("KAFKA_PROPERTIES", "novalue", "KAFKA_PROPERTIES"),
+        ("KAFKA_CONSUMER_PROPERTIES", "no.such.property=1", "KAFKA_CONSUMER_PROPERTIES: invalid Kafka property no.such.property=1"),
+        ("KAFKA_PROPERTIES", "linger.ms=soon", "KAFKA_PROPERTIES: invalid Kafka property linger.ms=soon"), ("SHUTDOWN_GRACE_SECONDS", "0", "SHUTDOWN_GRACE_SECONDS=0"),
         ("KAFKA_TOPIC_RETENTION_MS", "-2", "KAFKA_TOPIC_RETENTION_MS=-2"), ("KAFKA_TOPIC_REPLICATION_FACTOR", "0", "KAFKA_TOPIC_REPLICATION_FACTOR=0"),
         ("CONSUMER_STALL_SECONDS", "soon", "CONSUMER_STALL_SECONDS=soon"),
     ])

@@ -28,6 +28,11 @@ struct ReplayTests {
         try eventually("the dashboard shows every saga's state") { try stack.showStatuses().map(\.summary) == expected }
         let before = try stack.showStatuses()
 
+        let whileRunning = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": stack.dashboard.databasePath])
+        #expect(whileRunning.status == 2, "\(whileRunning)")
+        #expect(whileRunning.stderr.contains("a service is running against \(stack.dashboard.databasePath)"), "\(whileRunning)")
+        #expect(try stack.showStatuses() == before, "the live view is untouched")
+
         #expect(stack.dashboard.stop() == 0)
         let reset = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": stack.dashboard.databasePath])
         #expect(reset.status == 0, "\(reset)")
@@ -42,6 +47,26 @@ struct ReplayTests {
         try eventually("the rebuilt view equals the old one", timeout: .seconds(60)) { try stack.showStatuses() == before }
         #expect(try stack.dashboard.metric(#"consumer_events_total{outcome="processed",topic="ticketing.booking"}"#) >= 4,
                 "the rows came from re-reading the log")
+    }
+
+    @Test("reset-view refuses, creating nothing, without a database or for a service that keeps no view; --help answers")
+    func resetViewRefusals() throws {
+        let directory = try ProjectPaths.temporaryDirectory("reset-view")
+        let missing = directory.appendingPathComponent("ticketing-dashboard.sqlite").path
+        let noDatabase = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": missing])
+        #expect(noDatabase.status == 2, "\(noDatabase)")
+        #expect(noDatabase.stderr.contains("no database at \(missing)"), "\(noDatabase)")
+
+        let payDatabase = directory.appendingPathComponent("ticketing-pay.sqlite").path
+        let noView = try runTool("ticketing-pay", ["reset-view"], environment: ["DATABASE_PATH": payDatabase])
+        #expect(noView.status == 2, "\(noView)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing created")
+
+        let help = try runTool("ticketing-pay", ["--help"], environment: ["DATABASE_PATH": payDatabase])
+        #expect(help.status == 0 && help.stdout.hasPrefix("usage: ticketing-pay [reset-view | --help]"), "\(help)")
+        let unknown = try runTool("ticketing-pay", ["rest-view"], environment: ["DATABASE_PATH": payDatabase])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unexpected argument 'rest-view'"), "\(unknown)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing created")
     }
 
     @Test("re-driving pay from a point in time re-reads its events and charges nobody twice")

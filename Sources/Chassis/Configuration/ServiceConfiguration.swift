@@ -28,6 +28,9 @@ public struct ServiceConfiguration: Sendable {
         kafkaBootstrapServers = reader.string("KAFKA_BOOTSTRAP_SERVERS", default: "127.0.0.1:9092")
         kafkaProperties = try reader.properties("KAFKA_PROPERTIES")
         kafkaConsumerProperties = try reader.properties("KAFKA_CONSUMER_PROPERTIES")
+        for (variable, properties) in [("KAFKA_PROPERTIES", kafkaProperties), ("KAFKA_CONSUMER_PROPERTIES", kafkaConsumerProperties)] {
+            do { try properties.validate() } catch { throw ConfigurationError(description: "\(variable): \(error.message)") }
+        }
         topics = TopicSettings(
             partitions: Int32(try reader.int("KAFKA_TOPIC_PARTITIONS", default: 3, in: 1...1000)),
             replicationFactor: try reader.optionalInt("KAFKA_TOPIC_REPLICATION_FACTOR", in: 1...32).map(Int32.init),

@@ -64,15 +64,15 @@ final class EventConsumer: Sendable {
         props.merge(kafka.merging(consumerProperties) { _, consumer in consumer }) { _, given in given }
         props["group.id"] = group
         props["client.id"] = source
-        metrics.set("consumer_joined", to: 0, help: "1 once this member has joined its consumer group")
+        declareMetrics()
         let consumer = try Consumer(properties: props) { [log, metrics, weak self] event in
-            metrics.set("consumer_joined", to: 1, help: "1 once this member has joined its consumer group")
+            metrics.set(.consumerJoined, to: 1)
             if case .assigned = event { self?.assignedAt.withLock { $0 = Date() } }
             let (verb, parts, delta) = switch event {
             case .assigned(let parts): ("assigned", parts, parts.count)
             case .revoked(let parts): ("revoked", parts, -parts.count)
             }
-            metrics.adjust("consumer_assigned_partitions", by: Double(delta), help: "Partitions assigned to this group member")
+            metrics.adjust(.consumerAssignedPartitions, by: Double(delta))
             log.info("partitions \(verb)", ["partitions": parts.map(\.description).joined(separator: ",")])
         }
         try consumer.subscribe(topics)
@@ -122,7 +122,7 @@ final class EventConsumer: Sendable {
             return deadLetter(message, error, &deadLetters)
         }
         guard let policy = policies[message.topic]?[envelope.type] else {
-            count(message, envelope, "ignored")
+            count(message, .ignored)
             return true
         }
         let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
@@ -138,10 +138,10 @@ final class EventConsumer: Sendable {
                     try policy.run(envelope, context, UnitOfWork(db: c, source: source, topic: ownTopic))
                     return true
                 }
-                count(message, envelope, fresh ? "processed" : "duplicate")
+                count(message, fresh ? .processed : .duplicate, envelope)
                 return true
             } catch let error where !Self.isRecordAtFault(error) {
-                metrics.increment("consumer_retries_total", ["topic": message.topic], help: "Event processing attempts retried after a database failure")
+                metrics.increment(.consumerRetries, ["topic": message.topic])
                 log.warning("event processing failed, retrying", correlationID: envelope.correlationID,
                             ["event_id": envelope.id, "type": envelope.type, "error": "\(error)"])
                 guard worker.sleep(backoff.next()) else { return false }
@@ -163,6 +163,14 @@ final class EventConsumer: Sendable {
     /// producer in a fatal state is replaced.
     private func deadLetter(_ message: ConsumedMessage, _ error: any Error, _ producer: inout Producer?) -> Bool {
         let topic = EventConsumer.deadLetterTopic(for: message.topic, group: group)
+        let id = message.headers.text("ce_id") ?? "\(message.topic):\(message.partition):\(message.offset)"
+        if wasDeadLettered(id) {
+            log.warning("event failed again; it is already in the dead-letter topic, so it is not added twice",
+                        correlationID: message.headers.text("correlation_id"),
+                        ["event_id": id, "topic": message.topic, "offset": "\(message.offset)", "dead_letter_topic": topic, "error": "\(error)"])
+            count(message, .deadLetteredBefore)
+            return true
+        }
         let headers = message.headers + [
             KafkaHeader("dlq_error", "\(error)"), KafkaHeader("dlq_original_topic", message.topic),
             KafkaHeader("dlq_original_partition", "\(message.partition)"), KafkaHeader("dlq_original_offset", "\(message.offset)"),
@@ -176,12 +184,35 @@ final class EventConsumer: Sendable {
                                           cancelled: { worker.isStopping })
                 log.warning("event dead-lettered", correlationID: message.headers.text("correlation_id"),
                             ["topic": message.topic, "offset": "\(message.offset)", "dead_letter_topic": topic, "error": "\(error)"])
-                metrics.increment("consumer_events_total", ["topic": message.topic, "outcome": "dead_lettered"], help: "Events consumed, by outcome")
+                count(message, .deadLettered)
+                recordDeadLetter(id, topic: topic)
                 return true
             } catch {
                 log.error("cannot publish dead letter, retrying", ["topic": topic, "error": "\(error)"])
                 guard worker.sleep(backoff.next()) else { return false }
             }
+        }
+    }
+
+    private func wasDeadLettered(_ id: String) -> Bool {
+        let row = try? database.read { c in
+            try c.queryOne("SELECT 1 AS found FROM dead_letters WHERE consumer_group = ? AND event_id = ?", .text(group), .text(id))
+        }
+        return row != nil
+    }
+
+    /// Best effort: a record missed here (the database failing just now) is one more copy in the
+    /// dead-letter topic, which `eventctl dlq` counts as one dead letter anyway.
+    private func recordDeadLetter(_ id: String, topic: String) {
+        do {
+            try database.write { c in
+                try c.execute("""
+                    INSERT INTO dead_letters (consumer_group, event_id, dead_letter_topic, dead_lettered_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """, .text(group), .text(id), .text(topic), .text(EventEnvelope.now()))
+            }
+        } catch {
+            log.warning("cannot record the dead letter", ["event_id": id, "error": "\(error)"])
         }
     }
 
@@ -223,14 +254,33 @@ final class EventConsumer: Sendable {
         let lag = consumer.lag()
         for topic in topics {
             let behind = lag.filter { $0.key.topic == topic }.values.reduce(0, +)
-            metrics.set("consumer_lag", ["topic": topic], to: Double(behind), help: "Records this member has yet to consume")
+            metrics.set(.consumerLag, ["topic": topic], to: Double(behind))
         }
     }
 
-    private func count(_ message: ConsumedMessage, _ envelope: EventEnvelope, _ outcome: String) {
-        metrics.increment("consumer_events_total", ["topic": message.topic, "outcome": outcome], help: "Events consumed, by outcome")
-        if outcome == "processed" {
+    /// What became of a consumed record, the `outcome` label of `consumer_events_total`.
+    enum Outcome: String, CaseIterable {
+        case processed, duplicate, ignored
+        case deadLettered = "dead_lettered"
+        /// It failed again after an offset reset or a replay: it is in the dead-letter topic already.
+        case deadLetteredBefore = "dead_lettered_before"
+    }
+
+    private func count(_ message: ConsumedMessage, _ outcome: Outcome, _ envelope: EventEnvelope? = nil) {
+        metrics.increment(.consumerEvents, ["topic": message.topic, "outcome": outcome.rawValue])
+        if outcome == .processed, let envelope {
             log.info("event processed", correlationID: envelope.correlationID, ["type": envelope.type, "event_id": envelope.id])
+        }
+    }
+
+    /// Every series this consumer can report, at zero, before the first record.
+    private func declareMetrics() {
+        metrics.set(.consumerJoined, to: 0)
+        metrics.declare(.consumerAssignedPartitions)
+        for topic in topics {
+            metrics.declare(.consumerRetries, ["topic": topic])
+            metrics.declare(.consumerLag, ["topic": topic])
+            for outcome in Outcome.allCases { metrics.declare(.consumerEvents, ["topic": topic, "outcome": outcome.rawValue]) }
         }
     }
 }

@@ -25,23 +25,29 @@ public final class Metrics: Sendable {
 
     public init() {}
 
-    public func increment(_ name: String, _ labels: [String: String] = [:], by amount: Double = 1, help: String = "") {
-        update(name, "counter", help, labels) { $0 += amount }
+    /// Puts the metric in /metrics at zero unless it is there already.
+    public func declare(_ metric: Metric, _ labels: [String: String] = [:]) {
+        update(metric, labels) { _ in }
     }
 
-    public func set(_ name: String, _ labels: [String: String] = [:], to value: Double, help: String = "") {
-        update(name, "gauge", help, labels) { $0 = value }
+    public func increment(_ metric: Metric, _ labels: [String: String] = [:], by amount: Double = 1) {
+        update(metric, labels) { $0 += amount }
+    }
+
+    public func set(_ metric: Metric, _ labels: [String: String] = [:], to value: Double) {
+        update(metric, labels) { $0 = value }
     }
 
     /// Moves a gauge up or down by `delta`.
-    public func adjust(_ name: String, _ labels: [String: String] = [:], by delta: Double, help: String = "") {
-        update(name, "gauge", help, labels) { $0 += delta }
+    public func adjust(_ metric: Metric, _ labels: [String: String] = [:], by delta: Double) {
+        update(metric, labels) { $0 += delta }
     }
 
-    public func observe(_ name: String, _ labels: [String: String] = [:], seconds: Double, help: String = "") {
-        let key = Key(name: name, labels: Metrics.render(labels))
+    /// Counts one observation into a histogram's `latencyBuckets`.
+    public func observe(_ metric: Metric, _ labels: [String: String] = [:], seconds: Double) {
+        let key = Key(name: metric.name, labels: Metrics.render(labels))
         state.withLock { s in
-            if s.help[name] == nil { s.help[name] = ("histogram", help) }
+            if s.help[metric.name] == nil { s.help[metric.name] = (metric.kind.rawValue, metric.help) }
             var h = s.histograms[key] ?? Histogram(counts: Array(repeating: 0, count: Metrics.latencyBuckets.count))
             for (i, bound) in Metrics.latencyBuckets.enumerated() where seconds <= bound { h.counts[i] += 1 }
             h.sum += seconds
@@ -51,8 +57,8 @@ public final class Metrics: Sendable {
     }
 
     /// The value of a counter or gauge (0 when never set), for tests and readiness checks.
-    public func value(_ name: String, _ labels: [String: String] = [:]) -> Double {
-        state.withLock { $0.values[Key(name: name, labels: Metrics.render(labels))] ?? 0 }
+    public func value(_ metric: Metric, _ labels: [String: String] = [:]) -> Double {
+        state.withLock { $0.values[Key(name: metric.name, labels: Metrics.render(labels))] ?? 0 }
     }
 
     public func prometheusText() -> String {
@@ -80,10 +86,10 @@ public final class Metrics: Sendable {
         }
     }
 
-    private func update(_ name: String, _ type: String, _ help: String, _ labels: [String: String], _ change: (inout Double) -> Void) {
-        let key = Key(name: name, labels: Metrics.render(labels))
+    private func update(_ metric: Metric, _ labels: [String: String], _ change: (inout Double) -> Void) {
+        let key = Key(name: metric.name, labels: Metrics.render(labels))
         state.withLock { s in
-            if s.help[name] == nil { s.help[name] = (type, help) }
+            if s.help[metric.name] == nil { s.help[metric.name] = (metric.kind.rawValue, metric.help) }
             change(&s.values[key, default: 0])
         }
     }

@@ -47,6 +47,7 @@ final class OutboxRelay: Sendable {
     func replaceProducer() { producerOutdated.store(true, ordering: .releasing) }
 
     func start() {
+        for metric in [Metric.outboxBacklog, .outboxPublished, .outboxPublishFailures] { metrics.declare(metric) }
         worker.start(name: "outbox-relay") { [self] in run() }
     }
 
@@ -74,7 +75,7 @@ final class OutboxRelay: Sendable {
             if .now - lastLeaseCheck > .seconds(1) {
                 holdsLease = (try? renewLease()) ?? false
                 lastLeaseCheck = .now
-                metrics.set("outbox_backlog", to: Double((try? backlog()) ?? 0), help: "Outbox rows not yet delivered to Kafka")
+                metrics.set(.outboxBacklog, to: Double((try? backlog()) ?? 0))
             }
             guard holdsLease else {
                 if draining { break }
@@ -149,7 +150,7 @@ final class OutboxRelay: Sendable {
                 producer?.poll(timeout: .milliseconds(100))
             } catch {
                 log.error("outbox relay error", ["error": "\(error)"])
-                metrics.increment("outbox_publish_failures_total", help: "Outbox publish attempts that failed")
+                metrics.increment(.outboxPublishFailures)
                 // `cursor` moves only after a successful send, so it still names the last row
                 // librdkafka holds: resending from lower would publish in-flight rows twice.
                 Thread.sleep(forTimeInterval: backoff.next().timeInterval)
@@ -176,7 +177,7 @@ final class OutboxRelay: Sendable {
         if let (first, error) = failed.min(by: { $0.0 < $1.0 }) {
             failed.forEach { inFlight.remove($0.0) }
             retryFrom = min(retryFrom ?? first, first)
-            metrics.increment("outbox_publish_failures_total", by: Double(failed.count), help: "Outbox publish attempts that failed")
+            metrics.increment(.outboxPublishFailures, by: Double(failed.count))
             log.warning("outbox delivery failed, will resend", ["from_seq": "\(first)", "failed": "\(failed.count)", "error": error.message])
             if failed.contains(where: { $0.1.isUnknownTopic }) { try? ensureTopics() }
         }
@@ -190,7 +191,7 @@ final class OutboxRelay: Sendable {
             throw error
         }
         delivered.forEach { inFlight.remove($0) }
-        metrics.increment("outbox_published_total", by: Double(delivered.count), help: "Events delivered to Kafka from the outbox")
+        metrics.increment(.outboxPublished, by: Double(delivered.count))
         return true
     }
 

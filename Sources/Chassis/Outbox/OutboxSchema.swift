@@ -32,6 +32,17 @@ enum ChassisSchema {
             PRIMARY KEY (consumer_group, event_id)
         )
         """,
+        // Events this service's consumer dead-lettered (by ce_id, or topic:partition:offset for a
+        // record without one): re-reading them after an offset reset does not dead-letter them again.
+        """
+        CREATE TABLE IF NOT EXISTS dead_letters (
+            consumer_group TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            dead_letter_topic TEXT NOT NULL,
+            dead_lettered_at TEXT NOT NULL,
+            PRIMARY KEY (consumer_group, event_id)
+        )
+        """,
     ]
 
     static func create(in db: Database) throws {

@@ -3,11 +3,12 @@ import Foundation
 extension Service {
     /// `<executable> reset-view`: empties the view tables and this service's inbox in one
     /// transaction, so that reading its topics from the earliest offset rebuilds the view.
-    /// Run it while the service is stopped, then reset the group's offsets and start it.
+    /// Run it while the service is stopped (init refused otherwise), then reset the group's
+    /// offsets and start it.
     func resetView() -> Never {
         let tables = registrations.withLock { $0.viewTables }
         guard !tables.isEmpty else {
-            fatalStartupError(ConfigurationError(description: "\(name) keeps no view that can be rebuilt from events"))
+            fatalStartupError(ConfigurationError(description: "\(name) keeps no view that can be rebuilt from events; nothing changed"))
         }
         do {
             let cleared = try database.write { c in

@@ -22,6 +22,7 @@ public final class Service: Sendable {
     public let log: Logger
     public let metrics = Metrics()
     let router = Router()
+    let command: ServiceCommand
 
     /// What `main.swift` registered before `run`.
     struct Registrations {
@@ -34,19 +35,24 @@ public final class Service: Sendable {
     /// What `start` made, for readiness and shutdown.
     private let running = Mutex<(server: HTTPServer?, relay: OutboxRelay?, consumer: EventConsumer?)>((nil, nil, nil))
 
-    /// Reads the configuration, opens and migrates the database. Prints a clear message and
-    /// exits 2 on invalid configuration, so call it first in `main.swift`.
+    /// Reads the arguments and the configuration, opens and migrates the database. Prints a
+    /// clear message and exits 2 on invalid arguments or configuration, so call it first in
+    /// `main.swift`; `--help` prints the usage and exits 0.
     public init(system: String, context: String, defaultPort: Int, migrations: [Migration],
+                arguments: [String] = Array(CommandLine.arguments.dropFirst()),
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         TerminationSignals.block()
         name = "\(system)-\(context)"
         topic = "\(system).\(context)"
+        command = try ServiceCommand(arguments, service: name)
+        if command == .help {
+            print(ServiceCommand.usage(service: name, defaultPort: defaultPort))
+            exit(0)
+        }
         log = Logger(service: name)
         try LibraryVersion.requireSupported()
         configuration = try ServiceConfiguration(service: name, defaultPort: defaultPort, environment: environment)
-        let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        database = try Database(path: configuration.databasePath)
+        database = try Self.openDatabase(configuration.databasePath, for: command)
         try ChassisSchema.create(in: database)
         try database.migrate(migrations)
     }
@@ -101,13 +107,32 @@ public final class Service: Sendable {
     /// With no arguments: starts everything, serves until SIGTERM/SIGINT, then shuts down
     /// gracefully and exits 0; a second signal during shutdown exits at once with status 1.
     /// `reset-view` empties the declared view tables and the inbox instead, and exits.
-    public func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        switch arguments {
-        case []: serve()
-        case ["reset-view"]: resetView()
-        default:
-            fatalStartupError(ConfigurationError(description: "usage: \(name) [reset-view]; unexpected argument '\(arguments.joined(separator: " "))'"))
+    public func run() -> Never {
+        switch command {
+        case .serve: serve()
+        case .resetView: resetView()
+        case .help: exit(0)   // answered in init
         }
+    }
+
+    /// Serving creates the file; `reset-view` needs an existing one that nothing serves from,
+    /// and checks both before it touches (or migrates) anything.
+    private static func openDatabase(_ path: String, for command: ServiceCommand) throws -> Database {
+        guard path != ":memory:" else { return try Database(path: path) }
+        if command == .resetView {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ConfigurationError(description: """
+                    no database at \(path): set DATABASE_PATH to the file the service uses (devstack: \
+                    .devstack/<system>/<service>.sqlite); nothing created
+                    """)
+            }
+            try DatabaseUseLock.takeExclusively(path, for: "reset-view")
+            return try Database(path: path, create: false)
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try DatabaseUseLock.shareForServing(path)
+        return try Database(path: path)
     }
 
     private func serve() -> Never {
@@ -171,10 +196,8 @@ public final class Service: Sendable {
         http.host = configuration.host
         http.port = configuration.port
         let httpServer = HTTPServer(configuration: http, observer: { [metrics] exchange in
-            metrics.increment("http_requests_total", ["method": exchange.method, "status": "\(exchange.status)"],
-                              help: "HTTP requests answered")
-            metrics.observe("http_request_duration_seconds", ["method": exchange.method],
-                            seconds: exchange.duration.timeInterval, help: "HTTP request latency")
+            metrics.increment(.httpRequests, ["method": exchange.method, "status": "\(exchange.status)"])
+            metrics.observe(.httpRequestDuration, ["method": exchange.method], seconds: exchange.duration.timeInterval)
         }, handler: { [router] request in router.handle(request) })
         let port = try httpServer.start()
         running.withLock { $0 = (httpServer, relay, consumer) }

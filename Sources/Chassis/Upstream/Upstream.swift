@@ -18,10 +18,9 @@ public final class Upstream: Sendable {
         self.baseURL = baseURL
         self.timeout = timeout
         breaker = CircuitBreaker(name: name, configuration: configuration, onStateChange: { _, to in
-            metrics?.set("circuit_breaker_state", ["name": name], to: Upstream.gaugeValue(to),
-                         help: "Circuit breaker state: 0 closed, 1 open, 2 half-open")
+            metrics?.set(.circuitBreakerState, ["name": name], to: Upstream.gaugeValue(to))
         })
-        metrics?.set("circuit_breaker_state", ["name": name], to: 0, help: "Circuit breaker state: 0 closed, 1 open, 2 half-open")
+        metrics?.set(.circuitBreakerState, ["name": name], to: 0)
     }
 
     /// Calls `method path` with an optional JSON body; throws `Problem` (503) when the upstream

@@ -29,14 +29,13 @@ public enum BookingContext {
         // down for long, its event dead-lettered) fails, and `BookingFailed` makes the show give
         // back (or never take) its seats. The deadline also counts from booking's own (re)join of
         // its group, so that answers that waited while booking or the broker was down are read first.
+        let confirmationStep = ["step": "booking-confirmation"]
+        service.metrics.declare(.sagaTimeouts, confirmationStep)
         service.every(.seconds(1), "booking-confirmation-deadline") {
             guard let assigned = service.consumerAssignedAt,
                   Date().timeIntervalSince(assigned) > Double(confirmationDeadline) else { return }
             let failed = try service.transaction { work in try failUnanswered(olderThan: Double(confirmationDeadline), work) }
-            if failed > 0 {
-                service.metrics.increment("saga_timeouts_total", ["step": "booking-confirmation"], by: Double(failed),
-                                          help: "Saga steps that waited past their deadline and were compensated")
-            }
+            if failed > 0 { service.metrics.increment(.sagaTimeouts, confirmationStep, by: Double(failed)) }
         }
 
         service.on(ShowRegistered.self, from: Topics.show) { event, _, work in

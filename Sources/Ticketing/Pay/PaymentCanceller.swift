@@ -2,6 +2,11 @@ import Chassis
 import Foundation
 import HTTP
 
+extension Metric {
+    static let paymentCancellationsPending = gauge("payment_cancellations_pending",
+                                                   "Cancelled bookings whose payment waits for issuance to void the ticket")
+}
+
 /// Works off the payments whose booking was cancelled: voids each ticket at issuance, then
 /// cancels the payment and publishes `PaymentCancelled` in one transaction. A cancellation that
 /// cannot reach issuance stays pending for the next pass: deferred, never lost. Each is tried on
@@ -11,6 +16,12 @@ struct PaymentCanceller: Sendable {
     let service: Service
     let issuance: Upstream
 
+    init(service: Service, issuance: Upstream) {
+        self.service = service
+        self.issuance = issuance
+        service.metrics.declare(.paymentCancellationsPending)
+    }
+
     func cancelPending() throws {
         let pending = try service.database.read { c in
             try c.query("""
@@ -19,8 +30,7 @@ struct PaymentCanceller: Sendable {
                 ORDER BY cancellation_attempts, cancellation_requested_at, id LIMIT 100
                 """, .text(PayStatus.paid))
         }
-        service.metrics.set("payment_cancellations_pending", to: Double(pending.count),
-                            help: "Cancelled bookings whose payment waits for issuance to void the ticket")
+        service.metrics.set(.paymentCancellationsPending, to: Double(pending.count))
         for row in pending {
             let paymentId = try row.int("id"), bookId = try row.int("book_id")
             let attempt = try row.int("cancellation_attempts") + 1

@@ -1,0 +1,38 @@
+import Foundation
+import Glibc
+
+/// Who is using a service's database file, so that `reset-view` never empties a live view.
+/// Every serving process (replicas sharing the file too) holds a shared `flock` on
+/// `<database>.lock` for its whole life; `reset-view` needs it exclusively and refuses when it
+/// cannot have it. The kernel drops the lock when the process dies, however it dies. A separate
+/// file, because closing any other descriptor of the database file would drop SQLite's own locks.
+enum DatabaseUseLock {
+    /// Blocks while a `reset-view` holds the file; the descriptor stays open until exit.
+    static func shareForServing(_ databasePath: String) throws(ConfigurationError) {
+        let fd = try open(databasePath)
+        while flock(fd, LOCK_SH) != 0 {
+            guard errno == EINTR else { throw failure("cannot lock", databasePath) }
+        }
+    }
+
+    /// Takes the file for this process alone, or says who holds it.
+    static func takeExclusively(_ databasePath: String, for command: String) throws(ConfigurationError) {
+        let fd = try open(databasePath)
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            guard errno == EWOULDBLOCK else { throw failure("cannot lock", databasePath) }
+            throw ConfigurationError(description: """
+                a service is running against \(databasePath): stop it (every replica) before \(command); nothing changed
+                """)
+        }
+    }
+
+    private static func open(_ databasePath: String) throws(ConfigurationError) -> Int32 {
+        let fd = Glibc.open(databasePath + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("cannot open", databasePath + ".lock") }
+        return fd
+    }
+
+    private static func failure(_ what: String, _ path: String) -> ConfigurationError {
+        ConfigurationError(description: "\(what) \(path): \(String(cString: strerror(errno)))")
+    }
+}
