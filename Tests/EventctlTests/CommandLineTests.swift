@@ -4,7 +4,7 @@ import TestSupport
 
 @Suite("eventctl's command line: help, usage errors and an unreachable broker")
 struct CommandLineTests {
-    static let commands = ["groups", "describe", "reset-offsets", "dlq list", "dlq replay", "trace", "tail"]
+    static let commands = ["groups", "describe", "topics", "reset-offsets", "dlq list", "dlq replay", "trace", "tail"]
 
     @Test("--help explains every command and the exit codes, and each command has its own --help")
     func help() throws {
@@ -18,6 +18,9 @@ struct CommandLineTests {
             #expect(own.status == 0, "\(command)")
             #expect(own.stdout.hasPrefix("Usage: eventctl \(command) "), "\(command)")
         }
+        let family = try eventctl(["dlq", "--help"], broker: nil)
+        #expect(family.status == 0, "\(family)")
+        #expect(family.stdout.contains("  dlq list ") && family.stdout.contains("  dlq replay "), "\(family)")
     }
 
     @Test("an unknown command, an unknown option, a missing argument or a bad broker address is a usage error (exit 2)", arguments: [

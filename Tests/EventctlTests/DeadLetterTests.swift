@@ -9,18 +9,22 @@ struct DeadLetterTests {
     static let deadLetters = "ticketing.booking.dlq.ticketing.pay"
 
     /// An original topic with one event, and a dead-letter topic with two events that failed in
-    /// ticketing.pay; returns their ce_ids.
+    /// ticketing.pay, the first of them twice (a re-drive by a consumer that dead-lettered it
+    /// again); returns their ce_ids.
     private func brokerWithDeadLetters() throws -> (TestBroker, [String]) {
         let broker = try TestBroker()
         try broker.createTopics([TopicSpec(Self.original, partitions: 1), TopicSpec(Self.deadLetters, partitions: 1)])
         try publish(broker, Self.original, type: "BookingPlaced", key: "b-0")
-        let ids = try [("b-1", "seat count must be positive"), ("b-2", "missing bookingId")].enumerated().map { index, letter in
-            try publish(broker, Self.deadLetters, type: "BookingPlaced", source: "booking", correlation: letter.0, key: letter.0,
-                        data: "{\"bookingId\":\"\(letter.0)\"}", extraHeaders: [
-                            KafkaHeader("dlq_error", letter.1), KafkaHeader("dlq_original_topic", Self.original),
-                            KafkaHeader("dlq_original_partition", "0"), KafkaHeader("dlq_original_offset", "\(index + 1)"),
-                            KafkaHeader("dlq_consumer_group", "ticketing.pay"), KafkaHeader("dlq_failed_at", "2026-11-21T10:00:0\(index)Z"),
-                        ])
+        let letters = [("b-1", "seat count must be positive"), ("b-2", "missing bookingId")]
+        var ids: [String] = []
+        for (index, letter) in (letters + [letters[0]]).enumerated() {
+            let id = try publish(broker, Self.deadLetters, type: "BookingPlaced", source: "booking", correlation: letter.0, key: letter.0,
+                                 data: "{\"bookingId\":\"\(letter.0)\"}", extraHeaders: [
+                                     KafkaHeader("dlq_error", letter.1), KafkaHeader("dlq_original_topic", Self.original),
+                                     KafkaHeader("dlq_original_partition", "0"), KafkaHeader("dlq_original_offset", "\(index % 2 + 1)"),
+                                     KafkaHeader("dlq_consumer_group", "ticketing.pay"), KafkaHeader("dlq_failed_at", "2026-11-21T10:00:0\(index)Z"),
+                                 ], id: index == 2 ? ids[0] : UUID().uuidString.lowercased())
+            if index < 2 { ids.append(id) }
         }
         return (broker, ids)
     }
@@ -47,16 +51,16 @@ struct DeadLetterTests {
         let topics = try eventctl(["dlq", "list"], broker: broker.bootstrapServers)
         #expect(topics.status == 0, "\(topics)")
         #expect(topics.rows.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) } == [
-            [Self.deadLetters, Self.original, "ticketing.pay", "2"],
+            [Self.deadLetters, Self.original, "ticketing.pay", "3"],
         ])
 
         let letters = try eventctl(["dlq", "list", Self.deadLetters], broker: broker.bootstrapServers)
         #expect(letters.status == 0, "\(letters)")
-        let rows = letters.rows.map { $0.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) } }
+        let rows = letters.rows.map { $0.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) } }
         #expect(rows == [
-            ["0", "0", ids[0], "BookingPlaced", "ticketing.booking:0:1", "2026-11-21T10:00:00Z", "seat count must be positive"],
-            ["0", "1", ids[1], "BookingPlaced", "ticketing.booking:0:2", "2026-11-21T10:00:01Z", "missing bookingId"],
-        ])
+            ["0", "0", ids[0], "BookingPlaced", "ticketing.booking:0:1", "2026-11-21T10:00:00Z", "2", "seat count must be positive"],
+            ["0", "1", ids[1], "BookingPlaced", "ticketing.booking:0:2", "2026-11-21T10:00:01Z", "1", "missing bookingId"],
+        ], "one row per ce_id, its copies counted")
 
         let notDeadLetters = try eventctl(["dlq", "list", Self.original], broker: broker.bootstrapServers)
         #expect(notDeadLetters.status == 2)
@@ -89,11 +93,11 @@ struct DeadLetterTests {
 
         let missing = try eventctl(["dlq", "replay", Self.deadLetters, "--id", "no-such-id", "--execute"], broker: broker.bootstrapServers)
         #expect(missing.status == 1)
-        #expect(missing.stderrLines == ["eventctl: no dead letter with ce_id no-such-id in \(Self.deadLetters)"])
+        #expect(missing.stderrLines == ["eventctl: no dead letter with ce_id no-such-id in \(Self.deadLetters); nothing replayed"])
         #expect(try logEnd(broker, Self.original) == 2)
     }
 
-    @Test("dlq replay --all re-publishes every dead letter in order")
+    @Test("dlq replay --all re-publishes every dead letter in order, one record per ce_id; an empty topic is nothing matched")
     func replayAll() throws {
         let (broker, ids) = try brokerWithDeadLetters()
         let run = try eventctl(["dlq", "replay", Self.deadLetters, "--all", "--execute"], broker: broker.bootstrapServers)
@@ -105,6 +109,12 @@ struct DeadLetterTests {
 
         let usage = try eventctl(["dlq", "replay", Self.deadLetters, "--execute"], broker: broker.bootstrapServers)
         #expect(usage.status == 2)
-        #expect(try logEnd(broker, Self.original) == 3)
+        #expect(try logEnd(broker, Self.original) == 3, "the copy of the first dead letter is not replayed")
+
+        let empty = "ticketing.show.dlq.ticketing.pay"
+        try broker.createTopics([TopicSpec(empty, partitions: 1)])
+        let nothing = try eventctl(["dlq", "replay", empty, "--all", "--execute"], broker: broker.bootstrapServers)
+        #expect(nothing.status == 1, "\(nothing)")
+        #expect(nothing.stderrLines == ["eventctl: no dead letters in \(empty); nothing replayed"])
     }
 }

@@ -8,8 +8,7 @@ import TestSupport
 @discardableResult
 func publish(_ broker: TestBroker, _ topic: String, type: String = "Tested", source: String = "tests", correlation: String = "c-1",
              key: String = "k-1", data: String = "{}", time: String = EventTime.now(), partition: Int32? = nil,
-             extraHeaders: [KafkaHeader] = []) throws -> String {
-    let id = UUID().uuidString.lowercased()
+             extraHeaders: [KafkaHeader] = [], id: String = UUID().uuidString.lowercased()) throws -> String {
     let headers = [
         KafkaHeader("ce_specversion", "1.0"), KafkaHeader("ce_id", id), KafkaHeader("ce_type", type), KafkaHeader("ce_source", source),
         KafkaHeader("ce_time", time), KafkaHeader("ce_subject", key), KafkaHeader("correlation_id", correlation),

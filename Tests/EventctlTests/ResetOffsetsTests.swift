@@ -74,6 +74,19 @@ struct ResetOffsetsTests {
             #expect(run.stderrLines.first { $0.hasPrefix("warning") }.map(String.init) == warning, "\(target)")
         }
         #expect(try committed(broker, group: "bike.view") == ["bike.rental:0": 5])
+
+        // A time after the newest record plans the log end, whatever the broker answers (Tansu
+        // answers offset 0: a replay of everything), and the plan says when it was corrected.
+        Thread.sleep(forTimeInterval: 1.2)
+        let afterNewest = Date.now.addingTimeInterval(-0.5).ISO8601Format(.init(includingFractionalSeconds: true))
+        for target in [["--to-datetime", afterNewest], ["--by-duration", "PT1S"]] {
+            let run = try eventctl(["reset-offsets", "--group", "bike.view", "--all-topics"] + target, broker: broker.bootstrapServers)
+            #expect(run.status == 0, "\(target): \(run)")
+            #expect(newOffsets(run) == ["10"], "\(target): \(run)")
+            let warnings = run.stderrLines.filter { $0.hasPrefix("warning") }
+            #expect(warnings.allSatisfy { $0.hasPrefix("warning: bike.rental[0]: the broker answered offset ") && $0.hasSuffix("planned 10") },
+                    "\(target): \(run)")
+        }
     }
 
     @Test("--topic T:0,2 plans only those partitions, and a partition without a committed offset shows -")

@@ -72,4 +72,18 @@ struct TraceAndTailTests {
         #expect(log.contains("ce_type: OrderShipped"))
         #expect(!log.contains("\"old\""))
     }
+
+    @Test("Ctrl-C ends a tail normally: exit 0")
+    func tailInterrupted() throws {
+        let broker = try TestBroker()
+        try broker.createTopics([TopicSpec("gift.order", partitions: 1)])
+        let tail = try ChildProcess(name: "eventctl-tail", executable: try ProjectPaths.executable("eventctl"),
+                                    arguments: ["tail", "gift.order", "--bootstrap-server", broker.bootstrapServers],
+                                    logDirectory: broker.directory)
+        defer { tail.kill9() }
+        try eventually("tail has started", timeout: .seconds(20)) { tail.log.contains("following gift.order") }
+        kill(tail.pid, SIGINT)
+        #expect(tail.waitForExit(timeout: .seconds(5)), "\(tail.log)")
+        #expect(tail.exitStatus == 0, "\(tail.log)")
+    }
 }

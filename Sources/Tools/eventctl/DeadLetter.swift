@@ -3,7 +3,10 @@ import Kafka
 /// A record of a dead-letter topic `<topic>.dlq.<consumer-group>`: the original event (key,
 /// value, headers) plus the `dlq_*` headers the failing consumer added.
 struct DeadLetter {
+    /// The first record of this event in the dead-letter topic.
     let record: ConsumedMessage
+    /// How many records of the topic are this event.
+    var copies = 1
 
     static let marker = ".dlq."
 
@@ -13,7 +16,25 @@ struct DeadLetter {
         return (String(topic[..<range.lowerBound]), String(topic[range.upperBound...]))
     }
 
-    var id: String { record.header("ce_id") }
+    /// The event's ce_id; a record without one is its own dead letter.
+    var id: String { record.headers.text("ce_id") ?? record.position }
+
+    /// The dead letters of `topic` in its order (partition by partition), one per event.
+    static func readAll(_ topic: String, cluster: Cluster, topics: [String: Int32]) throws -> [DeadLetter] {
+        _ = try cluster.partitions(of: topic, in: topics)
+        var letters: [DeadLetter] = []
+        var index: [String: Int] = [:]
+        try TopicReader(cluster: cluster).readAll([topic], partitionCounts: topics) { record in
+            let letter = DeadLetter(record: record)
+            if let seen = index[letter.id] {
+                letters[seen].copies += 1
+            } else {
+                index[letter.id] = letters.count
+                letters.append(letter)
+            }
+        }
+        return letters
+    }
 
     /// Where the event goes back to: its header, else the dead-letter topic's name.
     var originalTopic: String {

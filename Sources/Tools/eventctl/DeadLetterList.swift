@@ -7,9 +7,10 @@ enum DeadLetterList {
         summary: "Show the dead-letter topics, or the dead letters of one with their errors",
         details: """
             Without TOPIC: every dead-letter topic (<topic>.dlq.<consumer-group>) with its original topic,
-            consumer group and number of records.
+            consumer group and number of records (copies of one event included).
             With TOPIC: one row per dead letter: PARTITION OFFSET CE-ID TYPE ORIGINAL (topic:partition:offset)
-            FAILED-AT ERROR.
+            FAILED-AT COPIES ERROR. One ce_id is one dead letter: records of the same event (a consumer
+            re-driven past it by an older version, say) show as its COPIES, at the first one's place.
             """,
         options: [:], positionals: 0...1, run: run)
 
@@ -20,14 +21,14 @@ enum DeadLetterList {
         guard DeadLetter.parse(topic: topic) != nil else {
             throw Failure.usage("'\(topic)' is not a dead-letter topic (<topic>.dlq.<consumer-group>); eventctl dlq list shows them")
         }
-        _ = try cluster.partitions(of: topic, in: topics)
-        var table = Table("PARTITION", "OFFSET", "CE-ID", "TYPE", "ORIGINAL", "FAILED-AT", "ERROR")
-        try TopicReader(cluster: cluster).readAll([topic], partitionCounts: topics) { record in
-            let letter = DeadLetter(record: record)
+        let letters = try DeadLetter.readAll(topic, cluster: cluster, topics: topics)
+        guard !letters.isEmpty else { return Console.note("no dead letters in \(topic)") }
+        var table = Table("PARTITION", "OFFSET", "CE-ID", "TYPE", "ORIGINAL", "FAILED-AT", "COPIES", "ERROR")
+        for letter in letters {
+            let record = letter.record
             table.add("\(record.partition)", "\(record.offset)", letter.id, record.header("ce_type"), letter.originalPosition,
-                      record.header("dlq_failed_at"), record.header("dlq_error"))
+                      record.header("dlq_failed_at"), "\(letter.copies)", record.header("dlq_error"))
         }
-        guard !table.isEmpty else { return Console.note("no dead letters in \(topic)") }
         print(table.text)
     }
 

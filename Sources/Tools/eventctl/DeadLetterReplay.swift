@@ -10,7 +10,9 @@ enum DeadLetterReplay {
             Prints the plan (PARTITION OFFSET CE-ID TYPE TARGET); nothing is published unless --execute is
             given. Each replay has the original key, value and headers (without the dlq_* ones) and the
             header replayed_from=<dlq topic>:<partition>:<offset>. Records are published one at a time, in
-            the dead-letter topic's order, each confirmed by the broker before the next.
+            the dead-letter topic's order, each confirmed by the broker before the next. One ce_id is one dead
+            letter: copies of an event are replayed once. Nothing to replay (an empty topic, an unknown
+            --id) exits 1 with nothing published.
 
               --id CE-ID   the dead letter whose ce_id header is CE-ID; repeatable
               --all        every dead letter of TOPIC
@@ -32,15 +34,10 @@ enum DeadLetterReplay {
 
         let cluster = invocation.cluster
         let topics = try cluster.topics()
-        _ = try cluster.partitions(of: topic, in: topics)
-        var letters: [DeadLetter] = []
-        try TopicReader(cluster: cluster).readAll([topic], partitionCounts: topics) { record in
-            let letter = DeadLetter(record: record)
-            if ids.isEmpty || ids.contains(letter.id) { letters.append(letter) }
-        }
+        let letters = try DeadLetter.readAll(topic, cluster: cluster, topics: topics).filter { ids.isEmpty || ids.contains($0.id) }
         let missing = ids.filter { id in !letters.contains { $0.id == id } }
-        guard missing.isEmpty else { throw Failure.failed("no dead letter with ce_id \(missing.joined(separator: ", ")) in \(topic)") }
-        guard !letters.isEmpty else { return Console.note("no dead letters in \(topic)") }
+        guard missing.isEmpty else { throw Failure.failed("no dead letter with ce_id \(missing.joined(separator: ", ")) in \(topic); nothing replayed") }
+        guard !letters.isEmpty else { throw Failure.failed("no dead letters in \(topic); nothing replayed") }
 
         var table = Table("PARTITION", "OFFSET", "CE-ID", "TYPE", "TARGET")
         for letter in letters {

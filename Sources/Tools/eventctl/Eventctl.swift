@@ -20,6 +20,10 @@ enum Eventctl {
                 print(help)
                 return 0
             }
+            if let family = family(words), words.dropFirst().contains(where: { ["--help", "-h"].contains($0) }) {
+                print(familyHelp(family))
+                return 0
+            }
             let command = try find(words)
             let arguments = try Arguments(Array(words.dropFirst(command.words.count)),
                                           accepting: globalOptions.merging(command.options) { global, _ in global })
@@ -49,11 +53,27 @@ enum Eventctl {
     /// The command whose words start the command line: `dlq replay`, not `dlq`.
     private static func find(_ words: [String]) throws(Failure) -> Command {
         if let command = commands.first(where: { words.starts(with: $0.words) }) { return command }
-        let family = commands.filter { $0.words.count > 1 && $0.words[0] == words[0] }
-        guard family.isEmpty else {
-            throw .usage("eventctl \(words[0]) needs one of: \(family.map { $0.words[1] }.joined(separator: ", ")) (eventctl --help)")
+        if let family = family(words) {
+            throw .usage("eventctl \(words[0]) needs one of: \(family.map { $0.words[1] }.joined(separator: ", ")) (eventctl \(words[0]) --help)")
         }
         throw .usage("unknown command '\(words[0])' (eventctl --help lists them)")
+    }
+
+    /// The commands under a first word that is not a command itself (`dlq`), when the line names no one of them.
+    private static func family(_ words: [String]) -> [Command]? {
+        guard !commands.contains(where: { words.starts(with: $0.words) }) else { return nil }
+        let family = commands.filter { $0.words.count > 1 && $0.words[0] == words[0] }
+        return family.isEmpty ? nil : family
+    }
+
+    private static func familyHelp(_ family: [Command]) -> String {
+        """
+        Usage: eventctl \(family[0].words[0]) COMMAND ...
+
+        \(family.map { "  \($0.name) \($0.synopsis)\n      \($0.summary)" }.joined(separator: "\n"))
+
+        eventctl \(family[0].words[0]) COMMAND --help explains one; eventctl --help gives the global options and exit codes.
+        """
     }
 
     /// Global options may also come before the command, as in `eventctl --bootstrap-server b:9092 groups`:
@@ -95,7 +115,8 @@ enum Eventctl {
             Exit codes:
               0  done
               1  the work could not be done: broker unreachable or not answering within the timeout, unknown
-                 group or topic, reset refused while the group has active members, nothing matched
+                 group or topic, reset refused while the group has active members, nothing matched (a replay
+                 or trace that selects nothing; a listing that finds nothing exits 0)
               2  usage error: unknown command or option, missing or extra argument, malformed number, date,
                  duration or CSV line
             """

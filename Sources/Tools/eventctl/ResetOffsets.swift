@@ -94,12 +94,12 @@ enum ResetOffsets {
         let admin = try cluster.admin()
         let current = Dictionary(committed.map { ($0.key, $0.offset) }) { a, _ in a }
         let planned = Dictionary(parts.map { ($0.key, $0.offset) }) { a, _ in a }
-        var atTime: [TopicPartition: Int64] = [:]
-        // A time still to come has no record yet, so the answer is the log end without asking
-        // (Tansu would answer offset 0: a rewind to the start).
-        if case .time(let date) = target, date <= Date() {
-            let found = try admin.offsets(atTimestamp: Int64(date.timeIntervalSince1970 * 1000), of: parts, timeout: cluster.timeout)
-            atTime = Dictionary(found.map { ($0.key, $0.offset) }) { a, _ in a }
+        var atTime: [TopicPartition: TimeLookup.Answer] = [:]
+        if case .time(let date) = target {
+            atTime = try TimeLookup(cluster: cluster, admin: admin).offsets(at: date, of: parts)
+            for (part, answer) in atTime.sorted(by: { $0.key.description < $1.key.description }) {
+                if let correction = answer.correction { Console.warn("\(part): \(correction)") }
+            }
         }
         return try parts.map { part in
             let log = try admin.watermarks(part.topic, partition: part.partition, timeout: cluster.timeout)
@@ -109,8 +109,7 @@ enum ResetOffsets {
             case .latest: log.high
             case .offset(let offset): offset
             case .shift(let shift): (now ?? log.low) + shift
-            // No record that new: the log end, as in Kafka's tool.
-            case .time: atTime[part.key].flatMap { $0 < 0 ? nil : $0 } ?? log.high
+            case .time: atTime[part.key]!.offset
             case .current: now ?? log.low
             case .file: planned[part.key]!
             }

@@ -1,5 +1,9 @@
 import Foundation
 import Kafka
+import Synchronization
+
+/// Set by SIGINT or SIGTERM while tailing: Ctrl-C ends the tail normally (exit 0).
+private let interrupted = Atomic<Bool>(false)
 
 /// `eventctl tail TOPIC`: follows a topic and prints each event's envelope and data.
 enum Tail {
@@ -7,7 +11,7 @@ enum Tail {
         words: ["tail"], synopsis: "TOPIC [--from-beginning] [--max-messages N]",
         summary: "Follow a topic and print each event's envelope (headers) and data",
         details: """
-            Starts at the end of every partition and prints records as they arrive, until Ctrl-C. Each
+            Starts at the end of every partition and prints records as they arrive, until Ctrl-C (exit 0). Each
             record: a line with topic, partition, offset, key and time, then its headers (the CloudEvents
             envelope), then its data.
 
@@ -37,9 +41,11 @@ enum Tail {
         try reader.assign(starts)
         Console.note("following \(topic) (\(partitions.count) partitions) from the \(fromStart ? "beginning" : "end"); Ctrl-C stops")
 
+        signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in interrupted.store(true, ordering: .relaxed) }
         var shown = 0
         var lastProblem = ""
-        while shown < limit ?? .max {
+        while shown < limit ?? .max && !interrupted.load(ordering: .relaxed) {
             guard let record = try reader.poll(timeout: .milliseconds(500), onError: { error in
                 // A broker that stays away repeats the same error: say it once.
                 if error.message != lastProblem { Console.warn(cluster.explain(error)) }
