@@ -14,7 +14,8 @@ final class DevstackProcess: Sendable {
     /// kill those a failed test left behind.
     private let seenPIDs = Mutex<Set<Int32>>([])
 
-    init(system: String = "demo", broker: TestBroker?, stateDirectory: URL? = nil, options: [String] = []) throws {
+    init(system: String = "demo", broker: TestBroker?, stateDirectory: URL? = nil, options: [String] = [],
+         environment extra: [String: String] = [:]) throws {
         portBase = try freePortRun(9) - 1
         self.system = system
         directory = try ProjectPaths.temporaryDirectory("devstack")
@@ -24,6 +25,7 @@ final class DevstackProcess: Sendable {
         arguments += options
         // An empty KAFKA_BOOTSTRAP_SERVERS overrides one the test runner may have.
         let environment = ["KAFKA_BOOTSTRAP_SERVERS": broker?.bootstrapServers ?? "", "TANSU_BIN": ProjectPaths.tansu]
+            .merging(extra) { _, given in given }
         process = try ChildProcess(name: "devstack", executable: try ProjectPaths.executable("devstack"),
                                    arguments: arguments, environment: environment, logDirectory: directory)
     }

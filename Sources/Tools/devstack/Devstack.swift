@@ -40,16 +40,20 @@ enum Devstack {
         }
     }
 
+    /// How the user runs devstack, for the commands it suggests: `scripts/devstack` sets
+    /// DEVSTACK_COMMAND to how it was invoked; the bare executable says `devstack`.
+    static let command = ProcessInfo.processInfo.environment["DEVSTACK_COMMAND"].flatMap { $0.isEmpty ? nil : $0 } ?? "devstack"
+
     static var usage: String {
         """
         Usage:
-          devstack up SYSTEM [--port-base N] [--kafka-port N] [--control-port N] [--state-dir DIR] [--ready-timeout S]
+          \(command) up SYSTEM [--port-base N] [--kafka-port N] [--control-port N] [--state-dir DIR] [--ready-timeout S]
               run a whole system locally: a Kafka broker (unless KAFKA_BOOTSTRAP_SERVERS is set), its
               topics, every service and the gateway; waits (default 90 s) until each is ready; streams
               their logs; Ctrl-C stops everything
-          devstack status              every process of the running devstack: name, pid, port, state
-          devstack stop SERVICE        stop one process; it stays stopped until start
-          devstack start SERVICE       start it again and wait until it is ready
+          \(command) status              every process of the running devstack: name, pid, port, state
+          \(command) stop SERVICE        stop one process; it stays stopped until start
+          \(command) start SERVICE       start it again and wait until it is ready
 
         Systems: \(Systems.all.map(\.name).joined(separator: ", "))
         Ports: services --port-base + 1, 2, ... (default 8080), gateway + 8, control + 9 (or --control-port),

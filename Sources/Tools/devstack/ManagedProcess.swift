@@ -4,6 +4,7 @@ import Synchronization
 
 /// One child of devstack, by pid only. It is restarted when it exits without being asked (1 s
 /// backoff, doubling to 10 s, back to 1 s once a run lasted 10 s), and left stopped when asked.
+/// Exit status 2 says its configuration is invalid: restarting cannot help, so it is left failed.
 final class ManagedProcess: Sendable {
     struct Status: Codable, Sendable {
         let name: String
@@ -23,7 +24,8 @@ final class ManagedProcess: Sendable {
         var restarts = 0
         var backoff = ManagedProcess.firstBackoff
         var startedAt = ContinuousClock.now
-        /// Why the last (re)start could not spawn the executable.
+        /// Why it is not restarted: its executable could not be spawned, or it said its
+        /// configuration is invalid.
         var failure: String?
     }
 
@@ -45,6 +47,8 @@ final class ManagedProcess: Sendable {
     }
 
     var name: String { spec.name }
+    /// Why it should run but cannot, and will not be restarted.
+    var failure: String? { state.withLock { $0.wanted ? $0.failure : nil } }
     var pid: pid_t? { state.withLock { $0.pid } }
 
     var status: Status {
@@ -141,12 +145,17 @@ final class ManagedProcess: Sendable {
             var raw: Int32 = 0
             waitpid(pid, &raw, 0)
             s.pid = nil
-            guard s.wanted && !s.closed else { return (ExitStatus(waitStatus: raw), nil) }
+            let exit = ExitStatus(waitStatus: raw)
+            guard s.wanted && !s.closed else { return (exit, nil) }
+            if exit == .exited(2) {
+                s.failure = "invalid configuration (\(exit))"
+                return (exit, nil)
+            }
             if s.startedAt.duration(to: .now) >= Self.maxBackoff { s.backoff = Self.firstBackoff }
             let delay = s.backoff
             s.backoff = min(s.backoff * 2, Self.maxBackoff)
             s.restarts += 1
-            return (ExitStatus(waitStatus: raw), delay)
+            return (exit, delay)
         }
         guard let delay else {
             console.note("\(spec.name) (pid \(pid)) stopped: \(exit)")

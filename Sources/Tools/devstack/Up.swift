@@ -24,6 +24,7 @@ struct Up {
         let startup = Thread {
             do throws(Failure) {
                 try bringUp(supervisor, console)
+                try watchForFailures(supervisor)
             } catch {
                 // A signal meanwhile is not a failure: the main thread is already stopping everything.
                 guard !supervisor.isShuttingDown else { return }
@@ -67,11 +68,31 @@ struct Up {
 
     private func awaitReady(_ process: ManagedProcess, until deadline: ContinuousClock.Instant,
                             _ supervisor: Supervisor) throws(Failure) {
-        guard Readiness.wait(for: process, until: deadline, giveUp: { supervisor.isShuttingDown }) else {
+        guard Readiness.wait(for: process, until: deadline, giveUp: { supervisor.isShuttingDown || process.failure != nil }) else {
             if supervisor.isShuttingDown { throw .failed("shutting down") }
-            let tail = process.output.tail.map { "  \($0)" }.joined(separator: "\n")
-            throw .failed("\(process.name) was not ready within \(invocation.readyTimeout) (\(process.status.state)); its last lines:\n\(tail)")
+            if process.failure != nil { throw cannotRun(process) }
+            throw .failed("\(process.name) was not ready within \(invocation.readyTimeout) (\(process.status.state))\nits last lines:\n\(tail(process))")
         }
+    }
+
+    /// Once up: a process that cannot run any more (its configuration is invalid, its executable
+    /// gone) stops everything, rather than leaving a system that says it is up with a part missing.
+    private func watchForFailures(_ supervisor: Supervisor) throws(Failure) {
+        while !supervisor.isShuttingDown {
+            if let failed = supervisor.processes.first(where: { $0.failure != nil }) { throw cannotRun(failed) }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    private func cannotRun(_ process: ManagedProcess) -> Failure {
+        // Its last line (the reason) may still be on its way through the pipe.
+        let deadline = ContinuousClock.now + .seconds(1)
+        while process.output.isReading && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return .failed("\(process.name) cannot run: \(process.failure ?? "?")\nits last lines:\n\(tail(process))")
+    }
+
+    private func tail(_ process: ManagedProcess) -> String {
+        process.output.tail.map { "  \($0)" }.joined(separator: "\n")
     }
 
     /// The services create their topics too, but a consumer that subscribes before its topic
@@ -96,7 +117,7 @@ struct Up {
     private func checkPortsFree() throws(Failure) {
         let ports = plan.all.map { ($0.name, $0.port) } + [("devstack control", plan.controlPort)]
         for (name, port) in ports where !Readiness.isFree(port: port) {
-            throw .failed("port \(port) (\(name)) on 127.0.0.1 is in use: is another devstack running (devstack status)? Otherwise choose other ports with --port-base")
+            throw .failed("port \(port) (\(name)) on 127.0.0.1 is in use: is another devstack running (\(Devstack.command) status)? Otherwise choose other ports with --port-base")
         }
     }
 
@@ -126,7 +147,7 @@ struct Up {
                ("state", plan.stateDirectory.path)]
         let width = rows.map(\.0.count).max() ?? 0
         let commands = plan.system.examples.map { $0.replacingOccurrences(of: "{gateway}", with: "\(gateway)") }
-            + ["devstack status\(portOption)", "devstack stop \(example)\(portOption)", "devstack start \(example)\(portOption)"]
+            + ["status", "stop \(example)", "start \(example)"].map { "\(Devstack.command) \($0)\(portOption)" }
         return """
 
             \(plan.system.name) is up (Ctrl-C stops everything):
