@@ -37,6 +37,8 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
 
     /// librdkafka's local queue is full: poll for delivery reports, then send again.
     public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
+    /// A reader with `enable.partition.eof=true` is at the end of a partition.
+    public var isPartitionEnd: Bool { code == RD_KAFKA_RESP_ERR__PARTITION_EOF.rawValue }
 
     public var isUnknownTopic: Bool {
         code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue || code == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue

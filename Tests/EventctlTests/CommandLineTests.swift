@@ -24,7 +24,7 @@ struct CommandLineTests {
     }
 
     @Test("an unknown command, an unknown option, a missing argument or a bad broker address is a usage error (exit 2)", arguments: [
-        ["bogus"], ["dlq"], ["groups", "--verbose"], ["describe"], ["describe", "a", "b"], ["trace"],
+        ["bogus"], ["dlq"], ["dlq", "lst", "--help"], ["groups", "--verbose"], ["describe"], ["describe", "a", "b"], ["trace"],
         ["groups", "--bootstrap-server", "localhost"], ["groups", "--timeout", "soon"], ["tail", "t", "--max-messages", "0"],
     ])
     func usageErrors(_ arguments: [String]) throws {

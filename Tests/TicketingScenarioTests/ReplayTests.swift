@@ -61,6 +61,15 @@ struct ReplayTests {
         let noView = try runTool("ticketing-pay", ["reset-view"], environment: ["DATABASE_PATH": payDatabase])
         #expect(noView.status == 2, "\(noView)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing created")
+        let existing = directory.appendingPathComponent("existing")
+        try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: true)
+        let existingPay = existing.appendingPathComponent("ticketing-pay.sqlite").path
+        try Database(path: existingPay).write { c in try c.execute("CREATE TABLE payments (id INTEGER PRIMARY KEY)") }
+        let keepsNoView = try runTool("ticketing-pay", ["reset-view"], environment: ["DATABASE_PATH": existingPay])
+        #expect(keepsNoView.status == 2 && keepsNoView.stderr.contains("ticketing-pay keeps no view"), "\(keepsNoView)")
+        #expect(try Database(path: existingPay).read { c in try c.query("SELECT name FROM sqlite_master").count } == 1,
+                "the database is not migrated either")
+        try FileManager.default.removeItem(at: existing)
 
         let help = try runTool("ticketing-pay", ["--help"], environment: ["DATABASE_PATH": payDatabase])
         #expect(help.status == 0 && help.stdout.hasPrefix("usage: ticketing-pay [reset-view | --help]"), "\(help)")

@@ -163,8 +163,9 @@ final class EventConsumer: Sendable {
     /// producer in a fatal state is replaced.
     private func deadLetter(_ message: ConsumedMessage, _ error: any Error, _ producer: inout Producer?) -> Bool {
         let topic = EventConsumer.deadLetterTopic(for: message.topic, group: group)
-        let id = message.headers.text("ce_id") ?? "\(message.topic):\(message.partition):\(message.offset)"
-        if wasDeadLettered(id) {
+        // Without a ce_id an event has no identity to remember: each such record is dead-lettered.
+        let id = message.headers.text("ce_id").flatMap { $0.isEmpty ? nil : $0 }
+        if let id, wasDeadLettered(id) {
             log.warning("event failed again; it is already in the dead-letter topic, so it is not added twice",
                         correlationID: message.headers.text("correlation_id"),
                         ["event_id": id, "topic": message.topic, "offset": "\(message.offset)", "dead_letter_topic": topic, "error": "\(error)"])
@@ -185,7 +186,7 @@ final class EventConsumer: Sendable {
                 log.warning("event dead-lettered", correlationID: message.headers.text("correlation_id"),
                             ["topic": message.topic, "offset": "\(message.offset)", "dead_letter_topic": topic, "error": "\(error)"])
                 count(message, .deadLettered)
-                recordDeadLetter(id, topic: topic)
+                if let id { recordDeadLetter(id, topic: topic) }
                 return true
             } catch {
                 log.error("cannot publish dead letter, retrying", ["topic": topic, "error": "\(error)"])

@@ -27,6 +27,7 @@ public final class Metrics: Sendable {
 
     /// Puts the metric in /metrics at zero unless it is there already.
     public func declare(_ metric: Metric, _ labels: [String: String] = [:]) {
+        precondition(metric.kind != .histogram, "a histogram appears with its first observation")
         update(metric, labels) { _ in }
     }
 

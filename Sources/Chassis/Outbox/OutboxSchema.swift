@@ -32,8 +32,8 @@ enum ChassisSchema {
             PRIMARY KEY (consumer_group, event_id)
         )
         """,
-        // Events this service's consumer dead-lettered (by ce_id, or topic:partition:offset for a
-        // record without one): re-reading them after an offset reset does not dead-letter them again.
+        // Events this service's consumer dead-lettered, by ce_id: re-reading them after an offset
+        // reset does not dead-letter them again.
         """
         CREATE TABLE IF NOT EXISTS dead_letters (
             consumer_group TEXT NOT NULL,

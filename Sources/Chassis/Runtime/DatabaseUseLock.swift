@@ -26,9 +26,12 @@ enum DatabaseUseLock {
         }
     }
 
+    /// Next to the real file (a symlinked DATABASE_PATH locks the same file as the real one);
+    /// read-only, which is all `flock` needs, so whoever created it, any user can lock it.
     private static func open(_ databasePath: String) throws(ConfigurationError) -> Int32 {
-        let fd = Glibc.open(databasePath + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("cannot open", databasePath + ".lock") }
+        let path = URL(fileURLWithPath: databasePath).resolvingSymlinksInPath().path + ".lock"
+        let fd = Glibc.open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("cannot open", path) }
         return fd
     }
 

@@ -8,9 +8,11 @@ extension Service {
     func resetView() -> Never {
         let tables = registrations.withLock { $0.viewTables }
         guard !tables.isEmpty else {
+            database.close()
             fatalStartupError(ConfigurationError(description: "\(name) keeps no view that can be rebuilt from events; nothing changed"))
         }
         do {
+            try migrate()
             let cleared = try database.write { c in
                 var cleared = try tables.map { table in "\(table): \(try c.execute("DELETE FROM \(table)")) rows" }
                 cleared.append("inbox: \(try c.execute("DELETE FROM inbox WHERE consumer_group = ?", .text(topic))) events")
@@ -20,6 +22,7 @@ extension Service {
             print("""
                 \(name): cleared \(cleared.joined(separator: ", ")) in \(configuration.databasePath).
                 Next, with the service stopped: eventctl reset-offsets --group \(topic) --all-topics --to-earliest --execute
+                (from a clone: scripts/eventctl ...),
                 then start \(name): it rebuilds the view from the log.
                 """)
             exit(0)

@@ -23,6 +23,7 @@ public final class Service: Sendable {
     public let metrics = Metrics()
     let router = Router()
     let command: ServiceCommand
+    private let migrations: [Migration]
 
     /// What `main.swift` registered before `run`.
     struct Registrations {
@@ -35,9 +36,9 @@ public final class Service: Sendable {
     /// What `start` made, for readiness and shutdown.
     private let running = Mutex<(server: HTTPServer?, relay: OutboxRelay?, consumer: EventConsumer?)>((nil, nil, nil))
 
-    /// Reads the arguments and the configuration, opens and migrates the database. Prints a
-    /// clear message and exits 2 on invalid arguments or configuration, so call it first in
-    /// `main.swift`; `--help` prints the usage and exits 0.
+    /// Reads the arguments and the configuration and opens the database (`run` migrates it).
+    /// Prints a clear message and exits 2 on invalid arguments or configuration, so call it
+    /// first in `main.swift`; `--help` prints the usage and exits 0.
     public init(system: String, context: String, defaultPort: Int, migrations: [Migration],
                 arguments: [String] = Array(CommandLine.arguments.dropFirst()),
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -53,6 +54,11 @@ public final class Service: Sendable {
         try LibraryVersion.requireSupported()
         configuration = try ServiceConfiguration(service: name, defaultPort: defaultPort, environment: environment)
         database = try Self.openDatabase(configuration.databasePath, for: command)
+        self.migrations = migrations
+    }
+
+    /// The chassis' tables and the context's migrations, before anything reads or writes.
+    func migrate() throws {
         try ChassisSchema.create(in: database)
         try database.migrate(migrations)
     }
@@ -136,6 +142,11 @@ public final class Service: Sendable {
     }
 
     private func serve() -> Never {
+        do {
+            try migrate()
+        } catch {
+            fatalStartupError(error)
+        }
         do {
             let port = try start()
             log.info("service started", ["port": "\(port)", "topic": topic, "database": configuration.databasePath])

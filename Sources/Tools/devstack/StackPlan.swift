@@ -75,7 +75,7 @@ struct StackPlan: Sendable {
     /// inbox and outbox refer to a log that is gone.
     var databaseFiles: [URL] {
         services.flatMap { service in
-            ["", "-wal", "-shm", ".lock"].map { stateDirectory.appendingPathComponent("\(service.name).sqlite\($0)") }
+            ["", "-wal", "-shm"].map { stateDirectory.appendingPathComponent("\(service.name).sqlite\($0)") }
         }
     }
 }

@@ -68,9 +68,10 @@ struct Up {
 
     private func awaitReady(_ process: ManagedProcess, until deadline: ContinuousClock.Instant,
                             _ supervisor: Supervisor) throws(Failure) {
-        guard Readiness.wait(for: process, until: deadline, giveUp: { supervisor.isShuttingDown || process.failure != nil }) else {
+        let failed = { supervisor.processes.first { $0.failure != nil } }
+        guard Readiness.wait(for: process, until: deadline, giveUp: { supervisor.isShuttingDown || failed() != nil }) else {
             if supervisor.isShuttingDown { throw .failed("shutting down") }
-            if process.failure != nil { throw cannotRun(process) }
+            if let failed = failed() { throw cannotRun(failed) }
             throw .failed("\(process.name) was not ready within \(invocation.readyTimeout) (\(process.status.state))\nits last lines:\n\(tail(process))")
         }
     }

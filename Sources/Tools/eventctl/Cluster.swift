@@ -46,8 +46,9 @@ final class Cluster {
 
     /// A consumer for reading assigned partitions. librdkafka wants a group id even then; it never
     /// joins the group or commits.
-    func reader() throws -> Consumer {
-        try Consumer(properties: properties.merging(["group.id": "eventctl-reader", "enable.auto.commit": "false"]) { _, mine in mine })
+    func reader(properties extra: KafkaProperties = [:]) throws -> Consumer {
+        let own = extra.merging(["group.id": "eventctl-reader", "enable.auto.commit": "false"]) { _, mine in mine }
+        return try Consumer(properties: properties.merging(own) { _, mine in mine })
     }
 
     /// Every topic and its partition count, as they were when eventctl first asked.

@@ -17,7 +17,7 @@ struct DeadLetter {
     }
 
     /// The event's ce_id; a record without one is its own dead letter.
-    var id: String { record.headers.text("ce_id") ?? record.position }
+    var id: String { record.headers.text("ce_id").flatMap { $0.isEmpty ? nil : $0 } ?? record.position }
 
     /// The dead letters of `topic` in its order (partition by partition), one per event.
     static func readAll(_ topic: String, cluster: Cluster, topics: [String: Int32]) throws -> [DeadLetter] {

@@ -20,7 +20,7 @@ enum Eventctl {
                 print(help)
                 return 0
             }
-            if let family = family(words), words.dropFirst().contains(where: { ["--help", "-h"].contains($0) }) {
+            if let family = family(words), words.count > 1, ["--help", "-h"].contains(words[1]) {
                 print(familyHelp(family))
                 return 0
             }

@@ -97,7 +97,7 @@ enum ResetOffsets {
         var atTime: [TopicPartition: TimeLookup.Answer] = [:]
         if case .time(let date) = target {
             atTime = try TimeLookup(cluster: cluster, admin: admin).offsets(at: date, of: parts)
-            for (part, answer) in atTime.sorted(by: { $0.key.description < $1.key.description }) {
+            for (part, answer) in atTime.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
                 if let correction = answer.correction { Console.warn("\(part): \(correction)") }
             }
         }

@@ -39,10 +39,11 @@ enum Tail {
         let reader = try cluster.reader()
         defer { reader.close() }
         try reader.assign(starts)
-        Console.note("following \(topic) (\(partitions.count) partitions) from the \(fromStart ? "beginning" : "end"); Ctrl-C stops")
-
+        // Before the note, so that a Ctrl-C as soon as it shows ends the tail normally.
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in interrupted.store(true, ordering: .relaxed) }
+        Console.note("following \(topic) (\(partitions.count) partitions) from the \(fromStart ? "beginning" : "end"); Ctrl-C stops")
+
         var shown = 0
         var lastProblem = ""
         while shown < limit ?? .max && !interrupted.load(ordering: .relaxed) {
