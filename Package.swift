@@ -5,53 +5,65 @@ import PackageDescription
 // also be present, and the rpath makes the loader pick ours first.
 let rdkafkaRPath: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "/usr/local/lib"])]
 
+// Every system, and its bounded contexts in manifest order: `Sources/Systems/<System>/Contexts`
+// is its library (manifest, contracts, contexts), each `Executables/<context>/main.swift` the
+// executable `<system>-<context>`. Written out, not read from the folders: SwiftPM caches this
+// manifest and would not see a new folder.
+let systems: [(name: String, contexts: [String])] = [
+    ("Demo", ["ledger"]),
+    ("Ticketing", ["booking", "show", "pay", "issuance", "dashboard"]),
+]
+let executables = systems.flatMap { system in
+    system.contexts.map { (system: system.name, name: "\(system.name.lowercased())-\($0)", path: "Sources/Systems/\(system.name)/Executables/\($0)") }
+}
+func executablesOf(_ system: String) -> [Target.Dependency] {
+    executables.filter { $0.system == system }.map { .target(name: $0.name) }
+}
+let allExecutables: [Target.Dependency] = executables.map { .target(name: $0.name) }
+let systemLibraries: [Target.Dependency] = systems.map { .target(name: $0.name) }
+
 let package = Package(
     name: "EventDrivenSystems",
     platforms: [.macOS(.v15)],
     targets: [
-        // C libraries
-        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
+        // Platform: the C libraries and thin Swift wrappers of them
+        .systemLibrary(name: "CRdKafka", path: "Sources/Platform/CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["run scripts/setup: librdkafka 2.8.0 with its fixes"])]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/Platform/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Kafka", dependencies: ["CRdKafka"], path: "Sources/Platform/Kafka", linkerSettings: rdkafkaRPath),
+        .target(name: "SQLite", dependencies: ["CSQLite"], path: "Sources/Platform/SQLite"),
+        .target(name: "HTTP", path: "Sources/Platform/HTTP"),
+        .target(name: "Processes", path: "Sources/Platform/Processes"),
 
-        // Platform
-        .target(name: "Kafka", dependencies: ["CRdKafka"], linkerSettings: rdkafkaRPath),
-        .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "HTTP"),
-        .target(name: "Processes"),
+        // What every bounded context stands on
         .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP", "Processes"]),
-
-        // Systems: one library per system, one executable per bounded context
-        .target(name: "Demo", dependencies: ["Chassis", "HTTP", "SQLite"]),
-        .executableTarget(name: "demo-ledger", dependencies: ["Demo", "Chassis"], path: "Sources/Services/demo/ledger"),
-        .target(name: "Ticketing", dependencies: ["Chassis", "HTTP", "SQLite"]),
-        .executableTarget(name: "ticketing-booking", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/booking"),
-        .executableTarget(name: "ticketing-show", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/show"),
-        .executableTarget(name: "ticketing-pay", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/pay"),
-        .executableTarget(name: "ticketing-issuance", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/issuance"),
-        .executableTarget(name: "ticketing-dashboard", dependencies: ["Ticketing", "Chassis"], path: "Sources/Services/ticketing/dashboard"),
-
+        .target(name: "ChassisTesting", dependencies: ["Chassis", "HTTP", "SQLite"]),
+    ]
+    // Systems: one library each, one executable per bounded context
+    + systems.map { .target(name: $0.name, dependencies: ["Chassis", "HTTP", "SQLite"], path: "Sources/Systems/\($0.name)/Contexts") }
+    + executables.map { .executableTarget(name: $0.name, dependencies: [.target(name: $0.system), "Chassis"], path: $0.path) }
+    + [
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
         .executableTarget(name: "gateway", dependencies: ["HTTP", "Processes"], path: "Sources/Tools/gateway"),
-        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes"], path: "Sources/Tools/devstack"),
+        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
+                          path: "Sources/Tools/devstack"),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
-        .testTarget(name: "TicketingScenarioTests",
-                    dependencies: ["Ticketing", "SQLite", "HTTP", "TestSupport", "eventctl", "gateway", "ticketing-booking", "ticketing-show",
-                                   "ticketing-pay", "ticketing-issuance", "ticketing-dashboard"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "HTTP", "TestSupport"]),
-        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "demo-ledger", "ticketing-booking", "ticketing-show",
-                                                          "ticketing-pay", "ticketing-issuance", "ticketing-dashboard",
-                                                          "TestSupport", "HTTP"]),
+        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "TestSupport", "HTTP"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",
-                    dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport", "demo-ledger"]),
+                    dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),
+        .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
+        .testTarget(name: "TicketingScenarioTests",
+                    dependencies: ["Ticketing", "Chassis", "SQLite", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
+                        + executablesOf("Ticketing")),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ private struct ThingHappened: DomainEvent, Equatable {
     let thingId: Int
     let sagaId: String
     var aggregateID: String { "thing-\(thingId)" }
-    var correlationID: String { sagaId }
+    var correlationID: String? { sagaId }
 }
 
 @Suite("CloudEvents envelope")

@@ -34,6 +34,8 @@ struct RoutingTests {
         #expect(seen.headers["Content-Type"] == "application/json")
         #expect(seen.headers["X-Custom"] == "kept")
         #expect(seen.headers["Host"] == "127.0.0.1:\(upstream.port)")
+        #expect(seen.headers["X-Forwarded-Host"] == "127.0.0.1:\(gateway.port)", "the service builds its links on the gateway's host")
+        #expect(seen.headers["X-Forwarded-Proto"] == "http")
         for hopByHop in ["Keep-Alive", "TE", "Proxy-Authorization", "Upgrade"] {
             #expect(seen.headers[hopByHop] == nil, "\(hopByHop) stops at the gateway")
         }

@@ -13,22 +13,23 @@ public final class ServiceProcess: @unchecked Sendable {
     public private(set) var process: ChildProcess?
 
     /// `databasePath` lets two processes share one database, as replicas sharing storage do.
+    /// `port` is one `freePort()` gave; by default it takes one itself.
     public convenience init(_ executable: String, name: String? = nil, broker: TestBroker, directory: URL,
-                            databasePath: String? = nil, environment: [String: String] = [:]) throws {
+                            databasePath: String? = nil, port: Int? = nil, environment: [String: String] = [:]) throws {
         try self.init(executable, name: name, bootstrapServers: broker.bootstrapServers, directory: directory,
-                      databasePath: databasePath, environment: environment)
+                      databasePath: databasePath, port: port, environment: environment)
     }
 
     /// For a broker other than a `TestBroker` (a `MockCluster`, say).
     public init(_ executable: String, name: String? = nil, bootstrapServers: String, directory: URL,
-                databasePath: String? = nil, environment: [String: String] = [:]) throws {
+                databasePath: String? = nil, port: Int? = nil, environment: [String: String] = [:]) throws {
         self.executable = try ProjectPaths.executable(executable)
         self.name = name ?? executable
         self.directory = directory
-        port = try freePort()
+        self.port = try port ?? freePort()
         self.databasePath = databasePath ?? directory.appendingPathComponent("\(self.name).sqlite").path
         var env = [
-            "HOST": "127.0.0.1", "PORT": "\(port)", "DATABASE_PATH": self.databasePath,
+            "HOST": "127.0.0.1", "PORT": "\(self.port)", "DATABASE_PATH": self.databasePath,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrapServers,
             "KAFKA_CONSUMER_PROPERTIES": "session.timeout.ms=6000,max.poll.interval.ms=6000,heartbeat.interval.ms=500",
             "SHUTDOWN_GRACE_SECONDS": "10",

@@ -25,17 +25,17 @@ struct CompensationOrderTests {
 
         try eventually("pay leaves a cancelled payment of 0 for the confirmed booking, and the view shows both cancelled") {
             let view = try stack.showStatuses()
-            return try stack.payment(forBooking: confirmed).map { $0.status == "Cancelled" && $0.amount == 0 } == true
-                && view.first { $0.id == confirmed }?.bookStatus == "Cancelled" && view.first { $0.id == confirmed }?.payStatus == "Cancelled"
-                && view.first { $0.id == unconfirmed }?.bookStatus == "Cancelled"
+            return try stack.payment(forBooking: confirmed).map { $0.status == .cancelled && $0.amount == 0 } == true
+                && view.first { $0.id == confirmed }?.bookStatus == .cancelled && view.first { $0.id == confirmed }?.payStatus == .cancelled
+                && view.first { $0.id == unconfirmed }?.bookStatus == .cancelled
         }
         // A normal booking through the whole saga: by the time it is issuable, the late events
         // above have long been read by every service.
         let witness = try stack.book(show, qty: 1)
-        try eventually("a normal booking still goes through") { try stack.ticket(forBooking: witness.id)?.issueStatus == "Issuable" }
+        try eventually("a normal booking still goes through") { try stack.ticket(forBooking: witness.id)?.issueStatus == .issuable }
         Thread.sleep(forTimeInterval: 1)
 
-        #expect(try stack.payments().filter { $0.bookId == confirmed }.map(\.status) == ["Cancelled"], "never charged")
+        #expect(try stack.payments().filter { $0.bookId == confirmed }.map(\.status) == [.cancelled], "never charged")
         #expect(try stack.payment(forBooking: unconfirmed) == nil)
         #expect(try stack.ticket(forBooking: confirmed) == nil && stack.ticket(forBooking: unconfirmed) == nil, "no ticket")
         #expect(try stack.show(show.id).remainCount == 99, "only the normal booking holds a seat")

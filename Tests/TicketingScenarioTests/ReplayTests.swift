@@ -14,7 +14,7 @@ struct ReplayTests {
         let issued = try stack.book(show, qty: 2), cancelled = try stack.book(show, qty: 3)
         let failed = try stack.book(show, qty: 50), paid = try stack.book(show, qty: 1)
         for booking in [issued, cancelled, paid] {
-            try eventually("booking \(booking.id)'s ticket is issuable") { try stack.ticket(forBooking: booking.id)?.issueStatus == "Issuable" }
+            try eventually("booking \(booking.id)'s ticket is issuable") { try stack.ticket(forBooking: booking.id)?.issueStatus == .issuable }
         }
         let ticket = try #require(try stack.ticket(forBooking: issued.id))
         _ = try stack.command("PATCH", "/ticketIssuances/\(ticket.id)", ["issueStatus": "Issued"], as: TicketIssuance.self)

@@ -8,41 +8,25 @@ import Ticketing
 /// The whole ticketing system as processes: a broker, the five services, and the gateway through
 /// which tests talk to it as a customer would.
 final class TicketingStack: @unchecked Sendable {
-    let broker: TestBroker
-    let directory: URL
-    let booking, show, pay, issuance, dashboard: ServiceProcess
-    let gateway: ServiceProcess
-    var services: [ServiceProcess] { [booking, show, pay, issuance, dashboard] }
+    let stack: SystemStack
+    var broker: TestBroker { stack.broker }
+    var directory: URL { stack.directory }
+    var booking: ServiceProcess { stack["booking"] }
+    var show: ServiceProcess { stack["show"] }
+    var pay: ServiceProcess { stack["pay"] }
+    var issuance: ServiceProcess { stack["issuance"] }
+    var dashboard: ServiceProcess { stack["dashboard"] }
+    var gateway: ServiceProcess { stack.gateway }
+    var services: [ServiceProcess] { stack.services }
 
     /// `environment` adds variables per context ("booking": [...]).
     init(_ label: String, environment: [String: [String: String]] = [:]) throws {
-        let directory = try ProjectPaths.temporaryDirectory("ticketing-\(label)")
-        let broker = try TestBroker(label: "ticketing-\(label)-broker")
-        self.directory = directory
-        self.broker = broker
-        func service(_ context: String, _ own: [String: String] = [:]) throws -> ServiceProcess {
-            try ServiceProcess("ticketing-\(context)", broker: broker, directory: directory,
-                               environment: own.merging(environment[context] ?? [:]) { _, test in test })
-        }
-        show = try service("show")
-        booking = try service("booking", ["SHOW_URL": show.baseURL])
-        issuance = try service("issuance")
-        pay = try service("pay", ["ISSUANCE_URL": issuance.baseURL, "CANCELLATION_RETRY_MS": "200"])
-        dashboard = try service("dashboard")
-        let routes = [("/bookings", booking), ("/shows", show), ("/payments", pay), ("/ticketIssuances", issuance),
-                      ("/showStatuses", dashboard)].map { "\($0.0)=\($0.1.baseURL)" }
-        gateway = try ServiceProcess("gateway", broker: broker, directory: directory,
-                                     environment: ["ROUTES": routes.joined(separator: ","), "UPSTREAM_TIMEOUT_MS": "5000"])
-        for service in services + [gateway] { try service.start() }
-        // Every consumer must hold its partitions before events flow, or a test's first wait
-        // would also time Tansu's group join.
-        for service in services { try service.waitForPartitions(timeout: .seconds(60)) }
+        var environment = environment
+        environment["pay", default: [:]].merge(["CANCELLATION_RETRY_MS": "200"]) { given, _ in given }
+        stack = try SystemStack(ticketing, label: label, environment: environment)
     }
 
-    func stop() {
-        for service in [gateway] + services { service.stop() }
-        broker.stop()
-    }
+    func stop() { stack.stop() }
 
     // MARK: The customer's API
 
@@ -105,7 +89,7 @@ extension ShowStatus {
     /// One dashboard row on one line, for readable assertions and failure messages.
     var summary: String {
         "\(id) \(showName ?? "-") ×\(qty.map(String.init) ?? "-") \(payAmount.map(String.init) ?? "-") "
-            + "\(bookStatus ?? "-")/\(payStatus ?? "-")/\(issueStatus ?? "-")"
+            + "\(bookStatus?.rawValue ?? "-")/\(payStatus?.rawValue ?? "-")/\(issueStatus?.rawValue ?? "-")"
     }
 }
 

@@ -5,13 +5,16 @@ public protocol DomainEvent: Codable, Sendable {
     static var eventType: String { get }
     /// The aggregate the event is about: the Kafka key and CloudEvents `subject`.
     var aggregateID: String { get }
-    /// The id that ties a saga together (booking id, cart id, order id).
-    var correlationID: String { get }
+    /// The saga this event belongs to (booking id, cart id, order id), when its own fields say
+    /// so (a ticket's saga is its booking's). nil, the default, lets the chassis choose: a policy's
+    /// events continue the saga of the event it consumed, a command's start one on their
+    /// aggregate id.
+    var correlationID: String? { get }
 }
 
 extension DomainEvent {
     public static var eventType: String { String(describing: Self.self) }
-    public var correlationID: String { aggregateID }
+    public var correlationID: String? { nil }
 }
 
 /// Thrown by a policy (or found while decoding) when an event breaks the published contract:

@@ -17,10 +17,11 @@ public struct EventEnvelope: Sendable {
         self.subject = subject; self.correlationID = correlationID; self.data = data
     }
 
-    /// Wraps a domain event for publishing from `source` (the publishing service).
-    public init<E: DomainEvent>(_ event: E, source: String) throws {
+    /// Wraps a domain event for publishing from `source` (the publishing service), in the saga
+    /// the event names, else `saga` (the one being continued), else its aggregate's own.
+    public init<E: DomainEvent>(_ event: E, source: String, saga: String? = nil) throws {
         self.init(type: E.eventType, source: source, subject: event.aggregateID,
-                  correlationID: event.correlationID, data: try EventEnvelope.encoder.encode(event).bytes)
+                  correlationID: event.correlationID ?? saga ?? event.aggregateID, data: try EventEnvelope.encoder.encode(event).bytes)
     }
 
     /// Reads the envelope of a consumed record; a record without the required attributes

@@ -129,15 +129,7 @@ final class EventConsumer: Sendable {
         var backoff = Backoff()
         while true {
             do {
-                let fresh = try database.write { c in
-                    let inserted = try c.execute("""
-                        INSERT INTO inbox (consumer_group, event_id, event_type, topic, processed_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT DO NOTHING
-                        """, .text(group), .text(envelope.id), .text(envelope.type), .text(message.topic), .text(EventEnvelope.now()))
-                    guard inserted == 1 else { return false }
-                    try policy.run(envelope, context, UnitOfWork(db: c, source: source, topic: ownTopic))
-                    return true
-                }
+                let fresh = try policy.process(envelope, context, group: group, database: database, source: source, ownTopic: ownTopic)
                 count(message, fresh ? .processed : .duplicate, envelope)
                 return true
             } catch let error where !Self.isRecordAtFault(error) {

@@ -1,4 +1,5 @@
 import Kafka
+import SQLite
 
 /// What a policy knows about the event it reacts to, beyond the event itself.
 public struct EventContext: Sendable {
@@ -18,5 +19,23 @@ struct Policy: Sendable {
         self.topic = topic
         eventType = E.eventType
         run = { envelope, context, work in try handler(try envelope.decode(E.self), context, work) }
+    }
+}
+
+extension Policy {
+    /// Runs this policy on `envelope` in one write transaction with the inbox insert for
+    /// `group`: false, and nothing run, when the group has processed this event id before.
+    func process(_ envelope: EventEnvelope, _ context: EventContext, group: String, database: Database,
+                 source: String, ownTopic: String) throws -> Bool {
+        try database.write { c in
+            let inserted = try c.execute("""
+                INSERT INTO inbox (consumer_group, event_id, event_type, topic, processed_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, .text(group), .text(envelope.id), .text(envelope.type), .text(context.topic), .text(EventEnvelope.now()))
+            guard inserted == 1 else { return false }
+            let saga = envelope.correlationID.isEmpty ? nil : envelope.correlationID
+            try run(envelope, context, UnitOfWork(db: c, source: source, topic: ownTopic, saga: saga))
+            return true
+        }
     }
 }

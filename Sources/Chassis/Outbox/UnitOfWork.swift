@@ -9,6 +9,8 @@ public struct UnitOfWork {
     public let db: Connection
     let source: String
     let topic: String
+    /// The saga this work continues: the consumed event's correlation id in a policy.
+    let saga: String?
 
     /// Appends `event` to the outbox, to be published on this service's topic after commit.
     public func publish<E: DomainEvent>(_ event: E) throws {
@@ -17,7 +19,7 @@ public struct UnitOfWork {
 
     /// Appends `event` to the outbox for another topic (rarely needed: topics belong to publishers).
     public func publish<E: DomainEvent>(_ event: E, to topic: String) throws {
-        let envelope = try EventEnvelope(event, source: source)
+        let envelope = try EventEnvelope(event, source: source, saga: saga)
         let headers = try JSONEncoder().encode(envelope.headers.map { [$0.name, $0.text] })
         try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
                        .text(topic), .text(envelope.subject), .text(String(decoding: headers, as: UTF8.self)),

@@ -20,4 +20,7 @@ final class BackgroundJob: Sendable {
     }
 
     func stop() { worker.stop() }
+
+    /// One pass, on the caller's thread (in-process tests).
+    func runOnce() throws { try work() }
 }

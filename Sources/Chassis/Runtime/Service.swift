@@ -8,11 +8,14 @@ import Synchronization
 /// A bounded context running on the chassis: its database, HTTP API, the events it publishes
 /// through the outbox and the policies that react to other contexts' events.
 ///
-///     let service = try Service(system: "ticketing", context: "booking", defaultPort: 8081, migrations: ...)
+/// A context's `main.swift` is `Service.main(BookingContext.self)`; its `install(on:)` registers:
+///
 ///     service.route("POST", "/bookings") { request in ... }
 ///     service.on(SeatsReserved.self, from: "ticketing.show") { event, context, work in ... }
-///     service.run()
 public final class Service: Sendable {
+    /// The system this service's context belongs to, and the context's own entry in it.
+    public let system: SystemManifest
+    public let manifest: ContextManifest
     /// `<system>-<context>`, e.g. "ticketing-booking": the executable and CloudEvents source.
     public let name: String
     /// `<system>.<context>`: the topic this service publishes to and its consumer group.
@@ -29,7 +32,6 @@ public final class Service: Sendable {
     struct Registrations {
         var policies: [Policy] = []
         var jobs: [BackgroundJob] = []
-        var viewTables: [String] = []
     }
     let registrations = Mutex(Registrations())
     private let shuttingDown = Atomic<Bool>(false)
@@ -39,26 +41,27 @@ public final class Service: Sendable {
     /// Reads the arguments and the configuration and opens the database (`run` migrates it).
     /// Prints a clear message and exits 2 on invalid arguments or configuration, so call it
     /// first in `main.swift`; `--help` prints the usage and exits 0.
-    public init(system: String, context: String, defaultPort: Int, migrations: [Migration],
+    public init(system: SystemManifest, context: String, migrations: [Migration],
                 arguments: [String] = Array(CommandLine.arguments.dropFirst()),
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        TerminationSignals.block()
-        name = "\(system)-\(context)"
-        topic = "\(system).\(context)"
+        self.system = system
+        manifest = system[context]
+        name = manifest.executable
+        topic = manifest.topic
         command = try ServiceCommand(arguments, service: name)
         if command == .help {
-            print(ServiceCommand.usage(service: name, defaultPort: defaultPort))
+            print(ServiceCommand.usage(service: name, defaultPort: manifest.defaultPort))
             exit(0)
         }
         log = Logger(service: name)
         try LibraryVersion.requireSupported()
-        configuration = try ServiceConfiguration(service: name, defaultPort: defaultPort, environment: environment)
+        configuration = try ServiceConfiguration(service: name, defaultPort: manifest.defaultPort, environment: environment)
         database = try Self.openDatabase(configuration.databasePath, for: command)
         self.migrations = migrations
     }
 
     /// The chassis' tables and the context's migrations, before anything reads or writes.
-    func migrate() throws {
+    package func migrate() throws {
         try ChassisSchema.create(in: database)
         try database.migrate(migrations)
     }
@@ -72,7 +75,11 @@ public final class Service: Sendable {
     /// Reacts to `E` events on `topic`, in one transaction with the inbox insert.
     public func on<E: DomainEvent>(_ type: E.Type, from topic: String,
                                    _ handler: @escaping @Sendable (E, EventContext, UnitOfWork) throws -> Void) {
-        registrations.withLock { $0.policies.append(Policy(type, topic: topic, handler)) }
+        registrations.withLock { registered in
+            precondition(!registered.policies.contains { $0.topic == topic && $0.eventType == E.eventType },
+                         "\(name) already has a policy for \(E.eventType) from \(topic)")
+            registered.policies.append(Policy(type, topic: topic, handler))
+        }
     }
 
     /// Runs `work` every `interval` on its own thread (saga timeouts, deferred retries).
@@ -80,18 +87,15 @@ public final class Service: Sendable {
         registrations.withLock { $0.jobs.append(BackgroundJob(name: name, interval: interval, work: work, log: log)) }
     }
 
-    /// Declares tables that hold a view built only from consumed events (CQRS), so that
-    /// `<executable> reset-view` can empty them for a rebuild from the log.
-    public func view(tables: [String]) {
-        registrations.withLock { $0.viewTables += tables }
-    }
-
-    /// A synchronous dependency whose base URL comes from `urlVariable` (e.g. ISSUANCE_URL);
-    /// its breaker state shows in /metrics.
-    public func upstream(_ name: String, urlVariable: String, default url: String, timeout: Duration = .seconds(2),
+    /// A context this one calls synchronously, as the manifest declares (`calls`): its base URL
+    /// comes from `<CONTEXT>_URL`, by default where that context listens by default. Its
+    /// breaker state shows in /metrics.
+    public func upstream(_ context: String, timeout: Duration = .seconds(2),
                          breaker: CircuitBreakerConfiguration = .init()) throws -> Upstream {
-        Upstream(name: name, baseURL: try configuration.url(urlVariable, default: url), timeout: timeout,
-                 breaker: breaker, metrics: metrics)
+        precondition(manifest.calls.contains(context), "\(name) calls \(context), but its manifest does not say so")
+        let url = try configuration.url(ContextManifest.urlVariable(of: context),
+                                        default: "http://127.0.0.1:\(system[context].defaultPort)")
+        return Upstream(name: context, baseURL: url, timeout: timeout, breaker: breaker, metrics: metrics)
     }
 
     /// When this service's consumer last got its partitions; nil before that, or with no consumer.
@@ -104,8 +108,10 @@ public final class Service: Sendable {
     // MARK: Commands
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; events it publishes commit with it.
-    public func transaction<T>(_ body: (UnitOfWork) throws -> T) throws -> T {
-        try database.write { c in try body(UnitOfWork(db: c, source: name, topic: topic)) }
+    /// `saga` is the correlation id they continue (a job settling a saga's pending call); by
+    /// default each starts its own, on its aggregate id.
+    public func transaction<T>(saga: String? = nil, _ body: (UnitOfWork) throws -> T) throws -> T {
+        try database.write { c in try body(UnitOfWork(db: c, source: name, topic: topic, saga: saga)) }
     }
 
     // MARK: Running
@@ -114,6 +120,9 @@ public final class Service: Sendable {
     /// gracefully and exits 0; a second signal during shutdown exits at once with status 1.
     /// `reset-view` empties the declared view tables and the inbox instead, and exits.
     public func run() -> Never {
+        // Before any thread starts (they all start here), so that every thread inherits the mask
+        // and the signals are taken by the one that waits for them.
+        TerminationSignals.block()
         switch command {
         case .serve: serve()
         case .resetView: resetView()

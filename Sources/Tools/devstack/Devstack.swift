@@ -1,3 +1,4 @@
+import Chassis
 import Foundation
 import Processes
 
@@ -56,7 +57,7 @@ enum Devstack {
           \(command) start SERVICE       start it again and wait until it is ready
 
         Systems: \(Systems.all.map(\.name).joined(separator: ", "))
-        Ports: services --port-base + 1, 2, ... (default 8080), gateway + 8, control + 9 (or --control-port),
+        Ports: services --port-base + 1, 2, ... (default \(SystemManifest.portBase)), gateway + \(SystemManifest.gatewayOffset), control + \(SystemManifest.controlOffset) (or --control-port),
         local broker 9092 (or --kafka-port). status, stop and start need the same --port-base or --control-port.
         State: each service's SQLite file in .devstack/SYSTEM/ (or --state-dir), cleared when devstack starts its
         own broker, whose log is new; kept with KAFKA_BOOTSTRAP_SERVERS.

@@ -1,3 +1,5 @@
+import Chassis
+
 /// A parsed command line.
 struct Invocation {
     enum Command: Equatable {
@@ -9,7 +11,7 @@ struct Invocation {
     }
 
     var command: Command
-    var portBase = 8080
+    var portBase = SystemManifest.portBase
     var kafkaPort: Int?
     var controlPort: Int?
     var stateDirectory: String?
@@ -59,8 +61,8 @@ struct Invocation {
             throw .usage("\(misplaced) is an option of devstack up")
         }
 
-        // Ports up to base + 9 must exist.
-        if let text = given["--port-base"] { portBase = try Self.port(text, "--port-base", max: 65535 - 9) }
+        // Ports up to the control port must exist.
+        if let text = given["--port-base"] { portBase = try Self.port(text, "--port-base", max: 65535 - SystemManifest.controlOffset) }
         if let text = given["--kafka-port"] { kafkaPort = try Self.port(text, "--kafka-port") }
         if let text = given["--control-port"] { controlPort = try Self.port(text, "--control-port") }
         stateDirectory = given["--state-dir"]
@@ -73,7 +75,7 @@ struct Invocation {
     }
 
     /// The port devstack answers `status`, `stop` and `start` on.
-    var resolvedControlPort: Int { controlPort ?? portBase + 9 }
+    var resolvedControlPort: Int { controlPort ?? portBase + SystemManifest.controlOffset }
 
     private static func port(_ text: String, _ option: String, max: Int = 65535) throws(Failure) -> Int {
         guard text.allSatisfy({ ("0"..."9").contains($0) }), let value = Int(text), (1...max).contains(value) else {

@@ -1,9 +1,10 @@
+import Chassis
 import Foundation
 
 /// Every process of one system on one port base, with the environment each gets: the whole
 /// stack decided before anything starts.
 struct StackPlan: Sendable {
-    let system: SystemDefinition
+    let system: SystemManifest
     /// The local broker, when KAFKA_BOOTSTRAP_SERVERS did not name one.
     let broker: ProcessSpec?
     let kafkaBootstrapServers: String
@@ -12,12 +13,11 @@ struct StackPlan: Sendable {
     let controlPort: Int
     let stateDirectory: URL
 
-    static let gatewayOffset = 8
     /// Tansu's JoinGroup wait grows with max.poll.interval.ms; short intervals keep a restarted
     /// service's group join to seconds.
     static let consumerProperties = "session.timeout.ms=10000,max.poll.interval.ms=10000,heartbeat.interval.ms=1000"
 
-    init(system: SystemDefinition, invocation: Invocation, environment: [String: String], tools: Tools) throws(Failure) {
+    init(system: SystemManifest, invocation: Invocation, environment: [String: String], tools: Tools) throws(Failure) {
         self.system = system
         let base = invocation.portBase
         controlPort = invocation.resolvedControlPort
@@ -39,37 +39,34 @@ struct StackPlan: Sendable {
                 environment: environment, port: port, readiness: .listening)
         }
 
-        let ports = Dictionary(uniqueKeysWithValues: system.services.map { ($0.context, base + $0.portOffset) })
+        let urls = Dictionary(uniqueKeysWithValues: system.contexts.map { ($0.name, "http://127.0.0.1:\(base + $0.portOffset)") })
         var services: [ProcessSpec] = []
-        for service in system.services {
-            let name = system.executable(of: service.context)
-            var env = environment
+        for context in system.contexts {
+            let name = context.executable
+            var env = environment.merging(system.upstreamEnvironment(of: context.name, urls)) { _, upstream in upstream }
             env["HOST"] = "127.0.0.1"
-            env["PORT"] = "\(base + service.portOffset)"
+            env["PORT"] = "\(base + context.portOffset)"
             env["DATABASE_PATH"] = stateDirectory.appendingPathComponent("\(name).sqlite").path
             env["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
             if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = Self.consumerProperties }
-            for (variable, context) in service.upstreams {
-                env[variable] = "http://127.0.0.1:\(ports[context]!)"
-            }
             services.append(ProcessSpec(name: name, executable: try tools.executable(name), arguments: [],
-                                        environment: env, port: base + service.portOffset, readiness: .readyz))
+                                        environment: env, port: base + context.portOffset, readiness: .readyz))
         }
         self.services = services
 
         var env = environment
         env["HOST"] = "127.0.0.1"
-        env["PORT"] = "\(base + Self.gatewayOffset)"
-        env["ROUTES"] = system.routes.map { "\($0.prefix)=http://127.0.0.1:\(ports[$0.context]!)" }.joined(separator: ",")
+        env["PORT"] = "\(base + SystemManifest.gatewayOffset)"
+        env["ROUTES"] = system.gatewayRoutes(urls)
         gateway = ProcessSpec(name: "gateway", executable: try tools.executable("gateway"), arguments: [],
-                              environment: env, port: base + Self.gatewayOffset, readiness: .readyz)
+                              environment: env, port: base + SystemManifest.gatewayOffset, readiness: .readyz)
     }
 
     /// Broker first: it is started first and stopped last.
     var all: [ProcessSpec] { (broker.map { [$0] } ?? []) + services + [gateway] }
 
     /// One topic per publishing context, `<system>.<context>`.
-    var topics: [String] { system.services.map { "\(system.name).\($0.context)" } }
+    var topics: [String] { system.contexts.map(\.topic) }
 
     /// The database files of the services; a new in-memory broker makes them stale, since their
     /// inbox and outbox refer to a log that is gone.

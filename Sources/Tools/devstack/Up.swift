@@ -1,3 +1,4 @@
+import Chassis
 import Foundation
 import HTTP
 import Kafka
@@ -140,9 +141,9 @@ struct Up {
         let gateway = plan.gateway.port
         // The control commands only find this devstack if they are told its ports too.
         let portOption = invocation.controlPort.map { " --control-port \($0)" }
-            ?? (invocation.portBase == 8080 ? "" : " --port-base \(invocation.portBase)")
-        let example = plan.system.executable(of: plan.system.exampleContext)
-        let rows: [(String, String)] = [("gateway", "http://127.0.0.1:\(gateway)  (\(plan.system.routes.map(\.prefix).joined(separator: ", ")))")]
+            ?? (invocation.portBase == SystemManifest.portBase ? "" : " --port-base \(invocation.portBase)")
+        let example = plan.system[plan.system.exampleContext].executable
+        let rows: [(String, String)] = [("gateway", "http://127.0.0.1:\(gateway)  (\(plan.system.contexts.flatMap(\.routes).joined(separator: ", ")))")]
             + plan.services.map { ($0.name, "http://127.0.0.1:\($0.port)") }
             + [("kafka", plan.kafkaBootstrapServers + (plan.broker == nil ? "  (KAFKA_BOOTSTRAP_SERVERS)" : "  (local Tansu, in memory)")),
                ("state", plan.stateDirectory.path)]

@@ -64,6 +64,12 @@ final class Gateway: Sendable {
         }
         var headers = HopByHopHeaders.removed(from: request.headers)
         headers[Self.correlationHeader] = correlationID
+        // The service builds its links from these, so that they point back here. An ingress in
+        // front of the gateway that set them (https, its own host) is kept.
+        if headers["X-Forwarded-Host"] == nil, let host = request.headers["Host"] {
+            headers["X-Forwarded-Host"] = host
+            headers["X-Forwarded-Proto"] = "http"
+        }
         do throws(HTTPClientError) {
             let answer = try client.send(method: request.method, url: route.baseURL + request.target, headers: headers,
                                          body: request.body, timeout: timeout)

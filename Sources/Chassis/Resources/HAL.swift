@@ -1,0 +1,69 @@
+import HTTP
+
+/// Spring Data REST's HAL shape, which the seeds' outputs show: every item carries `_links` with
+/// `self` and its own relation, every collection `_links.self`, as absolute URLs built from the
+/// request's host, so that links followed through the gateway stay on the gateway (it sends
+/// `X-Forwarded-Host` and `-Proto`).
+extension Resource {
+    /// One record with its links.
+    public func item(_ record: Record, for request: HTTPRequest, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        .json(Linked(record, links: links(of: record, request)), status: status, headers: headers)
+    }
+
+    /// `201 Created`, `Location: /bookings/7`, and the record with its links.
+    public func created(_ record: Record, for request: HTTPRequest) -> HTTPResponse {
+        item(record, for: request, status: 201, headers: ["Location": "/\(path)/\(record.id)"])
+    }
+
+    /// `{"_embedded":{"bookings":[…]},"_links":{"self":…}}`.
+    public func collection(_ records: [Record], for request: HTTPRequest) -> HTTPResponse {
+        let items = records.map { Linked($0, links: links(of: $0, request)) }
+        return .json(Collection(embedded: [path: items], links: ["self": Link(href: Self.origin(of: request) + "/" + path)]))
+    }
+
+    private func links(of record: Record, _ request: HTTPRequest) -> [String: Link] {
+        let link = Link(href: "\(Self.origin(of: request))/\(path)/\(record.id)")
+        return ["self": link, rel: link]
+    }
+
+    /// `http://<host>` as the client addressed it: the forwarded host and scheme when a proxy
+    /// says them (the first proxy's, when a chain of them did), else the `Host` header.
+    static func origin(of request: HTTPRequest) -> String {
+        func first(_ header: String) -> String? {
+            request.headers[header]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return "\(first("X-Forwarded-Proto") ?? "http")://\(first("X-Forwarded-Host") ?? request.headers["Host"] ?? "localhost")"
+    }
+}
+
+struct Link: Codable, Sendable, Equatable {
+    let href: String
+}
+
+/// A record's own fields, then `_links`.
+private struct Linked<Record: Encodable>: Encodable {
+    let record: Record
+    let links: [String: Link]
+
+    init(_ record: Record, links: [String: Link]) {
+        self.record = record
+        self.links = links
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
+        var container = encoder.container(keyedBy: LinkKey.self)
+        try container.encode(links, forKey: .links)
+    }
+
+    private enum LinkKey: String, CodingKey { case links = "_links" }
+}
+
+private struct Collection<Item: Encodable>: Encodable {
+    let embedded: [String: [Item]]
+    let links: [String: Link]
+
+    enum CodingKeys: String, CodingKey {
+        case embedded = "_embedded", links = "_links"
+    }
+}

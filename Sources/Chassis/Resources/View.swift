@@ -1,0 +1,51 @@
+import SQLite
+
+/// A CQRS view table kept only from consumed events (its manifest lists it under `views`, so
+/// `reset-view` may empty it for a rebuild). One row per key, the saga's id; each event speaks
+/// for one status column, and facts that never change. A status column `<c>` has a companion
+/// `<c>_at` holding the event time that set it: an older event (a replayed dead letter, a topic
+/// read late) never takes a status back, so the view converges whatever order topics arrive in.
+public struct View: Sendable {
+    public let table: String
+    public let key: String
+
+    public init(_ table: String, key: String) {
+        self.table = table
+        self.key = key
+    }
+
+    /// What one event says about one row.
+    public struct Update: Sendable {
+        let key: Int, column: String, value: SQLiteValue, facts: [(String, SQLiteValue)]
+
+        public init(_ key: Int, _ column: String, _ value: SQLiteValue, facts: KeyValuePairs<String, SQLiteValue> = [:]) {
+            self.key = key
+            self.column = column
+            self.value = value
+            self.facts = facts.map { ($0.key, $0.value) }
+        }
+    }
+
+    /// Upserts the row: the facts always, the status column only if `time` is not older than
+    /// the event that set it.
+    func apply(_ update: Update, at time: String, _ c: Connection) throws {
+        let column = update.column
+        let names = update.facts.map(\.0) + [column, "\(column)_at"]
+        let newer = "\(column)_at IS NULL OR \(column)_at <= excluded.\(column)_at"
+        try c.execute("""
+            INSERT INTO \(table) (\(key), \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
+            ON CONFLICT (\(key)) DO UPDATE SET \(update.facts.map { "\($0.0) = excluded.\($0.0), " }.joined())
+                \(column) = CASE WHEN \(newer) THEN excluded.\(column) ELSE \(column) END,
+                \(column)_at = CASE WHEN \(newer) THEN excluded.\(column)_at ELSE \(column)_at END
+            """, [.int(update.key)] + update.facts.map(\.1) + [update.value, .text(time)])
+    }
+}
+
+extension Service {
+    /// Keeps `view` from `E` events on `topic`: each one's `update` applied at its event time.
+    public func project<E: DomainEvent>(_ type: E.Type, from topic: String, into view: View,
+                                        _ update: @escaping @Sendable (E) -> View.Update) {
+        precondition(manifest.views.contains(view.table), "\(name) projects into \(view.table): list it in the manifest's views")
+        on(type, from: topic) { event, context, work in try view.apply(update(event), at: context.envelope.time, work.db) }
+    }
+}

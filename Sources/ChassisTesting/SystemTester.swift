@@ -1,0 +1,100 @@
+import Chassis
+import Foundation
+import HTTP
+import SQLite
+
+/// A whole system in this process: every context a `ContextTester`, requests routed as the
+/// gateway routes them (from the manifest), and each published event delivered to every context
+/// that reads its topic, until nothing is left to deliver. Sync calls between contexts are not
+/// wired: each context's upstreams point where nothing listens, as if they were down.
+public final class SystemTester {
+    public let manifest: SystemManifest
+    /// By context name.
+    public let contexts: [String: ContextTester]
+    /// Every event each context was given, in order, for redelivery and rebuilds.
+    public private(set) var delivered: [String: [(topic: String, envelope: EventEnvelope)]] = [:]
+    /// Each context's last outbox row that has been delivered.
+    private var lastDelivered: [String: Int64] = [:]
+
+    /// `types` are the system's contexts; they must be exactly the manifest's.
+    public init(_ manifest: SystemManifest, _ types: [any BoundedContext.Type]) throws {
+        self.manifest = manifest
+        let names = Set(types.map { $0.name })
+        precondition(names == Set(manifest.contexts.map(\.name)), "\(manifest.name) has contexts \(manifest.contexts.map(\.name)), given \(names)")
+        let down = Dictionary(uniqueKeysWithValues: manifest.contexts.map { (ContextManifest.urlVariable(of: $0.name), "http://127.0.0.1:9") })
+        var contexts: [String: ContextTester] = [:]
+        for type in types { contexts[type.name] = try Self.tester(type, down) }
+        self.contexts = contexts
+    }
+
+    private static func tester<C: BoundedContext>(_ type: C.Type, _ environment: [String: String]) throws -> ContextTester {
+        try ContextTester(type, environment: environment)
+    }
+
+    public subscript(_ context: String) -> ContextTester { contexts[context]! }
+
+    /// Sends the request to the context that serves its path, as the gateway would, then
+    /// delivers what follows from it.
+    public func request(_ method: String, _ path: String, _ json: [String: Any]? = nil) throws -> Answer {
+        let prefix = path.prefix { $0 != "?" }
+        guard let context = manifest.contexts.first(where: { $0.routes.contains { prefix == $0 || prefix.hasPrefix($0 + "/") } }) else {
+            throw TesterError("no context of \(manifest.name) serves \(path)")
+        }
+        let answer = try self[context.name].request(method, path, json)
+        try settle()
+        return answer
+    }
+
+    /// Delivers every event published and not yet delivered to the contexts that read its topic,
+    /// round after round, until no context publishes anything new.
+    public func settle(rounds: Int = 1000) throws {
+        for _ in 0..<rounds {
+            var moved = false
+            for publisher in manifest.contexts {
+                for record in try self[publisher.name].outboxRecords(after: lastDelivered[publisher.name, default: 0]) {
+                    moved = true
+                    for reader in manifest.contexts where try self[reader.name].deliver(record.envelope, from: record.topic) != .ignored {
+                        delivered[reader.name, default: []].append((record.topic, record.envelope))
+                    }
+                    lastDelivered[publisher.name] = record.seq
+                }
+            }
+            if !moved { return }
+        }
+        throw TesterError("\(manifest.name) still publishing after \(rounds) rounds: a loop between policies?")
+    }
+}
+
+extension ContextTester {
+    /// Delivers an envelope as read from `topic`.
+    @discardableResult
+    public func deliver(_ envelope: EventEnvelope, from topic: String) throws -> Service.Delivery {
+        try service.deliver(envelope, from: topic)
+    }
+
+    /// Every row of every table of the context's own (the chassis' inbox and bookkeeping
+    /// left out), as text: two snapshots are equal when the state is.
+    public func snapshot(tables: [String]? = nil) throws -> [String: [String]] {
+        try service.database.read { c in
+            let names = try tables ?? c.query("""
+                SELECT name FROM sqlite_master WHERE type = 'table'
+                AND name NOT IN ('inbox', 'dead_letters', 'outbox_lease', 'schema_migrations', 'sqlite_sequence')
+                """).map { try $0.string("name") }
+            var tables: [String: [String]] = [:]
+            for name in names {
+                tables[name] = try c.query("SELECT * FROM \(name)").map { "\($0)" }.sorted()
+            }
+            return tables
+        }
+    }
+
+    /// Empties the context's views and its inbox, as `reset-view` does.
+    public func resetViews() throws {
+        try service.clearViews()
+    }
+}
+
+public struct TesterError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,4 @@
+import Chassis
+import Demo
+
+Service.main(Ledger.self)

@@ -1,0 +1,25 @@
+import Chassis
+import HTTP
+import SQLite
+
+/// The `/ticketIssuances` resource: the ticket of one paid booking.
+public struct TicketIssuance: Codable, Sendable, Equatable, Identifiable {
+    public let id: Int, bookId: Int, issueStatus: IssueStatus
+
+    static let resource = Resource<TicketIssuance>("ticketIssuances", rel: "ticketIssuance", table: "tickets", status: "issue_status")
+
+    static let migrations = [
+        Migration(1, "tickets, one per booking", """
+            CREATE TABLE tickets (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, book_id INTEGER NOT NULL UNIQUE, issue_status TEXT NOT NULL
+            );
+            """),
+    ]
+}
+
+/// `PATCH /ticketIssuances/{id} issueStatus=Issued`: the customer issues a ticket.
+enum IssueTicket {
+    static func validate(_ body: JSONObject) throws(Problem) {
+        _ = try IssueStatus.requested(in: body, field: "issueStatus", otherwise: "a ticket is cancelled by cancelling its booking")
+    }
+}

@@ -1,0 +1,4 @@
+import Chassis
+import Ticketing
+
+Service.main(BookingContext.self)
