@@ -34,6 +34,8 @@ final class EventConsumer: Sendable {
     /// When the member last got its partitions (first join, or rejoin after a rebalance or an
     /// outage): what it missed before is still being read for a while after.
     let assignedAt = Mutex<Date?>(nil)
+    /// How many partitions this member holds now.
+    private let held = Mutex(0)
 
     init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
          ownTopic: String, stallLimit: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
@@ -73,6 +75,7 @@ final class EventConsumer: Sendable {
             case .revoked(let parts): ("revoked", parts, -parts.count)
             }
             metrics.adjust(.consumerAssignedPartitions, by: Double(delta))
+            self?.held.withLock { $0 += delta }
             log.info("partitions \(verb)", ["partitions": parts.map(\.description).joined(separator: ",")])
         }
         try consumer.subscribe(topics)
@@ -214,6 +217,9 @@ final class EventConsumer: Sendable {
         var admin: Admin?
         var ids: [String: String]?
         var missing = false
+        /// When the member last rejoined after the broker lost its state, until it holds partitions again.
+        var rejoinedAt: ContinuousClock.Instant?
+        var rejoins = 0
     }
 
     /// A broker that lost its state (Tansu keeps it in memory) comes back with no topics, groups,
@@ -236,10 +242,27 @@ final class EventConsumer: Sendable {
             log.warning("subscribed topics are back under new ids: the broker lost its state; rejoining the group")
             onBrokerStateLost()
             deadLetters = nil
-            do { try consumer.resubscribe() } catch { log.error("cannot rejoin the group", ["error": "\(error)"]) }
+            rejoin(consumer, &watch)
+            watch.rejoins = 0
+        } else if let rejoined = watch.rejoinedAt {
+            // A join the restarted broker never answered (seen with Tansu) would leave the member
+            // holding nothing for good: it asks again, a few times. A member that holds nothing
+            // because its group has more members than partitions costs a few rebalances, once.
+            if held.withLock({ $0 }) > 0 {
+                watch.rejoinedAt = nil
+            } else if .now - rejoined > .seconds(20), watch.rejoins < 3 {
+                log.warning("no partitions 20 s after rejoining the group: rejoining again")
+                rejoin(consumer, &watch)
+                watch.rejoins += 1
+            }
         }
         watch.missing = false
         watch.ids = ids
+    }
+
+    private func rejoin(_ consumer: Consumer, _ watch: inout TopicWatch) {
+        do { try consumer.resubscribe() } catch { log.error("cannot rejoin the group", ["error": "\(error)"]) }
+        watch.rejoinedAt = .now
     }
 
     /// Per topic, summed over this member's partitions; 0 for a topic it holds none of.
