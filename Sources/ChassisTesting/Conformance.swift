@@ -23,7 +23,7 @@ public enum Conformance {
         return problems
     }
 
-    /// `GET` on every route answers `{"_embedded":{"<name>":[…]},"_links":{"self":…}}`, and each
+    /// `GET` on every route (so every route is a collection, named as its path) answers `{"_embedded":{"<name>":[…]},"_links":{"self":…}}`, and each
     /// item carries its `id` and `_links.self`.
     public static func collections(_ system: SystemTester) throws -> [String] {
         var problems: [String] = []
@@ -91,18 +91,20 @@ extension EventEnvelope {
     }
 }
 
-/// One httpie command as the seeds write them: `http [METHOD] :PORT/path field=value …`.
+/// One httpie command as the seeds write them: `http [-flags] [METHOD] :PORT/path field=value …`.
 /// Without a method it is a GET, or a POST when it sends fields. `field=value` sends a string,
-/// `field:=value` raw JSON; quotes around a value are the shell's.
+/// `field:=value` raw JSON; quotes are the shell's (`title="The Lord"` is one word).
 struct HTTPieCommand {
     let method: String
     let path: String
     let fields: [String: Any]?
 
     init(_ text: String) throws {
-        var words = text.split(separator: " ").map(String.init)
+        var words = try Self.shellWords(text)
         guard words.first == "http", words.count >= 2 else { throw TesterError("not an httpie command: \(text)") }
         words.removeFirst()
+        words.removeAll { $0.hasPrefix("-") }
+        guard !words.isEmpty else { throw TesterError("no path in: \(text)") }
         let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
         let given = methods.contains(words[0].uppercased()) ? words.removeFirst().uppercased() : nil
         guard let url = words.first, let slash = url.firstIndex(of: "/") else { throw TesterError("no path in: \(text)") }
@@ -113,12 +115,36 @@ struct HTTPieCommand {
                 let value = String(word[raw.upperBound...])
                 fields[String(word[..<raw.lowerBound])] = try JSONSerialization.jsonObject(with: Data(value.utf8), options: .fragmentsAllowed)
             } else if let equals = word.firstIndex(of: "=") {
-                fields[String(word[..<equals])] = String(word[word.index(after: equals)...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                fields[String(word[..<equals])] = String(word[word.index(after: equals)...])
             } else {
                 throw TesterError("'\(word)' is neither field=value nor field:=json in: \(text)")
             }
         }
         method = given ?? (fields.isEmpty ? "GET" : "POST")
         self.fields = fields.isEmpty ? nil : fields
+    }
+
+    /// Splits as a shell does: spaces separate words, except inside single or double quotes,
+    /// which are removed.
+    static func shellWords(_ text: String) throws -> [String] {
+        var words: [String] = [], word = "", quote: Character?, inWord = false
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil } else { word.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+                inWord = true
+            } else if character == " " {
+                if inWord { words.append(word) }
+                word = ""
+                inWord = false
+            } else {
+                word.append(character)
+                inWord = true
+            }
+        }
+        guard quote == nil else { throw TesterError("unclosed quote in: \(text)") }
+        if inWord { words.append(word) }
+        return words
     }
 }

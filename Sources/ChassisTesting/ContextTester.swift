@@ -53,7 +53,12 @@ public final class ContextTester {
         envelope = EventEnvelope(id: id ?? envelope.id, type: envelope.type, source: envelope.source,
                                  time: time.ISO8601Format(.init(includingFractionalSeconds: true)), subject: envelope.subject,
                                  correlationID: envelope.correlationID, data: envelope.data)
-        return try service.deliver(envelope, from: topic ?? service.subscribedTopic(for: E.eventType), offset: deliveries)
+        let topics = service.subscribedTopics(for: E.eventType)
+        guard let topic = topic ?? topics.first else { return .ignored }   // no policy reads it
+        guard topics.count <= 1 || topics.contains(topic) else {
+            throw TesterError("\(service.name) reads \(E.eventType) from \(topics): say which")
+        }
+        return try service.deliver(envelope, from: topic, offset: deliveries)
     }
 
     /// Delivers the same envelope twice, as a consumer does after a crash between commit and

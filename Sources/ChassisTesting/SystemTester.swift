@@ -4,9 +4,10 @@ import HTTP
 import SQLite
 
 /// A whole system in this process: every context a `ContextTester`, requests routed as the
-/// gateway routes them (from the manifest), and each published event delivered to every context
-/// that reads its topic, until nothing is left to deliver. Sync calls between contexts are not
-/// wired: each context's upstreams point where nothing listens, as if they were down.
+/// gateway routes them (from the manifest), sync calls between contexts answered by the called
+/// context's router (no sockets; `down` names contexts whose calls fail as if they were down),
+/// and each published event delivered to every context that reads its topic, until nothing is
+/// left to deliver.
 public final class SystemTester {
     public let manifest: SystemManifest
     /// By context name.
@@ -15,16 +16,33 @@ public final class SystemTester {
     public private(set) var delivered: [String: [(topic: String, envelope: EventEnvelope)]] = [:]
     /// Each context's last outbox row that has been delivered.
     private var lastDelivered: [String: Int64] = [:]
+    /// Where each context answers sync calls, in this process only.
+    private let urls: [String: String]
 
     /// `types` are the system's contexts; they must be exactly the manifest's.
-    public init(_ manifest: SystemManifest, _ types: [any BoundedContext.Type]) throws {
+    public init(_ manifest: SystemManifest, _ types: [any BoundedContext.Type], down: Set<String> = []) throws {
         self.manifest = manifest
         let names = Set(types.map { $0.name })
-        precondition(names == Set(manifest.contexts.map(\.name)), "\(manifest.name) has contexts \(manifest.contexts.map(\.name)), given \(names)")
-        let down = Dictionary(uniqueKeysWithValues: manifest.contexts.map { (ContextManifest.urlVariable(of: $0.name), "http://127.0.0.1:9") })
+        guard names == Set(manifest.contexts.map(\.name)) else {
+            throw TesterError("\(manifest.name) has contexts \(manifest.contexts.map(\.name).sorted()), given \(names.sorted())")
+        }
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let urls = Dictionary(uniqueKeysWithValues: manifest.contexts.map { ($0.name, "http://\($0.name).\(run).in-process:80") })
+        self.urls = urls
+        let environment = Dictionary(uniqueKeysWithValues: manifest.contexts.map { context in
+            (ContextManifest.urlVariable(of: context.name), down.contains(context.name) ? "http://127.0.0.1:9" : urls[context.name]!)
+        })
         var contexts: [String: ContextTester] = [:]
-        for type in types { contexts[type.name] = try Self.tester(type, down) }
+        for type in types { contexts[type.name] = try Self.tester(type, environment) }
         self.contexts = contexts
+        for (name, url) in urls {
+            let service = contexts[name]!.service
+            InProcessUpstreams.register(url) { request in service.handle(request) }
+        }
+    }
+
+    deinit {
+        for url in urls.values { InProcessUpstreams.remove(url) }
     }
 
     private static func tester<C: BoundedContext>(_ type: C.Type, _ environment: [String: String]) throws -> ContextTester {
@@ -43,6 +61,13 @@ public final class SystemTester {
         let answer = try self[context.name].request(method, path, json)
         try settle()
         return answer
+    }
+
+    /// Runs every context's background jobs once (deferred calls, deadlines), then delivers what
+    /// they published.
+    public func runJobs() throws {
+        for context in manifest.contexts { try self[context.name].runJobs() }
+        try settle()
     }
 
     /// Delivers every event published and not yet delivered to the contexts that read its topic,

@@ -1,4 +1,5 @@
 import ChassisTesting
+import SQLite
 import Testing
 import Ticketing
 
@@ -17,10 +18,15 @@ struct ConformanceTests {
         problems += try Conformance.collections(system) + Conformance.redelivery(system) + Conformance.rebuilds(system)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
 
-        let rows = try system.request("GET", "/showStatuses").json["_embedded"] as? [String: [[String: Any]]]
-        let statuses = (rows?["showStatuses"] ?? []).map { "\($0["bookStatus"]!)/\($0["payStatus"]!)/\($0["issueStatus"]!)" }
-        // Pay's cancellation waits for issuance, which is not wired in process: Paid stays.
-        #expect(statuses == ["Cancelled/Paid/Issuable", "Confirmed/Paid/Issued"])
+        func statuses() throws -> [String] {
+            let rows = try system.request("GET", "/showStatuses").json["_embedded"] as? [String: [[String: Any]]]
+            return (rows?["showStatuses"] ?? []).map { "\($0["bookStatus"]!)/\($0["payStatus"]!)/\($0["issueStatus"]!)" }
+        }
+        // Pay cancels the first booking's payment in a background job, by a sync call to issuance.
+        #expect(try statuses() == ["Cancelled/Paid/Issuable", "Confirmed/Paid/Issued"])
+        try system.runJobs()
+        #expect(try statuses() == ["Cancelled/Cancelled/Cancelled", "Confirmed/Paid/Issued"])
+        #expect(try system.request("GET", "/shows/1").decode(Show.self).remainCount == 95, "the cancelled booking's seats are back")
     }
 
     @Test("the suite notices a view that holds what its events do not say, and a route that is no collection")
@@ -32,5 +38,21 @@ struct ConformanceTests {
         #expect(try Conformance.rebuilds(system).count == 1)
         try system["booking"].service.database.write { c in try c.execute("DROP TABLE bookings") }
         #expect(try Conformance.collections(system).contains { $0.hasPrefix("GET /bookings is not a collection") })
+    }
+}
+
+@Suite("Ticketing's saga in process")
+struct SagaInProcessTests {
+    @Test("with issuance down, a paid booking's cancellation waits: the payment stays Paid, nothing is lost")
+    func issuanceDown() throws {
+        let system = try SystemTester(ticketing, [BookingContext.self, ShowContext.self, PayContext.self, IssuanceContext.self,
+                                                  DashboardContext.self], down: ["issuance"])
+        #expect(try system.request("POST", "/shows", ["showName": "s", "totalCount": 10]).status == 201)
+        #expect(try system.request("POST", "/bookings", ["showId": 1, "qty": 2, "amount": 100]).status == 201)
+        #expect(try system.request("PATCH", "/bookings/1", ["bookStatus": "Cancelled"]).status == 200)
+        for _ in 0..<3 { try system.runJobs() }
+        #expect(try system.request("GET", "/payments/1").decode(Payment.self).status == .paid)
+        #expect(try system.request("GET", "/shows/1").decode(Show.self).remainCount == 8, "seats wait for the payment's cancellation")
+        #expect(try system["pay"].query("SELECT cancellation_attempts FROM payments")[0].int("cancellation_attempts") == 3)
     }
 }

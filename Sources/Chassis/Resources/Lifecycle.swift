@@ -31,7 +31,8 @@ extension Lifecycle {
         let text = try body.string(field)
         guard let status = Self(rawValue: text), requestable.contains(status) else {
             let allowed = allCases.filter(requestable.contains).map { "'\($0.rawValue)'" }.joined(separator: " or ")
-            throw .badRequest("only \(field) \(allowed) can be set, not '\(text)'; \(otherwise)")
+            throw .badRequest(allowed.isEmpty ? "\(field) cannot be set; \(otherwise)"
+                                              : "only \(field) \(allowed) can be set, not '\(text)'; \(otherwise)")
         }
         return status
     }

@@ -29,10 +29,8 @@ extension Service {
 }
 
 extension Service {
-    /// The topic this service's policy for `eventType` reads.
-    package func subscribedTopic(for eventType: String) -> String {
-        let topics = registrations.withLock { $0.policies }.filter { $0.eventType == eventType }.map(\.topic)
-        precondition(topics.count == 1, "\(name) reads \(eventType) from \(topics.isEmpty ? "no topic" : "\(topics)"): say which")
-        return topics[0]
+    /// The topics this service's policies for `eventType` read.
+    package func subscribedTopics(for eventType: String) -> [String] {
+        registrations.withLock { $0.policies }.filter { $0.eventType == eventType }.map(\.topic)
     }
 }

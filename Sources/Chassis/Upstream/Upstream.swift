@@ -30,7 +30,13 @@ public final class Upstream: Sendable {
         if body != nil { headers["Content-Type"] = "application/json" }
         if let correlationID { headers["X-Correlation-Id"] = correlationID }
         return try breaker.call({ () throws -> HTTPClientResponse in
-            let response = try client.send(method: method, url: baseURL + path, headers: headers, body: body ?? [], timeout: timeout)
+            let response: HTTPClientResponse
+            if let local = InProcessUpstreams.handler(for: baseURL) {
+                let answer = local(HTTPRequest(method: method, target: path, headers: headers, body: body ?? []))
+                response = HTTPClientResponse(status: answer.status, headers: answer.headers, body: answer.body)
+            } else {
+                response = try client.send(method: method, url: baseURL + path, headers: headers, body: body ?? [], timeout: timeout)
+            }
             guard response.status < 500 else { throw UpstreamFailure(status: response.status) }
             return response
         }, fallback: { (error) throws(Problem) -> HTTPClientResponse in
