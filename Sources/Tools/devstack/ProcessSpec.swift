@@ -1,8 +1,10 @@
 /// One child devstack runs: what to start and how to tell it is ready.
 struct ProcessSpec: Sendable {
     enum Readiness: Sendable {
-        /// `GET /readyz` answers 200.
+        /// `GET /readyz` answers 200 (the gateway).
         case readyz
+        /// `GET /readyz` answers 200 and the consumer has joined its group (a service).
+        case readyzAndJoined
         /// The port accepts connections (the broker, which speaks Kafka, not HTTP).
         case listening
     }

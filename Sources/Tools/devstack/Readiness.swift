@@ -17,11 +17,16 @@ enum Readiness {
     static func isReady(_ spec: ProcessSpec) -> Bool {
         switch spec.readiness {
         case .readyz:
-            let answer = try? HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(spec.port)/readyz", timeout: .seconds(1))
-            return answer?.status == 200 && hasJoinedItsGroup(port: spec.port)
+            return answersReady(port: spec.port)
+        case .readyzAndJoined:
+            return answersReady(port: spec.port) && hasJoinedItsGroup(port: spec.port)
         case .listening:
             return accepts(port: spec.port)
         }
+    }
+
+    static func answersReady(port: Int) -> Bool {
+        (try? HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(port)/readyz", timeout: .seconds(1)))?.status == 200
     }
 
     /// A service serves HTTP before its consumer has joined its group (Kafka being down must not
@@ -31,7 +36,7 @@ enum Readiness {
         guard let answer = try? HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(port)/metrics", timeout: .seconds(1)) else {
             return false
         }
-        guard answer.status == 200 else { return true }   // no metrics (the gateway): no consumer
+        guard answer.status == 200 else { return true }   // no metrics: no consumer
         let joined = String(decoding: answer.body, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("consumer_joined ") }
         return joined.map { $0.hasSuffix(" 1") } ?? true
     }

@@ -50,7 +50,7 @@ struct StackPlan: Sendable {
             env["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
             if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = Self.consumerProperties }
             services.append(ProcessSpec(name: name, executable: try tools.executable(name), arguments: [],
-                                        environment: env, port: base + context.portOffset, readiness: .readyz))
+                                        environment: env, port: base + context.portOffset, readiness: .readyzAndJoined))
         }
         self.services = services
 
