@@ -37,7 +37,7 @@ let package = Package(
 
         // What every bounded context stands on
         .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP", "Processes"]),
-        .target(name: "ChassisTesting", dependencies: ["Chassis", "HTTP", "SQLite"]),
+        .target(name: "ChassisTesting", dependencies: ["Chassis", "HTTP", "Kafka", "SQLite"]),
     ]
     // Systems: one library each, one executable per bounded context
     + systems.map { .target(name: $0.name, dependencies: ["Chassis", "HTTP", "SQLite"], path: "Sources/Systems/\($0.name)/Contexts") }

@@ -1,6 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
+import Kafka
 import SQLite
 
 /// One bounded context running in this process on an in-memory database: requests go through
@@ -81,13 +82,11 @@ public final class ContextTester {
     /// The outbox rows after `seq`, oldest first: each event with the topic it goes to.
     public func outboxRecords(after seq: Int64 = 0) throws -> [(seq: Int64, topic: String, envelope: EventEnvelope)] {
         try service.database.read { c in
-            try c.query("SELECT seq, topic, headers, payload FROM outbox WHERE seq > ? ORDER BY seq", .integer(seq)).map { row in
-                let pairs = try JSONDecoder().decode([[String]].self, from: Data(try row.string("headers").utf8))
-                let headers = Dictionary(pairs.map { ($0[0], $0[1]) }) { first, _ in first }
-                let envelope = EventEnvelope(id: headers["ce_id"] ?? "", type: headers["ce_type"] ?? "", source: headers["ce_source"] ?? "",
-                                             time: headers["ce_time"] ?? "", subject: headers["ce_subject"] ?? "",
-                                             correlationID: headers["correlation_id"] ?? "", data: try row.blob("payload"))
-                return (try row.int64("seq"), try row.string("topic"), envelope)
+            try c.query("SELECT seq, topic, message_key, headers, payload FROM outbox WHERE seq > ? ORDER BY seq", .integer(seq)).map { row in
+                // As the relay publishes it and a consumer reads it.
+                let message = try OutgoingMessage(outboxRow: row)
+                let envelope = try EventEnvelope(headers: message.headers, data: message.value)
+                return (try row.int64("seq"), message.topic, envelope)
             }
         }
     }

@@ -27,7 +27,11 @@ public struct EventEnvelope: Sendable {
     /// Reads the envelope of a consumed record; a record without the required attributes
     /// violates the contract.
     public init(_ message: ConsumedMessage) throws(ContractViolation) {
-        let h = message.headers
+        try self.init(headers: message.headers, data: message.value)
+    }
+
+    /// Reads the envelope from a record's headers and value, as a consumer sees them.
+    public init(headers h: [KafkaHeader], data: [UInt8]) throws(ContractViolation) {
         func required(_ name: String) throws(ContractViolation) -> String {
             guard let v = h.text(name), !v.isEmpty else { throw ContractViolation("missing header \(name)") }
             return v
@@ -35,7 +39,7 @@ public struct EventEnvelope: Sendable {
         guard h.text("ce_specversion") == "1.0" else { throw ContractViolation("ce_specversion is not 1.0") }
         self.init(id: try required("ce_id"), type: try required("ce_type"), source: try required("ce_source"),
                   time: h.text("ce_time") ?? "", subject: h.text("ce_subject") ?? "",
-                  correlationID: h.text("correlation_id") ?? h.text("ce_subject") ?? "", data: message.value)
+                  correlationID: h.text("correlation_id") ?? h.text("ce_subject") ?? "", data: data)
     }
 
     public var headers: [KafkaHeader] {

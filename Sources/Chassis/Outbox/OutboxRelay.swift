@@ -136,7 +136,7 @@ final class OutboxRelay: Sendable {
                 }
                 for row in rows {
                     let seq = try row.int("seq")
-                    try p.send(try message(row), id: seq)
+                    try p.send(try OutgoingMessage(outboxRow: row), id: seq)
                     inFlight.insert(seq)
                     cursor = seq
                 }
@@ -193,12 +193,6 @@ final class OutboxRelay: Sendable {
         delivered.forEach { inFlight.remove($0) }
         metrics.increment(.outboxPublished, by: Double(delivered.count))
         return true
-    }
-
-    private func message(_ row: Row) throws -> OutgoingMessage {
-        let pairs = try JSONDecoder().decode([[String]].self, from: Data(try row.string("headers").utf8))
-        return OutgoingMessage(topic: try row.string("topic"), key: Array(try row.string("message_key").utf8),
-                               value: try row.blob("payload"), headers: pairs.map { KafkaHeader($0[0], $0[1]) })
     }
 
     private func backlog() throws -> Int {

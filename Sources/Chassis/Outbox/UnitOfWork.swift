@@ -26,3 +26,12 @@ public struct UnitOfWork {
                        .blob(envelope.data), .text(envelope.time))
     }
 }
+
+extension OutgoingMessage {
+    /// The record an outbox row (`SELECT topic, message_key, headers, payload`) is published as.
+    package init(outboxRow row: Row) throws {
+        let pairs = try JSONDecoder().decode([[String]].self, from: Data(try row.string("headers").utf8))
+        self.init(topic: try row.string("topic"), key: Array(try row.string("message_key").utf8),
+                  value: try row.blob("payload"), headers: pairs.map { KafkaHeader($0[0], $0[1]) })
+    }
+}
