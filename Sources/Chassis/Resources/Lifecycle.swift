@@ -66,6 +66,18 @@ extension Resource {
         throw Problem.conflict("\(noun) \(id) cannot become \(status.rawValue): it is \(try row.string(column))")
     }
 
+    /// A policy's compensation, whatever order the saga's events arrive in: the record whose
+    /// `column` is `key` moves from one of `from` to `status`; when there is no such record yet
+    /// (the undo read before the do, a replayed dead letter) a tombstone is inserted, already in
+    /// `status`, so that the late do finds it and does nothing. The record when it changed or was
+    /// inserted, nil when it had changed already.
+    public func compensate<S: Lifecycle>(_ column: String, _ key: Int, from: [S], to status: S, _ c: Connection) throws -> Record? {
+        if let record = try first(where: "\(column) = ?", [.int(key)], c) {
+            return try transition(record.id, from: from, to: status, c)
+        }
+        return try insertIfAbsent([column: .int(key), statusColumn!: .status(status)], c)
+    }
+
     private func move<S: Lifecycle>(_ id: Int, from: [S], to status: S, _ c: Connection) throws -> Record? {
         guard let column = statusColumn else { preconditionFailure("\(path) declares no status column") }
         guard !from.isEmpty else { return nil }

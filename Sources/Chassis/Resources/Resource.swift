@@ -67,6 +67,14 @@ public struct Resource<Record: Codable & Sendable & Identifiable>: Sendable wher
                            values.map(\.value) + parameters).map { try $0.decode(Record.self) }
     }
 
+    /// Deletes the record and answers it as it was; a 404 when there is none.
+    public func delete(_ id: Int, _ c: Connection) throws -> Record {
+        guard let row = try c.queryOne("DELETE FROM \(table) WHERE \(idColumn) = ? RETURNING \(selection)", .int(id)) else {
+            throw Problem.notFound("no \(noun) \(id)")
+        }
+        return try row.decode(Record.self)
+    }
+
     private func insert(_ values: KeyValuePairs<String, SQLiteValue>, conflict: String, _ c: Connection) throws -> Record? {
         let columns = values.map(\.key).joined(separator: ", ")
         let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")

@@ -5,13 +5,21 @@ import SQLite
 /// for one status column, and facts that never change. A status column `<c>` has a companion
 /// `<c>_at` holding the event time that set it: an older event (a replayed dead letter, a topic
 /// read late) never takes a status back, so the view converges whatever order topics arrive in.
+///
+/// A status column that several publishers set, along a path the saga never walks back
+/// (`CartAdded` → `PaymentApproved` → `PaymentCancelled`), is declared a `progression`: it then
+/// keeps the furthest status along it, which event times from two services cannot always tell
+/// (they may fall in the same millisecond).
 public struct View: Sendable {
     public let table: String
     public let key: String
+    /// By column, its statuses in the order the saga reaches them.
+    let progressions: [String: [String]]
 
-    public init(_ table: String, key: String) {
+    public init(_ table: String, key: String, progressions: [String: [String]] = [:]) {
         self.table = table
         self.key = key
+        self.progressions = progressions
     }
 
     /// What one event says about one row.
@@ -31,7 +39,16 @@ public struct View: Sendable {
     func apply(_ update: Update, at time: String, _ c: Connection) throws {
         let column = update.column
         let names = update.facts.map(\.0) + [column, "\(column)_at"]
-        let newer = "\(column)_at IS NULL OR \(column)_at <= excluded.\(column)_at"
+        let newer: String
+        if let order = progressions[column] {
+            guard case .text(let status) = update.value, let rank = order.firstIndex(of: status) else {
+                preconditionFailure("\(table).\(column) is a progression of \(order); \(update.value) is not in it")
+            }
+            let ranks = order.enumerated().map { "WHEN '\($1)' THEN \($0)" }.joined(separator: " ")
+            newer = "\(column) IS NULL OR (CASE \(column) \(ranks) ELSE -1 END) <= \(rank)"
+        } else {
+            newer = "\(column)_at IS NULL OR \(column)_at <= excluded.\(column)_at"
+        }
         try c.execute("""
             INSERT INTO \(table) (\(key), \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
             ON CONFLICT (\(key)) DO UPDATE SET \(update.facts.map { "\($0.0) = excluded.\($0.0), " }.joined())

@@ -41,8 +41,18 @@ public final class Upstream: Sendable {
             return response
         }, fallback: { (error) throws(Problem) -> HTTPClientResponse in
             let retryAfter = (error as? CircuitBreakerOpen).map { max(1, Int($0.retryAfter.components.seconds)) } ?? 1
-            throw Problem.unavailable("\(name) is unavailable (\(Upstream.reason(error))); try again shortly", retryAfterSeconds: retryAfter)
+            throw unavailable(Upstream.reason(error), retryAfterSeconds: retryAfter)
         })
+    }
+
+    /// Throws the `503` that `call` would, without calling, while the breaker is open: for a
+    /// caller that must write something down before a call and need not when none is made.
+    public func refuseWhileOpen() throws(Problem) {
+        if breaker.state == .open { throw unavailable("circuit breaker open", retryAfterSeconds: 1) }
+    }
+
+    private func unavailable(_ reason: String, retryAfterSeconds: Int) -> Problem {
+        Problem.unavailable("\(name) is unavailable (\(reason)); try again shortly", retryAfterSeconds: retryAfterSeconds)
     }
 
     private static func reason(_ error: any Error) -> String {

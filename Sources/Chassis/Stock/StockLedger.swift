@@ -1,0 +1,97 @@
+import Foundation
+import HTTP
+import SQLite
+
+/// The stock owner's side of `StockHold`: which column of which table is the stock, keyed by
+/// which business key, and the holds taken from it. The take is one conditional `UPDATE`, so
+/// concurrent takes never oversell; each hold gives back exactly what it took, once.
+///
+///     static let stock = StockLedger(Gifticon.resource, key: "gifticon_id", quantity: "available_quantity")
+///     service.keepStock(stock) { QuantityModified(gifticonId: $0.item, change: $0.change, …) }
+public struct StockLedger: Sendable {
+    public let table: String, key: String, quantity: String
+    /// "gifticon", for problem details.
+    let noun: String
+
+    public init<Record>(_ resource: Resource<Record>, key: String, quantity: String) {
+        (table, self.key, self.quantity, noun) = (resource.table, key, quantity, resource.noun)
+    }
+
+    /// The holds' table, for the owner's migrations. A `Released` hold of quantity 0 is a
+    /// tombstone: released before its take arrived, so the take takes nothing.
+    public static let schema = """
+        CREATE TABLE stock_holds (
+            hold_id TEXT PRIMARY KEY, item INTEGER NOT NULL, quantity INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('Held', 'Released')), changed_at TEXT NOT NULL
+        );
+        """
+
+    func take(_ take: StockHold.Take, _ work: UnitOfWork) throws -> (StockHold.Answer, created: Bool) {
+        if let hold = try work.db.queryOne("SELECT state FROM stock_holds WHERE hold_id = ?", .text(take.holdId)) {
+            guard try hold.string("state") == "Held" else { throw Problem.conflict("hold \(take.holdId) was released") }
+            return (.init(holdId: take.holdId, item: take.item, change: 0, remaining: try remaining(take.item, work.db)), false)
+        }
+        let left = try remaining(take.item, work.db)
+        let taken = try work.db.execute("UPDATE \(table) SET \(quantity) = \(quantity) - ? WHERE \(key) = ? AND \(quantity) >= ?",
+                                        .int(take.quantity), .int(take.item), .int(take.quantity))
+        guard taken == 1 else {
+            throw Problem.conflict("\(noun) \(take.item) has \(left) left, fewer than the \(take.quantity) asked for")
+        }
+        try work.db.execute("INSERT INTO stock_holds (hold_id, item, quantity, state, changed_at) VALUES (?, ?, ?, 'Held', ?)",
+                            .text(take.holdId), .int(take.item), .int(take.quantity), .text(Date.now.ISO8601Format()))
+        return (.init(holdId: take.holdId, item: take.item, change: -take.quantity, remaining: left - take.quantity), true)
+    }
+
+    func release(_ holdId: String, _ work: UnitOfWork) throws -> StockHold.Answer {
+        let now = Date.now.ISO8601Format()
+        guard let hold = try work.db.queryOne(
+            "UPDATE stock_holds SET state = 'Released', changed_at = ? WHERE hold_id = ? AND state = 'Held' RETURNING item, quantity",
+            .text(now), .text(holdId))
+        else {
+            try work.db.execute("INSERT INTO stock_holds (hold_id, item, quantity, state, changed_at) VALUES (?, 0, 0, 'Released', ?) ON CONFLICT DO NOTHING",
+                                .text(holdId), .text(now))
+            return .init(holdId: holdId, item: 0, change: 0, remaining: 0)
+        }
+        let item = try hold.int("item"), given = try hold.int("quantity")
+        try work.db.execute("UPDATE \(table) SET \(quantity) = \(quantity) + ? WHERE \(key) = ?", .int(given), .int(item))
+        return .init(holdId: holdId, item: item, change: given, remaining: try remaining(item, work.db))
+    }
+
+    private func remaining(_ item: Int, _ c: Connection) throws -> Int {
+        guard let row = try c.queryOne("SELECT \(quantity) FROM \(table) WHERE \(key) = ?", .int(item)) else {
+            throw Problem.notFound("no \(noun) \(item)")
+        }
+        return try row.int(quantity)
+    }
+}
+
+extension Service {
+    /// Serves `StockHold`'s two calls on `ledger`'s stock, publishing `modified` for every
+    /// change in the transaction that makes it. The paths are for the sellers only: no gateway
+    /// route leads to them.
+    public func keepStock<E: DomainEvent>(_ ledger: StockLedger, modified: @escaping @Sendable (StockChange) -> E) {
+        @Sendable func published(_ answer: StockHold.Answer, _ work: UnitOfWork) throws {
+            guard answer.change != 0 else { return }
+            try work.publish(modified(StockChange(holdId: answer.holdId, item: answer.item, change: answer.change, remaining: answer.remaining)))
+        }
+        route("POST", StockHold.takePath) { [self] request in
+            let body = try JSONObject(body: request.body)
+            let take = StockHold.Take(holdId: try body.string("holdId"), item: try body.int("item"), quantity: try body.int("quantity"))
+            guard take.quantity > 0 else { throw Problem.badRequest("field 'quantity' must be positive") }
+            let (answer, created) = try transaction(saga: request.headers["X-Correlation-Id"] ?? take.holdId) { work in
+                let result = try ledger.take(take, work)
+                try published(result.0, work)
+                return result
+            }
+            return .json(answer, status: created ? 201 : 200)
+        }
+        route("POST", StockHold.releasePath) { [self] request in
+            let holdId = try JSONObject(body: request.body).string("holdId")
+            return .json(try transaction(saga: request.headers["X-Correlation-Id"] ?? holdId) { work in
+                let answer = try ledger.release(holdId, work)
+                try published(answer, work)
+                return answer
+            })
+        }
+    }
+}
