@@ -12,6 +12,8 @@ let rdkafkaRPath: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-rpath", "-Xlink
 let systems: [(name: String, contexts: [String])] = [
     ("Demo", ["ledger"]),
     ("Ticketing", ["booking", "show", "pay", "issuance", "dashboard"]),
+    ("Musical", ["musical", "reservation", "payment", "notice", "customercenter"]),
+    ("Gifticon", ["gifticon", "cart", "payment", "mypage"]),
 ]
 let executables = systems.flatMap { system in
     system.contexts.map { (system: system.name, name: "\(system.name.lowercased())-\($0)", path: "Sources/Systems/\(system.name)/Executables/\($0)") }
@@ -61,6 +63,8 @@ let package = Package(
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
+        .testTarget(name: "MusicalTests", dependencies: ["Musical", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
+        .testTarget(name: "GifticonTests", dependencies: ["Gifticon", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "TicketingScenarioTests",
                     dependencies: ["Ticketing", "Chassis", "SQLite", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
                         + executablesOf("Ticketing")),

@@ -1,0 +1,32 @@
+import Chassis
+import HTTP
+import SQLite
+
+/// Owns the musicals and their seats: reservations take seats by a sync call (one conditional
+/// `UPDATE`, so concurrent reservations never oversell) and give back what they took when
+/// cancelled.
+public enum MusicalContext: BoundedContext {
+    public static let system = musical
+    public static let name = "musical"
+    public static let migrations = Musical.migrations
+
+    public static func install(on service: Service) throws {
+        service.route("POST", "/musicals") { request in
+            let command = try RegisterMusical(JSONObject(body: request.body))
+            let registered = try service.transaction { work in
+                guard let musical = try Musical.resource.insertIfAbsent([
+                    "musical_id": .int(command.musicalId), "name": .text(command.name), "reservable_seat": .int(command.reservableSeat),
+                ], work.db) else {
+                    throw Problem.conflict("musicalId \(command.musicalId) is registered already")
+                }
+                try work.publish(musical.registered)
+                return musical
+            }
+            return Musical.resource.created(registered, for: request)
+        }
+        service.readRoutes(Musical.resource)
+        service.keepStock(Musical.seats) {
+            ReservableSeatModified(musicalId: $0.item, holdId: $0.holdId, change: $0.change, reservableSeat: $0.remaining)
+        }
+    }
+}

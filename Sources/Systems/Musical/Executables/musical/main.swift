@@ -1,0 +1,4 @@
+import Chassis
+import Musical
+
+Service.main(MusicalContext.self)
