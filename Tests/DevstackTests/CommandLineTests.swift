@@ -27,7 +27,7 @@ struct CommandLineTests {
         let run = try CommandRun(try ProjectPaths.executable("devstack"), ["up", "bikeshare"], timeout: .seconds(10))
 
         #expect(run.status == 2)
-        #expect(run.stderr == "devstack: unknown system 'bikeshare' (known: demo, ticketing)\n")
+        #expect(run.stderr == "devstack: unknown system 'bikeshare' (known: demo, ticketing, musical, gifticon)\n")
     }
 
     @Test("status, stop and start without a running devstack say so, exit 1", arguments: [["status"], ["stop", "demo-ledger"], ["start", "demo-ledger"]])

@@ -1,10 +1,12 @@
 import Chassis
 import Demo
+import Gifticon
+import Musical
 import Ticketing
 
 /// Every system devstack can run, from the systems' own manifests. Adding one is adding it here.
 enum Systems {
-    static let all = [demo, ticketing]
+    static let all = [demo, ticketing, musical, gifticon]
 
     static func named(_ name: String) -> SystemManifest? {
         all.first { $0.name == name }

@@ -1,0 +1,32 @@
+import Chassis
+import HTTP
+import SQLite
+
+/// Owns the gifticons and their quantity: carts take from it by a sync call (one conditional
+/// `UPDATE`, so concurrent carts never oversell) and give back what they took when removed.
+public enum GifticonContext: BoundedContext {
+    public static let system = gifticon
+    public static let name = "gifticon"
+    public static let migrations = Gifticon.migrations
+
+    public static func install(on service: Service) throws {
+        service.route("POST", "/gifticons") { request in
+            let command = try RegisterGifticon(JSONObject(body: request.body))
+            let registered = try service.transaction { work in
+                guard let gifticon = try Gifticon.resource.insertIfAbsent([
+                    "gifticon_id": .int(command.gifticonId), "name": .text(command.name),
+                    "available_quantity": .int(command.availableQuantity), "price": .int(command.price),
+                ], work.db) else {
+                    throw Problem.conflict("gifticonId \(command.gifticonId) is registered already")
+                }
+                try work.publish(gifticon.registered)
+                return gifticon
+            }
+            return Gifticon.resource.created(registered, for: request)
+        }
+        service.readRoutes(Gifticon.resource)
+        service.keepStock(Gifticon.stock) {
+            QuantityModified(gifticonId: $0.item, holdId: $0.holdId, change: $0.change, availableQuantity: $0.remaining)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import Chassis
+import Gifticon
+
+Service.main(GifticonContext.self)
