@@ -65,6 +65,10 @@ let package = Package(
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "MusicalTests", dependencies: ["Musical", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "GifticonTests", dependencies: ["Gifticon", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
+        .testTarget(name: "MusicalScenarioTests",
+                    dependencies: ["Musical", "HTTP", "TestSupport", "gateway"] + executablesOf("Musical")),
+        .testTarget(name: "GifticonScenarioTests",
+                    dependencies: ["Gifticon", "HTTP", "TestSupport", "gateway"] + executablesOf("Gifticon")),
         .testTarget(name: "TicketingScenarioTests",
                     dependencies: ["Ticketing", "Chassis", "SQLite", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
                         + executablesOf("Ticketing")),

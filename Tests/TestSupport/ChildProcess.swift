@@ -36,6 +36,7 @@ public final class ChildProcess: Sendable {
     @discardableResult
     public func stop(timeout: Duration = .seconds(15)) -> Int32 {
         if isRunning {
+            kill(pid, SIGCONT)   // a frozen process could not take its SIGTERM
             kill(pid, SIGTERM)
             if !waitForExit(timeout: timeout) { kill9() }
         }
@@ -48,6 +49,12 @@ public final class ChildProcess: Sendable {
         kill(pid, SIGKILL)
         _ = waitForExit(timeout: .seconds(10))
     }
+
+    /// SIGSTOP: alive, its sockets open, answering nothing, as a service stuck in a long pause.
+    public func freeze() { kill(pid, SIGSTOP) }
+
+    /// SIGCONT after `freeze`.
+    public func thaw() { kill(pid, SIGCONT) }
 
     public func waitForExit(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout

@@ -90,6 +90,11 @@ public final class ServiceProcess: @unchecked Sendable {
         try eventually("\(name) is assigned partitions", timeout: timeout) { try metric("consumer_assigned_partitions") > 0 }
     }
 
+    /// Whether the service runs a consumer at all (a context with no policy has none).
+    public var consumes: Bool {
+        get throws { String(decoding: try get("/metrics").body, as: UTF8.self).contains("\nconsumer_joined ") }
+    }
+
     /// The value of one sample line in /metrics (`name{labels}`), 0 when absent.
     public func metric(_ sample: String) throws -> Double {
         let text = String(decoding: try get("/metrics").body, as: UTF8.self)

@@ -31,30 +31,15 @@ final class TicketingStack: @unchecked Sendable {
     // MARK: The customer's API
 
     func request(_ method: String, _ path: String, _ fields: [String: String]? = nil) throws -> HTTPClientResponse {
-        let body = try fields.map { Array(try JSONSerialization.data(withJSONObject: $0)) } ?? []
-        return try HTTPClient().send(method: method, url: gateway.baseURL + path,
-                                     headers: fields == nil ? [:] : ["Content-Type": "application/json"],
-                                     body: body, timeout: .seconds(10))
+        try stack.request(method, path, fields)
     }
 
-    /// Sends a command that must succeed and decodes the resource it answers with.
     func command<T: Decodable>(_ method: String, _ path: String, _ fields: [String: String], as type: T.Type) throws -> T {
-        let response = try request(method, path, fields)
-        guard (200..<300).contains(response.status) else {
-            throw TestSupportError("\(method) \(path) answered \(response.status): \(response.text)")
-        }
-        return try JSONDecoder().decode(T.self, from: Data(response.body))
+        try stack.command(method, path, fields, as: type)
     }
 
-    func get<T: Decodable>(_ path: String, as type: T.Type) throws -> T {
-        let response = try request("GET", path)
-        guard response.status == 200 else { throw TestSupportError("GET \(path) answered \(response.status): \(response.text)") }
-        return try JSONDecoder().decode(T.self, from: Data(response.body))
-    }
-
-    func list<T: Decodable>(_ name: String, as type: T.Type) throws -> [T] {
-        try get("/\(name)", as: Collection<T>.self)._embedded[name] ?? []
-    }
+    func get<T: Decodable>(_ path: String, as type: T.Type) throws -> T { try stack.get(path, as: type) }
+    func list<T: Decodable>(_ name: String, as type: T.Type) throws -> [T] { try stack.list(name, as: type) }
 
     func registerShow(seats: Int, name: String = "showName1") throws -> Show {
         // No waiting: a show registered a moment ago is bookable at once, as the seed's commands
@@ -75,14 +60,6 @@ final class TicketingStack: @unchecked Sendable {
 
     func payment(forBooking id: Int) throws -> Payment? { try payments().first { $0.bookId == id } }
     func ticket(forBooking id: Int) throws -> TicketIssuance? { try tickets().first { $0.bookId == id } }
-}
-
-private struct Collection<T: Decodable>: Decodable {
-    let _embedded: [String: [T]]
-}
-
-extension HTTPClientResponse {
-    var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 extension ShowStatus {
