@@ -84,6 +84,18 @@ public enum Conformance {
     }
 }
 
+extension Conformance {
+    /// The table of a system's page (`| \`ticketing-booking\` | 8081 | \`/bookings\` | … |`) lists
+    /// each context's executable, default port and routes, as the manifest says, in its order.
+    public static func documentedTable(of manifest: SystemManifest, in markdown: String) -> [String] {
+        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| `\(manifest.name)-") }.map { line in
+            line.split(separator: "|").prefix(3).map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
+        }
+        let expected = manifest.contexts.map { [$0.executable, "\($0.defaultPort)", $0.routes.joined(separator: ", ")] }
+        return rows == expected ? [] : ["the page's table says \(rows), the manifest \(expected)"]
+    }
+}
+
 extension EventEnvelope {
     /// The same event as a new one: another id, as when a publisher sends it twice.
     func withNewID() -> EventEnvelope {

@@ -1,4 +1,4 @@
-import Chassis
+import ChassisTesting
 import Foundation
 import Testing
 import Ticketing
@@ -9,9 +9,6 @@ struct DocsTests {
     func table() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let text = try String(contentsOf: root.appendingPathComponent("docs/systems/ticketing.md"), encoding: .utf8)
-        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| `ticketing-") }.map { line in
-            line.split(separator: "|").prefix(3).map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
-        }
-        #expect(rows == ticketing.contexts.map { [$0.executable, "\($0.defaultPort)", $0.routes.joined(separator: ", ")] })
+        #expect(Conformance.documentedTable(of: ticketing, in: text) == [])
     }
 }
