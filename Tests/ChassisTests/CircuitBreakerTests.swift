@@ -133,6 +133,22 @@ struct CircuitBreakerTests {
         #expect(breaker.state == .closed)  // the failures that opened it are forgotten
     }
 
+    @Test("refusal says, without taking a permit, whether a call would be turned away and for how long")
+    func refusal() throws {
+        let breaker = makeBreaker(
+            .init(minimumNumberOfCalls: 2, waitDurationInOpenState: .seconds(10), permittedNumberOfCallsInHalfOpenState: 1))
+        #expect(breaker.refusal == nil)
+        open(breaker)
+        clock.advance(by: .seconds(4))
+        #expect(breaker.refusal?.retryAfter == .seconds(6))
+        clock.advance(by: .seconds(6))
+        #expect(breaker.refusal == nil, "half-open with a probe free")
+        #expect(breaker.refusal == nil, "asking took no permit")
+        let refusedDuringProbe = try breaker.call { breaker.refusal }
+        #expect(refusedDuringProbe?.retryAfter == .zero, "the one probe is in flight")
+        #expect(breaker.state == .closed)
+    }
+
     @Test("A failing probe re-opens it for a whole new wait")
     func failingProbeReopens() throws {
         let breaker = makeBreaker(.init(waitDurationInOpenState: .seconds(10), permittedNumberOfCallsInHalfOpenState: 1))

@@ -64,24 +64,36 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
+    /// What `call` would answer now instead of running its operation, without taking a permit:
+    /// nil when it would run it.
+    public var refusal: CircuitBreakerOpen? {
+        let instant = now()
+        return core.withLock { core in
+            halfOpenIfWaitElapsed(&core, at: instant)
+            return refusal(core, at: instant)
+        }
+    }
+
     private func acquirePermit() throws(CircuitBreakerOpen) -> Permit {
         let instant = now()
         return try core.withLock { core -> Result<Permit, CircuitBreakerOpen> in
             halfOpenIfWaitElapsed(&core, at: instant)
-            switch core.phase {
-            case .closed:
-                return .success(Permit(epoch: core.epoch))
-            case .open(let until):
-                return .failure(CircuitBreakerOpen(name: name, retryAfter: until - instant))
-            case .halfOpen(let probesStarted):
-                // Zero: the circuit decides as soon as the probes in flight complete.
-                guard probesStarted < configuration.permittedNumberOfCallsInHalfOpenState else {
-                    return .failure(CircuitBreakerOpen(name: name, retryAfter: .zero))
-                }
-                core.phase = .halfOpen(probesStarted: probesStarted + 1)
-                return .success(Permit(epoch: core.epoch))
-            }
+            if let refusal = refusal(core, at: instant) { return .failure(refusal) }
+            if case .halfOpen(let probesStarted) = core.phase { core.phase = .halfOpen(probesStarted: probesStarted + 1) }
+            return .success(Permit(epoch: core.epoch))
         }.get()
+    }
+
+    private func refusal(_ core: Core, at instant: ContinuousClock.Instant) -> CircuitBreakerOpen? {
+        switch core.phase {
+        case .closed:
+            return nil
+        case .open(let until):
+            return CircuitBreakerOpen(name: name, retryAfter: until - instant)
+        case .halfOpen(let probesStarted):
+            // Zero: the circuit decides as soon as the probes in flight complete.
+            return probesStarted < configuration.permittedNumberOfCallsInHalfOpenState ? nil : CircuitBreakerOpen(name: name, retryAfter: .zero)
+        }
     }
 
     private func record(_ permit: Permit, failed: Bool, startedAt start: ContinuousClock.Instant) {

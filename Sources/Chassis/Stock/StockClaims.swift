@@ -33,7 +33,13 @@ public final class StockClaims: Sendable {
         self.service = service
         self.stock = stock
         self.abandonAfter = abandonAfter.timeInterval
-        service.every(interval, "stock-claims-unanswered") { [self] in try abandonUnanswered() }
+        service.every(interval, "stock-claims-unanswered") { [self] in
+            try abandonUnanswered()
+            try service.database.write { c in
+                _ = try c.execute("DELETE FROM stock_claims WHERE state = 'Released' AND since < ?",
+                              .real(Date().timeIntervalSince1970 - StockHold.keptFor.timeInterval))
+            }
+        }
         service.deferredCalls("stock_releases", every: interval, pending: { c in
             try c.query("SELECT hold_id, holder, attempts FROM stock_claims WHERE state = 'Releasing' ORDER BY attempts, since LIMIT 100")
                 .map { row in
@@ -66,13 +72,14 @@ public final class StockClaims: Sendable {
         }
         let answer: HTTPClientResponse
         do {
-            answer = try stock.call("POST", StockHold.takePath, json: Self.json(StockHold.Take(holdId: holdId, item: item, quantity: quantity)))
+            answer = try stock.attempt("POST", StockHold.takePath, json: Self.json(StockHold.Take(holdId: holdId, item: item, quantity: quantity)))
         } catch {
-            abandon(holdId)   // taken or not, nobody knows: give back whatever it was
-            throw error
+            // Refused by the breaker: nothing was taken. Otherwise nobody knows: give back whatever it was.
+            if error.callMade { abandon(holdId) } else { try forget(holdId) }
+            throw error.problem
         }
         guard answer.status == 200 || answer.status == 201 else {
-            try service.database.write { c in try c.execute("DELETE FROM stock_claims WHERE hold_id = ? AND state = 'Taking'", .text(holdId)) }
+            try forget(holdId)
             let detail = (try? JSONObject(body: answer.body).string("detail")) ?? "\(stock.name) answered \(answer.status)"
             throw Problem(status: answer.status, detail: detail)
         }
@@ -122,6 +129,11 @@ public final class StockClaims: Sendable {
                           .real(Date().timeIntervalSince1970), .text(claim.holdId))
         }
         return .settled
+    }
+
+    /// A take the owner refused or never saw: nothing to give back.
+    private func forget(_ holdId: String) throws {
+        try service.database.write { c in try c.execute("DELETE FROM stock_claims WHERE hold_id = ? AND state = 'Taking'", .text(holdId)) }
     }
 
     /// A take whose outcome was not recorded: released by the job. Should this fail too (the

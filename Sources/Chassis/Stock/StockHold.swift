@@ -11,6 +11,10 @@ enum StockHold {
     /// `POST {"holdId"}`: `200` once nothing is held under the id, whatever it held before.
     static let releasePath = "/stock/releases"
 
+    /// How long a released hold is remembered on either side, far longer than any call or
+    /// retry of one lasts, so that the tables stay small.
+    static let keptFor = Duration.seconds(86_400)
+
     struct Take: Codable, Sendable {
         let holdId: String, item: Int, quantity: Int
     }

@@ -85,6 +85,12 @@ extension Service {
             }
             return .json(answer, status: created ? 201 : 200)
         }
+        every(.seconds(60), "stock-holds-released") { [self] in
+            try database.write { c in
+                _ = try c.execute("DELETE FROM stock_holds WHERE state = 'Released' AND changed_at < ?",
+                              .text(Date.now.addingTimeInterval(-StockHold.keptFor.timeInterval).ISO8601Format()))
+            }
+        }
         route("POST", StockHold.releasePath) { [self] request in
             let holdId = try JSONObject(body: request.body).string("holdId")
             return .json(try transaction(saga: request.headers["X-Correlation-Id"] ?? holdId) { work in

@@ -26,6 +26,17 @@ public final class Upstream: Sendable {
     /// Calls `method path` with an optional JSON body; throws `Problem` (503) when the upstream
     /// is unavailable or the breaker is open.
     public func call(_ method: String, _ path: String, json body: [UInt8]? = nil, correlationID: String? = nil) throws(Problem) -> HTTPClientResponse {
+        do {
+            return try attempt(method, path, json: body, correlationID: correlationID)
+        } catch {
+            throw error.problem
+        }
+    }
+
+    /// `call`, telling a call the breaker refused (nothing was sent) from one that failed on the
+    /// way (the upstream may have acted on it).
+    public func attempt(_ method: String, _ path: String, json body: [UInt8]? = nil,
+                        correlationID: String? = nil) throws(UpstreamUnavailable) -> HTTPClientResponse {
         var headers: HTTPHeaders = [:]
         if body != nil { headers["Content-Type"] = "application/json" }
         if let correlationID { headers["X-Correlation-Id"] = correlationID }
@@ -39,20 +50,20 @@ public final class Upstream: Sendable {
             }
             guard response.status < 500 else { throw UpstreamFailure(status: response.status) }
             return response
-        }, fallback: { (error) throws(Problem) -> HTTPClientResponse in
-            let retryAfter = (error as? CircuitBreakerOpen).map { max(1, Int($0.retryAfter.components.seconds)) } ?? 1
-            throw unavailable(Upstream.reason(error), retryAfterSeconds: retryAfter)
+        }, fallback: { (error) throws(UpstreamUnavailable) -> HTTPClientResponse in
+            throw UpstreamUnavailable(problem: unavailable(error), callMade: !(error is CircuitBreakerOpen))
         })
     }
 
-    /// Throws the `503` that `call` would, without calling, while the breaker is open: for a
-    /// caller that must write something down before a call and need not when none is made.
+    /// Throws the `503` that `call` would, without calling, while the breaker would refuse: for
+    /// a caller that must write something down before a call and need not when none is made.
     public func refuseWhileOpen() throws(Problem) {
-        if breaker.state == .open { throw unavailable("circuit breaker open", retryAfterSeconds: 1) }
+        if let refusal = breaker.refusal { throw unavailable(refusal) }
     }
 
-    private func unavailable(_ reason: String, retryAfterSeconds: Int) -> Problem {
-        Problem.unavailable("\(name) is unavailable (\(reason)); try again shortly", retryAfterSeconds: retryAfterSeconds)
+    private func unavailable(_ error: any Error) -> Problem {
+        let retryAfter = (error as? CircuitBreakerOpen).map { max(1, Int($0.retryAfter.components.seconds)) } ?? 1
+        return Problem.unavailable("\(name) is unavailable (\(Upstream.reason(error))); try again shortly", retryAfterSeconds: retryAfter)
     }
 
     private static func reason(_ error: any Error) -> String {
@@ -71,6 +82,13 @@ public final class Upstream: Sendable {
         case .halfOpen: 2
         }
     }
+}
+
+/// A sync call that did not get an answer: the `503` to give, and whether the request went out.
+public struct UpstreamUnavailable: Error {
+    public let problem: Problem
+    /// False when the breaker refused it: the upstream never saw it.
+    public let callMade: Bool
 }
 
 private struct UpstreamFailure: Error {
