@@ -1,4 +1,5 @@
 import ChassisTesting
+import Foundation
 import Testing
 @testable import Gifticon
 
@@ -25,6 +26,15 @@ struct PaymentAndMypageRulesTests {
         try payment.deliver(added)
         #expect(try payment.published(PaymentApproved.self).isEmpty)
         #expect(try payment.request("GET", "/payments/1").decode(Payment.self).status == .paymentCancelled)
+    }
+
+    @Test("a field no event has set yet reads null, as Spring Data REST shows it")
+    func nulls() throws {
+        let mypage = try ContextTester(MypageContext.self)
+        try mypage.deliver(added)
+        let page = try mypage.request("GET", "/mypages/1").json
+        #expect(page["paymentId"] is NSNull)
+        #expect(page["status"] as? String == "CartAdded")
     }
 
     @Test("mypage keeps the newest status whatever order the topics arrive in")

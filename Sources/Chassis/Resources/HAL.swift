@@ -40,7 +40,8 @@ struct Link: Codable, Sendable, Equatable {
     let href: String
 }
 
-/// A record's own fields, then `_links`.
+/// A record's own fields — a field that is nil as `null`, as Spring Data REST shows it (a view's
+/// status before its event arrives) — then `_links`.
 private struct Linked<Record: Encodable>: Encodable {
     let record: Record
     let links: [String: Link]
@@ -52,11 +53,23 @@ private struct Linked<Record: Encodable>: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         try record.encode(to: encoder)
-        var container = encoder.container(keyedBy: LinkKey.self)
-        try container.encode(links, forKey: .links)
+        var container = encoder.container(keyedBy: Key.self)
+        for field in Mirror(reflecting: record).children {
+            let value = Mirror(reflecting: field.value)
+            if let name = field.label, value.displayStyle == .optional, value.children.isEmpty {
+                try container.encodeNil(forKey: Key(name))
+            }
+        }
+        try container.encode(links, forKey: Key("_links"))
     }
 
-    private enum LinkKey: String, CodingKey { case links = "_links" }
+    private struct Key: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
 }
 
 private struct Collection<Item: Encodable>: Encodable {

@@ -18,15 +18,4 @@ public struct Mypage: Codable, Sendable, Equatable, Identifiable {
             );
             """),
     ]
-
-    /// Every field, `null` until its event arrives, as Spring Data REST shows them.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(cartId, forKey: .cartId)
-        try c.encode(gifticonId, forKey: .gifticonId)
-        try c.encode(quantity, forKey: .quantity)
-        try c.encode(paymentId, forKey: .paymentId)
-        try c.encode(status, forKey: .status)
-    }
 }

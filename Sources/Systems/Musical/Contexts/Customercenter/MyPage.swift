@@ -18,15 +18,4 @@ public struct MyPage: Codable, Sendable, Equatable, Identifiable {
             );
             """),
     ]
-
-    /// Every field, `null` until its event arrives, as Spring Data REST shows them.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(reservationId, forKey: .reservationId)
-        try c.encode(musicalId, forKey: .musicalId)
-        try c.encode(seats, forKey: .seats)
-        try c.encode(paymentId, forKey: .paymentId)
-        try c.encode(status, forKey: .status)
-    }
 }

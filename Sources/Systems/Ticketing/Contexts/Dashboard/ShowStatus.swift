@@ -24,17 +24,4 @@ public struct ShowStatus: Codable, Sendable, Equatable, Identifiable {
             ALTER TABLE show_statuses ADD COLUMN issue_status_at TEXT;
             """),
     ]
-
-    /// Every field, `null` until its event arrives, as Spring Data REST shows them.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(bookId, forKey: .bookId)
-        try c.encode(showName, forKey: .showName)
-        try c.encode(qty, forKey: .qty)
-        try c.encode(payAmount, forKey: .payAmount)
-        try c.encode(bookStatus, forKey: .bookStatus)
-        try c.encode(payStatus, forKey: .payStatus)
-        try c.encode(issueStatus, forKey: .issueStatus)
-    }
 }
