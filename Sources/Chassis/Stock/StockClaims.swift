@@ -33,12 +33,9 @@ public final class StockClaims: Sendable {
         self.service = service
         self.stock = stock
         self.abandonAfter = abandonAfter.timeInterval
-        service.every(interval, "stock-claims-unanswered") { [self] in
+        service.every(interval, "stock-claims-housekeeping") { [self] in
             try abandonUnanswered()
-            try service.database.write { c in
-                _ = try c.execute("DELETE FROM stock_claims WHERE state = 'Released' AND since < ?",
-                              .real(Date().timeIntervalSince1970 - StockHold.keptFor.timeInterval))
-            }
+            try forgetReleased()
         }
         service.deferredCalls("stock_releases", every: interval, pending: { c in
             try c.query("SELECT hold_id, holder, attempts FROM stock_claims WHERE state = 'Releasing' ORDER BY attempts, since LIMIT 100")
@@ -159,6 +156,11 @@ public final class StockClaims: Sendable {
         if abandoned > 0 {
             service.log.warning("takes never recorded are being given back", ["count": "\(abandoned)", "stock": stock.name])
         }
+    }
+
+    private func forgetReleased() throws {
+        let cutoff = Date().timeIntervalSince1970 - StockHold.keptFor.timeInterval
+        _ = try service.database.write { c in try c.execute("DELETE FROM stock_claims WHERE state = 'Released' AND since < ?", .real(cutoff)) }
     }
 
     private static func json<T: Encodable>(_ value: T) -> [UInt8] {
