@@ -11,7 +11,7 @@ struct CartRulesTests {
         #expect(try system.request("POST", "/carts", ["gifticonId": 1, "quantity": 15, "status": "CartAdded"]).status == 201)
         let refused = try system.request("POST", "/carts", ["gifticonId": "1", "quantity": "200"])
         #expect(refused.status == 409)
-        #expect(refused.detail == "gifticon 1 has 75 left, fewer than the 200 asked for")
+        #expect(refused.detail == "gifticonId 1 has 75 left, fewer than the 200 asked for")
         #expect(try system.available() == 75)
         #expect(try system.items("/carts").count == 2)
         #expect(try system.claims() == ["Held", "Held"], "the refused take leaves no claim")
@@ -38,7 +38,7 @@ struct CartRulesTests {
         let system = try gifticonSystem()
         let answer = try system.request("POST", "/carts", ["gifticonId": "1004", "quantity": "1"])
         #expect(answer.status == 404)
-        #expect(answer.detail == "no gifticon 1004")
+        #expect(answer.detail == "no gifticon with gifticonId 1004")
         #expect(try system.claims().isEmpty)
     }
 

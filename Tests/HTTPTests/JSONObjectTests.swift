@@ -33,6 +33,13 @@ struct JSONObjectTests {
         #expect(badRequestDetail { () throws(Problem) in try object.int("qty") } == "field 'qty' must be an integer")
     }
 
+    @Test("an integer too large for Int says so, as a number or a string",
+          arguments: [#"{"qty":99999999999999999999999}"#, #"{"qty":"99999999999999999999999"}"#, #"{"qty":"-99999999999999999999999"}"#])
+    func intOutOfRange(json: String) throws {
+        let object = try object(json)
+        #expect(badRequestDetail { () throws(Problem) in try object.int("qty") } == "field 'qty' is an integer out of range")
+    }
+
     @Test("a missing or null required field is a 400 that names it")
     func missing() throws {
         let json = try object(#"{"other":1,"nothing":null}"#)

@@ -12,7 +12,7 @@ struct ReservationRulesTests {
         #expect(try system.request("POST", "/reservations", ["musicalId": 1003, "seats": 15, "status": "SeatsReserved"]).status == 201)
         let refused = try system.request("POST", "/reservations", ["musicalId": "1003", "seats": "200"])
         #expect(refused.status == 409)
-        #expect(refused.detail == "musical 1003 has 75 left, fewer than the 200 asked for")
+        #expect(refused.detail == "musicalId 1003 has 75 left, fewer than the 200 asked for")
         #expect(try system.seatsLeft() == 75)
         #expect(try system.items("/reservations").count == 2)
         #expect(try system["reservation"].published(SeatsReserved.self).map(\.price) == [50000, 0])

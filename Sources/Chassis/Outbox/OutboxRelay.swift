@@ -160,7 +160,7 @@ final class OutboxRelay: Sendable {
             // Within what is left of the shutdown budget: rows not delivered go at the next start.
             let left = drainDeadline.withLock { $0 }.map { $0 - .now } ?? .seconds(2)
             producer.flush(timeout: min(.seconds(2), max(.zero, left)))
-            try? settleAcks(&inFlight, &retryFrom)
+            _ = try? settleAcks(&inFlight, &retryFrom)
         }
         try? releaseLease()
     }

@@ -10,11 +10,14 @@ import SQLite
 ///     service.keepStock(stock) { QuantityModified(gifticonId: $0.item, change: $0.change, …) }
 public struct StockLedger: Sendable {
     public let table: String, key: String, quantity: String
-    /// "gifticon", for problem details.
-    let noun: String
+    /// "gifticon" and "gifticonId", for problem details: an item is named by its business key,
+    /// which is not the id in its resource's path.
+    let noun: String, keyField: String
 
     public init<Record>(_ resource: Resource<Record>, key: String, quantity: String) {
         (table, self.key, self.quantity, noun) = (resource.table, key, quantity, resource.noun)
+        let words = key.split(separator: "_")
+        keyField = words.prefix(1).joined() + words.dropFirst().map(\.capitalized).joined()
     }
 
     /// The holds' table, for the owner's migrations. A `Released` hold of quantity 0 is a
@@ -35,7 +38,7 @@ public struct StockLedger: Sendable {
         let taken = try work.db.execute("UPDATE \(table) SET \(quantity) = \(quantity) - ? WHERE \(key) = ? AND \(quantity) >= ?",
                                         .int(take.quantity), .int(take.item), .int(take.quantity))
         guard taken == 1 else {
-            throw Problem.conflict("\(noun) \(take.item) has \(left) left, fewer than the \(take.quantity) asked for")
+            throw Problem.conflict("\(keyField) \(take.item) has \(left) left, fewer than the \(take.quantity) asked for")
         }
         try work.db.execute("INSERT INTO stock_holds (hold_id, item, quantity, state, changed_at) VALUES (?, ?, ?, 'Held', ?)",
                             .text(take.holdId), .int(take.item), .int(take.quantity), .text(Date.now.ISO8601Format()))
@@ -59,7 +62,7 @@ public struct StockLedger: Sendable {
 
     private func remaining(_ item: Int, _ c: Connection) throws -> Int {
         guard let row = try c.queryOne("SELECT \(quantity) FROM \(table) WHERE \(key) = ?", .int(item)) else {
-            throw Problem.notFound("no \(noun) \(item)")
+            throw Problem.notFound("no \(noun) with \(keyField) \(item)")
         }
         return try row.int(quantity)
     }

@@ -27,7 +27,11 @@ public struct JSONObject: Sendable {
         case nil, .null?: return nil
         case .int(let value)?: return value
         // Swift's Int("+5") is 5; a sign the client did not need is more likely a mistake than intent.
-        case .string(let text)? where !text.hasPrefix("+"): if let value = Int(text) { return value }
+        case .string(let text)? where !text.hasPrefix("+"):
+            if let value = Int(text) { return value }
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) { throw Self.outOfRange(key) }
+        case .double(let value)? where value == value.rounded(): throw Self.outOfRange(key)   // whole, but past Int
         default: break
         }
         throw Problem.badRequest("field '\(key)' must be an integer")
@@ -65,6 +69,10 @@ public struct JSONObject: Sendable {
     /// True when the field is present, even as null (a PATCH may send null to clear a field).
     public func contains(_ key: String) -> Bool {
         fields[key] != nil
+    }
+
+    private static func outOfRange(_ key: String) -> Problem {
+        .badRequest("field '\(key)' is an integer out of range")
     }
 
     private static func missing(_ key: String) -> Problem {
