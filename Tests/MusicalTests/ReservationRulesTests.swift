@@ -41,6 +41,18 @@ struct ReservationRulesTests {
         #expect(try system.items("/musicals").count == 1)
     }
 
+    @Test("a bad musical is a 400 and changes nothing", arguments: [
+        ["musicalId": "2", "name": "x", "reservableSeat": "-1"], ["musicalId": "2", "name": " ", "reservableSeat": "1"],
+        ["musicalId": "2", "name": "x"], ["musicalId": "0", "name": "x", "reservableSeat": "1"],
+        ["musicalId": "2", "name": "x", "reservableSeat": "many"], ["musicalId": "2", "name": "x", "reservableSeat": "1000001"],
+    ])
+    func badMusical(body: [String: String]) throws {
+        let system = try musicalSystem()
+        #expect(try system.request("POST", "/musicals", body).status == 400)
+        #expect(try system.items("/musicals").count == 1)
+        #expect(try system["musical"].published(MusicalRegistered.self).count == 1)
+    }
+
     @Test("cancelling gives the seats back and reads Cancelled; again is a 409, an unknown id a 404")
     func cancel() throws {
         let system = try musicalSystem()
