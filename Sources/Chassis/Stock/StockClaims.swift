@@ -91,7 +91,9 @@ public final class StockClaims: Sendable {
                 return holder
             }
         } catch {
+            // Not kept: given back at once if the owner answers, else by the release job.
             abandon(holdId)
+            _ = try? giveBack(Claim(holdId: holdId, saga: holdId))
             throw error
         }
     }

@@ -7,17 +7,24 @@ import SQLite
 /// concurrent takes never oversell; each hold gives back exactly what it took, once.
 ///
 ///     static let stock = StockLedger(Gifticon.resource, key: "gifticon_id", quantity: "available_quantity")
-///     service.keepStock(stock) { QuantityModified(gifticonId: $0.item, change: $0.change, …) }
+///     service.keepStock(stock) { change, work in try work.publish(QuantityModified(gifticonId: change.item, …)) }
 public struct StockLedger: Sendable {
     public let table: String, key: String, quantity: String
     /// "gifticon" and "gifticonId", for problem details: an item is named by its business key,
     /// which is not the id in its resource's path.
     let noun: String, keyField: String
+    /// The `409`'s detail when too little is left.
+    let shortage: @Sendable (_ item: Int, _ left: Int, _ asked: Int, Connection) throws -> String
 
-    public init<Record>(_ resource: Resource<Record>, key: String, quantity: String) {
+    /// `shortage` words the refusal when the stock is something else than a count (a pass's one
+    /// use); by default "gifticonId 1 has 75 left, fewer than the 200 asked for".
+    public init<Record>(_ resource: Resource<Record>, key: String, quantity: String,
+                        shortage: (@Sendable (_ item: Int, _ left: Int, _ asked: Int, Connection) throws -> String)? = nil) {
         (table, self.key, self.quantity, noun) = (resource.table, key, quantity, resource.noun)
         let words = key.split(separator: "_")
-        keyField = words.prefix(1).joined() + words.dropFirst().map(\.capitalized).joined()
+        let keyField = words.prefix(1).joined() + words.dropFirst().map(\.capitalized).joined()
+        self.keyField = keyField
+        self.shortage = shortage ?? { item, left, asked, _ in "\(keyField) \(item) has \(left) left, fewer than the \(asked) asked for" }
     }
 
     /// The holds' table, for the owner's migrations. A `Released` hold of quantity 0 is a
@@ -38,7 +45,7 @@ public struct StockLedger: Sendable {
         let taken = try work.db.execute("UPDATE \(table) SET \(quantity) = \(quantity) - ? WHERE \(key) = ? AND \(quantity) >= ?",
                                         .int(take.quantity), .int(take.item), .int(take.quantity))
         guard taken == 1 else {
-            throw Problem.conflict("\(keyField) \(take.item) has \(left) left, fewer than the \(take.quantity) asked for")
+            throw Problem.conflict(try shortage(take.item, left, take.quantity, work.db))
         }
         try work.db.execute("INSERT INTO stock_holds (hold_id, item, quantity, state, changed_at) VALUES (?, ?, ?, 'Held', ?)",
                             .text(take.holdId), .int(take.item), .int(take.quantity), .text(Date.now.ISO8601Format()))
@@ -69,13 +76,13 @@ public struct StockLedger: Sendable {
 }
 
 extension Service {
-    /// Serves `StockHold`'s two calls on `ledger`'s stock, publishing `modified` for every
-    /// change in the transaction that makes it. The paths are for the sellers only: no gateway
-    /// route leads to them.
-    public func keepStock<E: DomainEvent>(_ ledger: StockLedger, modified: @escaping @Sendable (StockChange) -> E) {
+    /// Serves `StockHold`'s two calls on `ledger`'s stock; `changed` runs in the transaction of
+    /// every change (to publish it, and whatever else follows from it). The paths are for the
+    /// sellers only: no gateway route leads to them.
+    public func keepStock(_ ledger: StockLedger, changed: @escaping @Sendable (StockChange, UnitOfWork) throws -> Void) {
         @Sendable func published(_ answer: StockHold.Answer, _ work: UnitOfWork) throws {
             guard answer.change != 0 else { return }
-            try work.publish(modified(StockChange(holdId: answer.holdId, item: answer.item, change: answer.change, remaining: answer.remaining)))
+            try changed(StockChange(holdId: answer.holdId, item: answer.item, change: answer.change, remaining: answer.remaining), work)
         }
         route("POST", StockHold.takePath) { [self] request in
             let body = try JSONObject(body: request.body)

@@ -25,8 +25,9 @@ public enum GifticonContext: BoundedContext {
             return Gifticon.resource.created(registered, for: request)
         }
         service.readRoutes(Gifticon.resource)
-        service.keepStock(Gifticon.stock) {
-            QuantityModified(gifticonId: $0.item, holdId: $0.holdId, change: $0.change, availableQuantity: $0.remaining)
+        service.keepStock(Gifticon.stock) { change, work in
+            try work.publish(QuantityModified(gifticonId: change.item, holdId: change.holdId, change: change.change,
+                                              availableQuantity: change.remaining))
         }
     }
 }

@@ -25,8 +25,9 @@ public enum MusicalContext: BoundedContext {
             return Musical.resource.created(registered, for: request)
         }
         service.readRoutes(Musical.resource)
-        service.keepStock(Musical.seats) {
-            ReservableSeatModified(musicalId: $0.item, holdId: $0.holdId, change: $0.change, reservableSeat: $0.remaining)
+        service.keepStock(Musical.seats) { change, work in
+            try work.publish(ReservableSeatModified(musicalId: change.item, holdId: change.holdId, change: change.change,
+                                                    reservableSeat: change.remaining))
         }
     }
 }
