@@ -14,6 +14,7 @@ let systems: [(name: String, contexts: [String])] = [
     ("Ticketing", ["booking", "show", "pay", "issuance", "dashboard"]),
     ("Musical", ["musical", "reservation", "payment", "notice", "customercenter"]),
     ("Gifticon", ["gifticon", "cart", "payment", "mypage"]),
+    ("BikeShare", ["ticket", "payment", "bicycle", "message", "view"]),
 ]
 let executables = systems.flatMap { system in
     system.contexts.map { (system: system.name, name: "\(system.name.lowercased())-\($0)", path: "Sources/Systems/\(system.name)/Executables/\($0)") }
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "MusicalTests", dependencies: ["Musical", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "GifticonTests", dependencies: ["Gifticon", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
+        .testTarget(name: "BikeShareTests", dependencies: ["BikeShare", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "MusicalScenarioTests",
                     dependencies: ["Musical", "HTTP", "TestSupport", "gateway"] + executablesOf("Musical")),
         .testTarget(name: "GifticonScenarioTests",

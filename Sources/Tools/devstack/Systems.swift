@@ -1,3 +1,4 @@
+import BikeShare
 import Chassis
 import Demo
 import Gifticon
@@ -6,7 +7,7 @@ import Ticketing
 
 /// Every system devstack can run, from the systems' own manifests. Adding one is adding it here.
 enum Systems {
-    static let all = [demo, ticketing, musical, gifticon]
+    static let all = [demo, ticketing, bikeshare, musical, gifticon]
 
     static func named(_ name: String) -> SystemManifest? {
         all.first { $0.name == name }

@@ -1,0 +1,20 @@
+import Chassis
+
+/// Bike sharing, 따릉이 (seed 001, SYSTEMS.md §2): passes paid by a sync call to payment,
+/// bicycles rented by using a pass (a sync call to ticket), notifications by event, and each
+/// pass's rental in `/rentBicycleViews`. Ports as the seed gives them: ticket 8081 … view 8085.
+public let bikeshare = SystemManifest("bikeshare", contexts: [
+    .init("ticket", routes: ["/tickets"], calls: ["payment"]),
+    .init("payment", routes: ["/payments"]),
+    .init("bicycle", routes: ["/bicycles"], calls: ["ticket"]),
+    .init("message", routes: ["/messages"]),
+    .init("view", routes: ["/rentBicycleViews"], views: ["rent_bicycle_rows"]),
+], examples: [
+    #"http :{gateway}/tickets ticketType=1 ticketStatus="ReadyForPay""#,
+    #"http :{gateway}/bicycles bicycleStatus="Registered""#,
+    "http PATCH :{gateway}/bicycles/1 ticketId=1 usingTime=60",
+    "http GET :{gateway}/tickets/1",
+    "http GET :{gateway}/rentBicycleViews/1",
+    "http PATCH :{gateway}/bicycles/1 bicycleStatus=Returned",
+    "http GET :{gateway}/messages",
+], exampleContext: "payment")

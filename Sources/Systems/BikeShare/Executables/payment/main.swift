@@ -1,0 +1,4 @@
+import BikeShare
+import Chassis
+
+Service.main(PaymentContext.self)
