@@ -71,6 +71,8 @@ let package = Package(
                     dependencies: ["Musical", "HTTP", "TestSupport", "gateway"] + executablesOf("Musical")),
         .testTarget(name: "GifticonScenarioTests",
                     dependencies: ["Gifticon", "HTTP", "TestSupport", "gateway"] + executablesOf("Gifticon")),
+        .testTarget(name: "BikeShareScenarioTests",
+                    dependencies: ["BikeShare", "HTTP", "TestSupport", "gateway"] + executablesOf("BikeShare")),
         .testTarget(name: "TicketingScenarioTests",
                     dependencies: ["Ticketing", "Chassis", "SQLite", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
                         + executablesOf("Ticketing")),

@@ -14,7 +14,7 @@ public let bikeshare = SystemManifest("bikeshare", contexts: [
     #"http :{gateway}/bicycles bicycleStatus="Registered""#,
     "http PATCH :{gateway}/bicycles/1 ticketId=1 usingTime=60",
     "http GET :{gateway}/tickets/1",
-    "http GET :{gateway}/rentBicycleViews/1",
+    "http GET :{gateway}/rentBicycleViews",
     "http PATCH :{gateway}/bicycles/1 bicycleStatus=Returned",
     "http GET :{gateway}/messages",
 ], exampleContext: "payment")
