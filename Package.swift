@@ -15,6 +15,7 @@ let systems: [(name: String, contexts: [String])] = [
     ("Musical", ["musical", "reservation", "payment", "notice", "customercenter"]),
     ("Gifticon", ["gifticon", "cart", "payment", "mypage"]),
     ("BikeShare", ["ticket", "payment", "bicycle", "message", "view"]),
+    ("Hotel", ["order", "reservation", "payment", "customercenter", "notification"]),
 ]
 let executables = systems.flatMap { system in
     system.contexts.map { (system: system.name, name: "\(system.name.lowercased())-\($0)", path: "Sources/Systems/\(system.name)/Executables/\($0)") }
@@ -67,12 +68,15 @@ let package = Package(
         .testTarget(name: "MusicalTests", dependencies: ["Musical", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "GifticonTests", dependencies: ["Gifticon", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "BikeShareTests", dependencies: ["BikeShare", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
+        .testTarget(name: "HotelTests", dependencies: ["Hotel", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
         .testTarget(name: "MusicalScenarioTests",
                     dependencies: ["Musical", "HTTP", "TestSupport", "gateway"] + executablesOf("Musical")),
         .testTarget(name: "GifticonScenarioTests",
                     dependencies: ["Gifticon", "HTTP", "TestSupport", "gateway"] + executablesOf("Gifticon")),
         .testTarget(name: "BikeShareScenarioTests",
                     dependencies: ["BikeShare", "HTTP", "TestSupport", "gateway"] + executablesOf("BikeShare")),
+        .testTarget(name: "HotelScenarioTests",
+                    dependencies: ["Hotel", "HTTP", "TestSupport", "gateway"] + executablesOf("Hotel")),
         .testTarget(name: "TicketingScenarioTests",
                     dependencies: ["Ticketing", "Chassis", "SQLite", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
                         + executablesOf("Ticketing")),

@@ -1,0 +1,45 @@
+import Chassis
+import HTTP
+import SQLite
+
+/// Pays orders, one payment per order: order's sync call, repeated (a retry, or the seed's own
+/// `POST /payments orderId=1 cardNo=12345`), answers the payment made and publishes nothing
+/// new. Cancelling is a sync call too, idempotent; a cancellation before any payment leaves a
+/// tombstone, so a late charge for that order is refused (409) and charges nothing.
+public enum PaymentContext: BoundedContext {
+    public static let system = hotel
+    public static let name = "payment"
+    public static let migrations = Payment.migrations
+
+    public static func install(on service: Service) throws {
+        service.route("POST", "/payments") { request in
+            let command = try Pay(JSONObject(body: request.body))
+            let (payment, created) = try service.transaction(saga: String(command.orderId)) { work in
+                if let payment = try Payment.resource.first(where: "order_id = ?", [.int(command.orderId)], work.db) { return (payment, false) }
+                guard let amount = command.amount else {
+                    throw Problem.badRequest("order \(command.orderId) has no payment yet; field 'amount' is required to make one")
+                }
+                let payment = try Payment.resource.insert(["order_id": .int(command.orderId), "card_no": command.cardNo.map(SQLiteValue.int) ?? .null,
+                                                           "amount": .int(amount), "status": .status(PaymentStatus.paymentApproved)], work.db)
+                try work.publish(payment.approved)
+                return (payment, true)
+            }
+            guard payment.status == .paymentApproved else {
+                throw Problem.conflict("the payment of order \(command.orderId) is \(payment.status.rawValue)")
+            }
+            return created ? Payment.resource.created(payment, for: request) : Payment.resource.item(payment, for: request)
+        }
+        service.readRoutes(Payment.resource)
+        service.route("POST", "/payments/cancellations") { request in
+            let orderId = try JSONObject(body: request.body).int("orderId")
+            return Payment.resource.item(try service.transaction(saga: String(orderId)) { work in
+                if let cancelled = try Payment.resource.compensate("order_id", orderId, from: [.paymentApproved],
+                                                                   to: PaymentStatus.paymentCancelled, work.db) {
+                    try work.publish(cancelled.cancelled)
+                    return cancelled
+                }
+                return try Payment.resource.first(where: "order_id = ?", [.int(orderId)], work.db)!
+            }, for: request)
+        }
+    }
+}

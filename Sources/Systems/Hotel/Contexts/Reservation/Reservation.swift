@@ -1,0 +1,30 @@
+import Chassis
+import HTTP
+import SQLite
+
+/// The `/reservations` resource: the hotel's side of one paid order.
+public struct Reservation: Codable, Sendable, Equatable, Identifiable {
+    public let id: Int, orderId: Int, status: ReservationStatus
+
+    static let resource = Resource<Reservation>("reservations", rel: "reservation", status: "status")
+
+    static let migrations = [
+        Migration(1, "reservations, one per paid order", """
+            CREATE TABLE reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL UNIQUE, status TEXT NOT NULL);
+            """),
+    ]
+
+    var requested: ReservationRequested { ReservationRequested(id: id, orderId: orderId, status: status) }
+    var confirmed: ReservationConfirmed { ReservationConfirmed(id: id, orderId: orderId, status: status) }
+    var cancelled: ReservationCanceled { ReservationCanceled(id: id, orderId: orderId, status: status) }
+}
+
+/// The hotel's one command, `status=Confirmed` (any case: the seed sends `"confirmed"`).
+enum Confirmation {
+    static func validate(_ body: JSONObject) throws(Problem) {
+        let status = try body.string("status")
+        guard status.lowercased() == ReservationStatus.confirmed.rawValue.lowercased() else {
+            throw .badRequest("the hotel may set status 'Confirmed', not '\(status)'; the others follow from the order")
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import Chassis
+import Hotel
+
+Service.main(CustomercenterContext.self)
