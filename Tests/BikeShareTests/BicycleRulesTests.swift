@@ -114,6 +114,14 @@ struct MessageAndViewRulesTests {
         #expect(try message.request("GET", "/messages/1").decode(Message.self).buyerPhoneNum == "010-1")
     }
 
+    @Test("a message sent before the buyer's phone was read gets it when it is")
+    func phoneLate() throws {
+        let message = try ContextTester(MessageContext.self)
+        try message.deliver(BicycleRented(bicycleId: 3, ticketId: 1, usingTime: 60, rentedAt: rentedAt, bicycleStatus: .rented))
+        try message.deliver(TicketCreated(ticketId: 1, ticketType: .oneHour, ticketStatus: .readyForPay, buyerPhoneNum: "010-1"))
+        #expect(try message.request("GET", "/messages/1").decode(Message.self).buyerPhoneNum == "010-1")
+    }
+
     @Test("remainingMinutes is usingTime minus the whole minutes since the rental, never below 0, null once returned")
     func remainingMinutes() throws {
         let view = try ContextTester(ViewContext.self)

@@ -71,6 +71,27 @@ struct TicketRulesTests {
         #expect(try system.request("PATCH", "/tickets/9", ["ticketStatus": "refundRequested"]).status == 404)
     }
 
+    @Test("a payment of another amount pays nothing; a pass refunded before any payment shows no payment cancelled")
+    func foreignPayment() throws {
+        let system = try bikeshareSystem()
+        try system.takeDown("payment")
+        try system.buy()
+        try system.restore("payment")
+        #expect(try system.request("POST", "/payments", ["ticketId": "1", "ticketAmt": "0"]).status == 201)
+        #expect(try system.ticket(1).ticketStatus == .readyForPay)
+        let pay = try system.request("PATCH", "/tickets/1", ["ticketStatus": "payRequested"])
+        #expect(pay.status == 409 && pay.detail == "ticket 1 has a payment of 0, not 1000")
+        try system.register()
+        #expect(try system.request("PATCH", "/bicycles/1", ["ticketId": "1"]).status == 409, "the pass is not paid")
+
+        try system.takeDown("payment")
+        try system.buy()
+        try system.restore("payment")
+        #expect(try system.request("PATCH", "/tickets/2", ["ticketStatus": "refundRequested"]).status == 200)
+        #expect(try system["payment"].published(PaymentCancelled.self).isEmpty)
+        #expect(try system.request("GET", "/rentBicycleViews/2").decode(RentBicycleView.self).paymentStatus == nil)
+    }
+
     @Test("payment is idempotent per pass; a refund read before the payment leaves a tombstone that refuses it")
     func paymentIdempotence() throws {
         let payment = try ContextTester(PaymentContext.self)

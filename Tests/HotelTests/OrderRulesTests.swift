@@ -96,6 +96,16 @@ struct OrderRulesTests {
         #expect(try system["payment"].published(PaymentCanceled.self).count == 1)
     }
 
+    @Test("a payment made beforehand for another amount does not pay the order: refused, withdrawn, that payment cancelled; cancelling is no public route")
+    func foreignPayment() throws {
+        let system = try hotelSystem()
+        #expect(try system.request("POST", "/payments", ["orderId": "1", "amount": "0"]).status == 201)
+        let refused = try system.order()
+        #expect(refused.status == 409 && refused.detail == "order 1 has a payment of 0, not 150000")
+        #expect(try system.items("/orders").isEmpty)
+        #expect(throws: TesterError.self) { try system.request("POST", "/payment-cancellations", ["orderId": 1]) }
+    }
+
     @Test("payment: one per order; the seed's repeat answers it and publishes nothing; no amount for a new one is a 400")
     func paymentIdempotence() throws {
         let payment = try ContextTester(PaymentContext.self)

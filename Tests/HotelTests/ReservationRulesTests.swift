@@ -12,6 +12,8 @@ struct ReservationRulesTests {
         let early = try reservation.request("POST", "/reservations", ["orderId": "1", "status": "confirmed"])
         #expect(early.status == 201)
         #expect(try early.decode(Reservation.self).status == .confirmed)
+        #expect(try reservation.published(ReservationConfirmed.self).isEmpty, "announced only once the paid order is read")
+        #expect(try reservation.request("POST", "/reservations", ["orderId": "0", "status": "confirmed"]).status == 400)
         try reservation.deliver(ordered)
         #expect(try reservation.request("GET", "/reservations/1").decode(Reservation.self).status == .confirmed)
         #expect(try reservation.published(ReservationRequested.self).isEmpty)

@@ -15,6 +15,8 @@ public enum MessageContext: BoundedContext {
         service.on(TicketCreated.self, from: BikeShareTopics.ticket) { ticket, _, work in
             guard let phone = ticket.buyerPhoneNum else { return }
             try work.db.execute("INSERT INTO buyers (ticket_id, buyer_phone_num) VALUES (?, ?) ON CONFLICT DO NOTHING", .int(ticket.ticketId), .text(phone))
+            // Messages sent before this was read (the bicycle's topic read first): they get it now.
+            try work.db.execute("UPDATE messages SET buyer_phone_num = ? WHERE ticket_id = ? AND buyer_phone_num IS NULL", .text(phone), .int(ticket.ticketId))
         }
         service.on(BicycleRented.self, from: BikeShareTopics.bicycle) { rental, _, work in
             try send(rental.ticketId, rental.bicycleId, "rented",

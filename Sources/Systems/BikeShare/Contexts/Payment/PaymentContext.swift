@@ -24,12 +24,17 @@ public enum PaymentContext: BoundedContext {
             guard payment.paymentStatus == .paymentApproved else {
                 throw Problem.conflict("the payment of ticket \(command.ticketId) is \(payment.paymentStatus.rawValue): the pass was refunded")
             }
+            guard payment.ticketAmt == command.ticketAmt else {
+                throw Problem.conflict("ticket \(command.ticketId) has a payment of \(payment.ticketAmt), not \(command.ticketAmt)")
+            }
             return created ? Payment.resource.created(payment, for: request) : Payment.resource.item(payment, for: request)
         }
         service.readRoutes(Payment.resource)
         service.on(TicketRefunded.self, from: BikeShareTopics.ticket) { ticket, _, work in
+            // A pass refunded before any payment gets a tombstone, which is no payment cancelled: nothing to say.
+            let charged = try Payment.resource.first(where: "ticket_id = ?", [.int(ticket.ticketId)], work.db) != nil
             if let payment = try Payment.resource.compensate("ticket_id", ticket.ticketId, from: [.paymentApproved],
-                                                             to: PaymentStatus.paymentCancelled, work.db) {
+                                                             to: PaymentStatus.paymentCancelled, work.db), charged {
                 try work.publish(payment.cancelled)
             }
         }

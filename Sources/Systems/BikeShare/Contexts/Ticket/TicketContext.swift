@@ -29,7 +29,7 @@ public enum TicketContext: BoundedContext {
             }
             do {
                 return Ticket.resource.created(try pay(ticket, payment, service), for: request)
-            } catch let unpaid as Problem where unpaid.status == 503 {
+            } catch let unpaid as Problem {
                 var answer = Ticket.resource.created(ticket, for: request)
                 answer.headers["Retry-After"] = unpaid.headers["Retry-After"]
                 answer.headers["Warning"] = #"199 - "not paid: \#(unpaid.detail); pay later with PATCH /tickets/\#(ticket.id) ticketStatus=payRequested""#
@@ -58,7 +58,7 @@ public enum TicketContext: BoundedContext {
         }
         // Payment's own word, for a pass whose payment answer was lost on the way.
         service.on(PaymentApproved.self, from: BikeShareTopics.payment) { payment, _, work in
-            try markPaid(payment.ticketId, work)
+            try markPaid(payment.ticketId, amount: payment.ticketAmt, work)
         }
     }
 
@@ -69,13 +69,18 @@ public enum TicketContext: BoundedContext {
         guard answer.status == 200 || answer.status == 201 else {
             throw Problem(status: answer.status, detail: (try? JSONObject(body: answer.body).string("detail")) ?? "payment answered \(answer.status)")
         }
+        let amount = try JSONObject(body: answer.body).int("ticketAmt")
         return try service.transaction { work in
-            try markPaid(ticket.id, work)
+            try markPaid(ticket.id, amount: amount, work)
             return try Ticket.resource.find(ticket.id, work.db)
         }
     }
 
-    static func markPaid(_ id: Int, _ work: UnitOfWork) throws {
+    /// A `ReadyForPay` pass becomes usable once paid its price; a payment of another amount
+    /// pays nothing.
+    static func markPaid(_ id: Int, amount: Int, _ work: UnitOfWork) throws {
+        guard let type = try work.db.queryOne("SELECT ticket_type FROM tickets WHERE ticket_id = ?", .int(id)).map({ try $0.string("ticket_type") }),
+              TicketType(rawValue: type)?.amount == amount else { return }
         if let ticket = try Ticket.resource.update(["ticket_status": .status(TicketStatus.ticketPurchased), "uses_left": .int(1)],
                                                    where: "ticket_id = ? AND ticket_status = ?", [.int(id), .status(TicketStatus.readyForPay)], work.db).first {
             try work.publish(ticket.purchased)

@@ -89,6 +89,10 @@ public enum OrderContext: BoundedContext {
             try withdraw(order.id, paymentMayExist: false, service)
             throw Problem(status: answer.status, detail: (try? JSONObject(body: answer.body).string("detail")) ?? "payment answered \(answer.status)")
         }
+        guard (try? JSONObject(body: answer.body).int("amount")) == RoomPrice.amount(for: order.roomType) else {
+            try withdraw(order.id, paymentMayExist: true, service)
+            throw Problem.conflict("payment answered another amount than the \(RoomPrice.amount(for: order.roomType)) of a \(order.roomType) room; the order is withdrawn")
+        }
         return try service.transaction { work in
             guard let paid = try Order.resource.transition(order.id, from: [.ordered], to: OrderStatus.paid, work.db) else {
                 // Withdrawn meanwhile (the answer came after ORDER_PAYMENT_ABANDON_SECONDS): its payment is being cancelled.
@@ -117,7 +121,7 @@ public enum OrderContext: BoundedContext {
     static func cancelPayment(_ id: Int, _ payment: Upstream, _ service: Service) throws -> CallOutcome {
         let response: HTTPClientResponse
         do {
-            response = try payment.call("POST", "/payments/cancellations", json: Array(#"{"orderId":\#(id)}"#.utf8), correlationID: String(id))
+            response = try payment.call("POST", Payment.cancellationsPath, json: Array(#"{"orderId":\#(id)}"#.utf8), correlationID: String(id))
         } catch {
             return .retry(reason: error.detail)
         }

@@ -8,6 +8,9 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
     public let id: Int, orderId: Int, cardNo: Int?, amount: Int, status: PaymentStatus
 
     static let resource = Resource<Payment>("payments", rel: "payment", status: "status")
+    /// Order's sync call that cancels an order's payment: outside `/payments`, so that no
+    /// gateway route leads to it.
+    static let cancellationsPath = "/payment-cancellations"
 
     static let migrations = [
         Migration(1, "payments, one per order", """

@@ -27,14 +27,19 @@ public enum PaymentContext: BoundedContext {
             guard payment.status == .paymentApproved else {
                 throw Problem.conflict("the payment of order \(command.orderId) is \(payment.status.rawValue)")
             }
+            if let amount = command.amount, amount != payment.amount {
+                throw Problem.conflict("order \(command.orderId) has a payment of \(payment.amount), not \(amount)")
+            }
             return created ? Payment.resource.created(payment, for: request) : Payment.resource.item(payment, for: request)
         }
         service.readRoutes(Payment.resource)
-        service.route("POST", "/payments/cancellations") { request in
+        service.route("POST", Payment.cancellationsPath) { request in
             let orderId = try JSONObject(body: request.body).int("orderId")
             return Payment.resource.item(try service.transaction(saga: String(orderId)) { work in
+                // An order never charged gets a tombstone, which is no payment cancelled: nothing to say.
+                let charged = try Payment.resource.first(where: "order_id = ?", [.int(orderId)], work.db) != nil
                 if let cancelled = try Payment.resource.compensate("order_id", orderId, from: [.paymentApproved],
-                                                                   to: PaymentStatus.paymentCancelled, work.db) {
+                                                                   to: PaymentStatus.paymentCancelled, work.db), charged {
                     try work.publish(cancelled.cancelled)
                     return cancelled
                 }

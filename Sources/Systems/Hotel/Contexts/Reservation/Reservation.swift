@@ -10,7 +10,11 @@ public struct Reservation: Codable, Sendable, Equatable, Identifiable {
 
     static let migrations = [
         Migration(1, "reservations, one per paid order", """
-            CREATE TABLE reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL UNIQUE, status TEXT NOT NULL);
+            CREATE TABLE reservations (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL UNIQUE, status TEXT NOT NULL,
+                -- Confirmed before the paid order was read: announced only once it is.
+                confirmed_early INTEGER NOT NULL DEFAULT 0
+            );
             """),
     ]
 

@@ -5,8 +5,10 @@ import SQLite
 /// The hotel: receives paid orders as `Requested` reservations (by event, so orders are taken
 /// while it is down) and confirms them. `POST /reservations orderId=1 status=confirmed`, the
 /// seed's command, confirms order 1's reservation, even one whose order the hotel has not read
-/// yet: it is recorded `Confirmed`, and the order's late event does not take it back. An order
-/// cancelled before its reservation was read leaves a tombstone.
+/// yet: it is recorded `Confirmed`, the order's late event does not take it back, and the
+/// confirmation is announced only once that paid order has been read — an order never paid is
+/// never confirmed to anyone. An order cancelled before its reservation was read leaves a
+/// tombstone.
 public enum ReservationContext: BoundedContext {
     public static let system = hotel
     public static let name = "reservation"
@@ -16,10 +18,11 @@ public enum ReservationContext: BoundedContext {
         service.route("POST", "/reservations") { request in
             let body = try JSONObject(body: request.body)
             let orderId = try body.int("orderId")
+            guard orderId > 0 else { throw Problem.badRequest("field 'orderId' must be positive") }
             try Confirmation.validate(body)
             let (reservation, created) = try service.transaction(saga: String(orderId)) { work in
-                if let early = try Reservation.resource.insertIfAbsent(["order_id": .int(orderId), "status": .status(ReservationStatus.confirmed)], work.db) {
-                    try work.publish(early.confirmed)
+                if let early = try Reservation.resource.insertIfAbsent(["order_id": .int(orderId), "status": .status(ReservationStatus.confirmed),
+                                                                        "confirmed_early": .int(1)], work.db) {
                     return (early, true)
                 }
                 let existing = try Reservation.resource.first(where: "order_id = ?", [.int(orderId)], work.db)!
@@ -37,6 +40,9 @@ public enum ReservationContext: BoundedContext {
         service.on(Ordered.self, from: HotelTopics.order) { order, _, work in
             if let reservation = try Reservation.resource.insertIfAbsent(["order_id": .int(order.id), "status": .status(ReservationStatus.requested)], work.db) {
                 try work.publish(reservation.requested)
+            } else if let early = try Reservation.resource.update(["confirmed_early": .int(0)], where: "order_id = ? AND confirmed_early = 1 AND status = ?",
+                                                                  [.int(order.id), .status(ReservationStatus.confirmed)], work.db).first {
+                try work.publish(early.confirmed)
             }
         }
         service.on(OrderCanceled.self, from: HotelTopics.order) { order, _, work in
