@@ -5,14 +5,18 @@ import HTTP
 /// request's host, so that links followed through the gateway stay on the gateway (it sends
 /// `X-Forwarded-Host` and `-Proto`).
 extension Resource {
-    /// One record with its links.
-    public func item(_ record: Record, for request: HTTPRequest, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        .json(Linked(record, links: links(of: record, request)), status: status, headers: headers)
+    /// One record with its links; `message`, when given, says what the client should know (a
+    /// pass created but not paid, and how to pay it).
+    public func item(_ record: Record, for request: HTTPRequest, status: Int = 200, headers: HTTPHeaders = [:],
+                     message: String? = nil) -> HTTPResponse {
+        .json(Linked(record, links: links(of: record, request), message: message), status: status, headers: headers)
     }
 
     /// `201 Created`, `Location: /bookings/7`, and the record with its links.
-    public func created(_ record: Record, for request: HTTPRequest) -> HTTPResponse {
-        item(record, for: request, status: 201, headers: ["Location": "/\(path)/\(record.id)"])
+    public func created(_ record: Record, for request: HTTPRequest, headers: HTTPHeaders = [:], message: String? = nil) -> HTTPResponse {
+        var headers = headers
+        headers["Location"] = "/\(path)/\(record.id)"
+        return item(record, for: request, status: 201, headers: headers, message: message)
     }
 
     /// `{"_embedded":{"bookings":[…]},"_links":{"self":…}}`.
@@ -41,14 +45,16 @@ struct Link: Codable, Sendable, Equatable {
 }
 
 /// A record's own fields — a field that is nil as `null`, as Spring Data REST shows it (a view's
-/// status before its event arrives) — then `_links`.
+/// status before its event arrives) — then a `message` when there is one, and `_links`.
 private struct Linked<Record: Encodable>: Encodable {
     let record: Record
     let links: [String: Link]
+    let message: String?
 
-    init(_ record: Record, links: [String: Link]) {
+    init(_ record: Record, links: [String: Link], message: String? = nil) {
         self.record = record
         self.links = links
+        self.message = message
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -60,6 +66,7 @@ private struct Linked<Record: Encodable>: Encodable {
                 try container.encodeNil(forKey: Key(name))
             }
         }
+        try container.encodeIfPresent(message, forKey: Key("message"))
         try container.encode(links, forKey: Key("_links"))
     }
 

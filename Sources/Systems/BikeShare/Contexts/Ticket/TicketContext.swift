@@ -5,7 +5,7 @@ import SQLite
 
 /// Sells passes: each is paid by a sync call to payment (2 s deadline; calls over 600 ms count
 /// as failures, as the seed configured). Payment down, slow or its breaker open: the pass is
-/// still created, `ReadyForPay`, and the answer says so, with `Retry-After`; the customer pays
+/// still created, `ReadyForPay`, and the answer says so in its `message`, with `Retry-After`; the customer pays
 /// later with `PATCH … ticketStatus=payRequested`. An answer lost on the way is made good by
 /// payment's `PaymentApproved`. A pass's one use is taken by bicycle's sync call (a `StockLedger`
 /// on `uses_left`), so a pass rents once, and only once paid.
@@ -30,10 +30,8 @@ public enum TicketContext: BoundedContext {
             do {
                 return Ticket.resource.created(try pay(ticket, payment, service), for: request)
             } catch let unpaid as Problem {
-                var answer = Ticket.resource.created(ticket, for: request)
-                answer.headers["Retry-After"] = unpaid.headers["Retry-After"]
-                answer.headers["Warning"] = #"199 - "not paid: \#(unpaid.detail); pay later with PATCH /tickets/\#(ticket.id) ticketStatus=payRequested""#
-                return answer
+                return Ticket.resource.created(ticket, for: request, headers: ["Retry-After": unpaid.headers["Retry-After"] ?? "1"],
+                                               message: "not paid: \(unpaid.detail); pay later with PATCH /tickets/\(ticket.id) ticketStatus=payRequested")
             }
         }
         service.readRoutes(Ticket.resource)
