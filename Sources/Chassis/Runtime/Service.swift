@@ -34,7 +34,7 @@ public final class Service: Sendable {
         var jobs: [BackgroundJob] = []
     }
     let registrations = Mutex(Registrations())
-    private let shuttingDown = Atomic<Bool>(false)
+    let shuttingDown = Atomic<Bool>(false)
     /// What `start` made, for readiness and shutdown.
     private let running = Mutex<(server: HTTPServer?, relay: OutboxRelay?, consumer: EventConsumer?)>((nil, nil, nil))
 

@@ -48,7 +48,9 @@ extension Service {
         every(interval, name) { [self] in
             let calls = try database.read(pending)
             metrics.set(.deferredCallsPending, label, to: Double(calls.count))
-            for call in calls {
+            // A pass against a slow upstream can take a deadline per call: one shutting down stops
+            // between calls, leaving the rest pending for the next start.
+            for call in calls where !shuttingDown.load(ordering: .acquiring) {
                 let attempts = call.attempts + 1
                 let outcome: CallOutcome
                 do {
