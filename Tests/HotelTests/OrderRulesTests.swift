@@ -103,6 +103,8 @@ struct OrderRulesTests {
         let refused = try system.order()
         #expect(refused.status == 409 && refused.detail == "order 1 has a payment of 0, not 150000")
         #expect(try system.items("/orders").isEmpty)
+        try system.runJobs()
+        #expect(try system.statuses("/payments") == ["PaymentCancelled"])
         #expect(throws: TesterError.self) { try system.request("POST", "/payment-cancellations", ["orderId": 1]) }
     }
 

@@ -29,9 +29,12 @@ public enum TicketContext: BoundedContext {
             }
             do {
                 return Ticket.resource.created(try pay(ticket, payment, service), for: request)
-            } catch let unpaid as Problem {
+            } catch let unpaid as Problem where unpaid.status == 503 {
                 return Ticket.resource.created(ticket, for: request, headers: ["Retry-After": unpaid.headers["Retry-After"] ?? "1"],
                                                message: "not paid: \(unpaid.detail); pay later with PATCH /tickets/\(ticket.id) ticketStatus=payRequested")
+            } catch let refused as Problem {
+                // Payment refused it for good (a payment of another amount made by hand): paying again cannot help.
+                return Ticket.resource.created(ticket, for: request, message: "not paid: \(refused.detail); refund it with PATCH /tickets/\(ticket.id) ticketStatus=refundRequested")
             }
         }
         service.readRoutes(Ticket.resource)
