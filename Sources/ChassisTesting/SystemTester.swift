@@ -45,6 +45,24 @@ public final class SystemTester {
         for url in urls.values { InProcessUpstreams.remove(url) }
     }
 
+    /// Where the other contexts call `context`, in this process.
+    public func url(of context: String) -> String { urls[context]! }
+
+    /// Makes `context` stop answering sync calls, as a service that is down (its breaker state
+    /// in its callers carries on as it would).
+    public func takeDown(_ context: String) { InProcessUpstreams.remove(url(of: context)) }
+
+    /// Makes `context` answer sync calls again after `takeDown`, as a service that is back.
+    public func bringBack(_ context: String) {
+        let service = self[context].service
+        InProcessUpstreams.register(url(of: context)) { request in service.handle(request) }
+    }
+
+    /// The `_embedded` items of the collection at `path` (`/carts` → `_embedded.carts`).
+    public func items(_ path: String) throws -> [[String: Any]] {
+        (try request("GET", path).json["_embedded"] as? [String: Any])?[String(path.dropFirst())] as? [[String: Any]] ?? []
+    }
+
     private static func tester<C: BoundedContext>(_ type: C.Type, _ environment: [String: String]) throws -> ContextTester {
         try ContextTester(type, environment: environment)
     }

@@ -17,9 +17,9 @@ struct BicycleRulesTests {
         let used = try system.request("PATCH", "/bicycles/2", ["ticketId": "1"])
         #expect(used.status == 409 && used.detail == "ticket 1 cannot rent: it is ticketUsed")
 
-        try system.takeDown("payment")
+        system.takeDown("payment")
         try system.buy()
-        try system.restore("payment")
+        system.bringBack("payment")
         let unpaid = try system.request("PATCH", "/bicycles/2", ["ticketId": "2"])
         #expect(unpaid.status == 409 && unpaid.detail.contains("it is ReadyForPay"))
         #expect(try system.request("PATCH", "/tickets/2", ["ticketStatus": "refundRequested"]).status == 200)
@@ -71,7 +71,7 @@ struct BicycleRulesTests {
         try system.buy()
         // Another rent takes the bicycle while this one is using its pass at ticket.
         let ticketService = system["ticket"].service, bicycleDatabase = system["bicycle"].service.database
-        InProcessUpstreams.register(try system.url(of: "ticket")) { request in
+        InProcessUpstreams.register(system.url(of: "ticket")) { request in
             if request.path == "/stock/holds" {
                 try? bicycleDatabase.write { c in try c.execute("UPDATE bicycles SET bicycle_status = 'Rented', ticket_id = 99") }
             }
@@ -91,7 +91,7 @@ struct BicycleRulesTests {
         try system.register()
         try system.buy()
         #expect(try system.request("PATCH", "/bicycles/1", ["ticketId": "1"]).status == 200)
-        try system.takeDown("ticket")
+        system.takeDown("ticket")
         let refused = try system.request("PATCH", "/bicycles/2", ["ticketId": "1"])
         #expect(refused.status == 503 && refused.response.headers["Retry-After"] != nil)
         #expect(try system.request("PATCH", "/bicycles/1", ["bicycleStatus": "Returned"]).status == 200)

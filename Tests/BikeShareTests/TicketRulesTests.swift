@@ -28,7 +28,7 @@ struct TicketRulesTests {
     @Test("payment down: the pass is created ReadyForPay with Retry-After and a way to pay; paid later with payRequested")
     func paymentDown() throws {
         let system = try bikeshareSystem()
-        try system.takeDown("payment")
+        system.takeDown("payment")
         let answer = try system.request("POST", "/tickets", ["ticketType": "1"])
         #expect(answer.status == 201)
         #expect(try answer.decode(Ticket.self).ticketStatus == .readyForPay)
@@ -37,7 +37,7 @@ struct TicketRulesTests {
         #expect(try system.request("PATCH", "/tickets/1", ["ticketStatus": "payRequested"]).status == 503)
         #expect(try system.ticket(1).ticketStatus == .readyForPay)
 
-        try system.restore("payment")
+        system.bringBack("payment")
         let paid = try system.request("PATCH", "/tickets/1", ["ticketStatus": "payRequested"])
         #expect(paid.status == 200)
         #expect(try paid.decode(Ticket.self).ticketStatus == .ticketPurchased)
@@ -74,9 +74,9 @@ struct TicketRulesTests {
     @Test("a payment of another amount pays nothing; a pass refunded before any payment shows no payment cancelled")
     func foreignPayment() throws {
         let system = try bikeshareSystem()
-        try system.takeDown("payment")
+        system.takeDown("payment")
         try system.buy()
-        try system.restore("payment")
+        system.bringBack("payment")
         #expect(try system.request("POST", "/payments", ["ticketId": "1", "ticketAmt": "0"]).status == 201)
         #expect(try system.ticket(1).ticketStatus == .readyForPay)
         let pay = try system.request("PATCH", "/tickets/1", ["ticketStatus": "payRequested"])
@@ -84,9 +84,9 @@ struct TicketRulesTests {
         try system.register()
         #expect(try system.request("PATCH", "/bicycles/1", ["ticketId": "1"]).status == 409, "the pass is not paid")
 
-        try system.takeDown("payment")
+        system.takeDown("payment")
         try system.buy()
-        try system.restore("payment")
+        system.bringBack("payment")
         #expect(try system.request("PATCH", "/tickets/2", ["ticketStatus": "refundRequested"]).status == 200)
         #expect(try system["payment"].published(PaymentCancelled.self).isEmpty)
         #expect(try system.request("GET", "/rentBicycleViews/2").decode(RentBicycleView.self).paymentStatus == nil)

@@ -17,11 +17,6 @@ extension SystemTester {
         try request("GET", "/gifticons/\(id)").decode(Gifticon.self).availableQuantity
     }
 
-    /// The `_embedded` items of a collection.
-    func items(_ path: String) throws -> [[String: Any]] {
-        (try request("GET", path).json["_embedded"] as? [String: Any])?[String(path.dropFirst())] as? [[String: Any]] ?? []
-    }
-
     /// Every claim the cart context keeps, as `state` strings.
     func claims() throws -> [String] {
         try self["cart"].query("SELECT state FROM stock_claims ORDER BY rowid").map { try $0.string("state") }

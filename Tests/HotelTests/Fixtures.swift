@@ -15,18 +15,5 @@ extension SystemTester {
         try request("POST", "/orders", ["name": name, "roomType": roomType])
     }
 
-    /// The `_embedded` items of a collection.
-    func items(_ path: String) throws -> [[String: Any]] {
-        (try request("GET", path).json["_embedded"] as? [String: Any])?[String(path.dropFirst())] as? [[String: Any]] ?? []
-    }
-
     func statuses(_ path: String) throws -> [String] { try items(path).map { "\($0["status"] ?? "-")" } }
-
-    /// Where order calls payment.
-    var paymentURL: String { self["order"].service.configuration.environment["PAYMENT_URL"]! }
-    func takeDownPayment() { InProcessUpstreams.remove(paymentURL) }
-    func restorePayment() {
-        let service = self["payment"].service
-        InProcessUpstreams.register(paymentURL) { request in service.handle(request) }
-    }
 }

@@ -31,7 +31,7 @@ struct OrderRulesTests {
     @Test("payment down: the order is refused with 503 and Retry-After, no order row; each call that went out waits to be cancelled")
     func paymentDown() throws {
         let system = try hotelSystem()
-        system.takeDownPayment()
+        system.takeDown("payment")
         for _ in 0..<7 {
             let refused = try system.order()
             #expect(refused.status == 503 && refused.response.headers["Retry-After"] != nil)
@@ -45,14 +45,14 @@ struct OrderRulesTests {
     func lostAnswer() throws {
         let system = try hotelSystem()
         let payment = system["payment"].service
-        InProcessUpstreams.register(system.paymentURL) { request in
+        InProcessUpstreams.register(system.url(of: "payment")) { request in
             let answer = payment.handle(request)
             return request.path == "/payments" ? HTTPResponse(status: 502) : answer   // charged, but the answer never arrives
         }
         #expect(try system.order().status == 503)
         #expect(try system.items("/orders").isEmpty)
         #expect(try system.statuses("/payments") == ["PaymentApproved"])
-        system.restorePayment()
+        system.bringBack("payment")
         try system.runJobs()
         #expect(try system.statuses("/payments") == ["PaymentCancelled"])
         #expect(try system.statuses("/reservations").isEmpty, "an unpaid order never reaches the hotel")
@@ -86,11 +86,11 @@ struct OrderRulesTests {
     func cancelWhilePaymentDown() throws {
         let system = try hotelSystem()
         try system.order()
-        system.takeDownPayment()
+        system.takeDown("payment")
         #expect(try system.request("DELETE", "/orders/1").status == 200)
         try system.runJobs()
         #expect(try system.statuses("/payments") == ["PaymentApproved"])
-        system.restorePayment()
+        system.bringBack("payment")
         try system.runJobs()
         #expect(try system.statuses("/payments") == ["PaymentCancelled"])
         #expect(try system["payment"].published(PaymentCanceled.self).count == 1)

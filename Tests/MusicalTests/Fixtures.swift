@@ -18,11 +18,6 @@ extension SystemTester {
         try request("GET", "/musicals/\(id)").decode(Musical.self).reservableSeat
     }
 
-    /// The `_embedded` items of a collection.
-    func items(_ path: String) throws -> [[String: Any]] {
-        (try request("GET", path).json["_embedded"] as? [String: Any])?[String(path.dropFirst())] as? [[String: Any]] ?? []
-    }
-
     func claims() throws -> [String] {
         try self["reservation"].query("SELECT state FROM stock_claims ORDER BY rowid").map { try $0.string("state") }
     }

@@ -75,7 +75,7 @@ struct ReservationRulesTests {
         let system = try musicalSystem()
         #expect(try system.request("POST", "/reservations", ["musicalId": "1003", "seats": "10"]).status == 201)
         // Musical stops answering: its in-process route is taken away, as its process would be.
-        InProcessUpstreams.remove(try #require(system["reservation"].service.configuration.environment["MUSICAL_URL"]))
+        system.takeDown("musical")
         #expect(try system.request("DELETE", "/reservations/1").status == 200)
         try system.runJobs()
         #expect(try system.claims() == ["Releasing"])
