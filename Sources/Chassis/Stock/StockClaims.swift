@@ -77,8 +77,7 @@ public final class StockClaims: Sendable {
         }
         guard answer.status == 200 || answer.status == 201 else {
             try forget(holdId)
-            let detail = (try? JSONObject(body: answer.body).string("detail")) ?? "\(stock.name) answered \(answer.status)"
-            throw Problem(status: answer.status, detail: detail)
+            throw stock.refusal(answer)
         }
         do {
             return try service.transaction { work in

@@ -55,6 +55,12 @@ public final class Upstream: Sendable {
         })
     }
 
+    /// The upstream's own refusal (a 4xx answer), passed on as this service's answer: its status,
+    /// and its problem's `detail` when it sent one.
+    public func refusal(_ response: HTTPClientResponse) -> Problem {
+        Problem(status: response.status, detail: (try? JSONObject(body: response.body).string("detail")) ?? "\(name) answered \(response.status)")
+    }
+
     /// Throws the `503` that `call` would, without calling, while the breaker would refuse: for
     /// a caller that must write something down before a call and need not when none is made.
     public func refuseWhileOpen() throws(Problem) {

@@ -68,7 +68,7 @@ public enum TicketContext: BoundedContext {
         let body = Array(#"{"ticketId":\#(ticket.id),"ticketAmt":\#(ticket.ticketType.amount)}"#.utf8)
         let answer = try payment.call("POST", "/payments", json: body, correlationID: String(ticket.id))
         guard answer.status == 200 || answer.status == 201 else {
-            throw Problem(status: answer.status, detail: (try? JSONObject(body: answer.body).string("detail")) ?? "payment answered \(answer.status)")
+            throw payment.refusal(answer)
         }
         let amount = try JSONObject(body: answer.body).int("ticketAmt")
         return try service.transaction { work in

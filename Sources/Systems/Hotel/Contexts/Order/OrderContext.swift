@@ -89,7 +89,7 @@ public enum OrderContext: BoundedContext {
             // A 409 is a payment for this order's id already there (made by hand, for another
             // amount): it goes too. Any other refusal charged nothing.
             try withdraw(order.id, paymentMayExist: answer.status == 409, service)
-            throw Problem(status: answer.status, detail: (try? JSONObject(body: answer.body).string("detail")) ?? "payment answered \(answer.status)")
+            throw payment.refusal(answer)
         }
         guard (try? JSONObject(body: answer.body).int("amount")) == RoomPrice.amount(for: order.roomType) else {
             try withdraw(order.id, paymentMayExist: true, service)
