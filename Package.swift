@@ -35,16 +35,17 @@ let package = Package(
                        providers: [.apt(["run scripts/setup: librdkafka 2.8.0 with its fixes"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/Platform/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Kafka", dependencies: ["CRdKafka"], path: "Sources/Platform/Kafka", linkerSettings: rdkafkaRPath),
-        .target(name: "SQLite", dependencies: ["CSQLite"], path: "Sources/Platform/SQLite"),
+        .systemLibrary(name: "CLibPQ", path: "Sources/Platform/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ"], path: "Sources/Platform/Storage"),
         .target(name: "HTTP", path: "Sources/Platform/HTTP"),
         .target(name: "Processes", path: "Sources/Platform/Processes"),
 
         // What every bounded context stands on
-        .target(name: "Chassis", dependencies: ["Kafka", "SQLite", "HTTP", "Processes"]),
-        .target(name: "ChassisTesting", dependencies: ["Chassis", "HTTP", "Kafka", "SQLite"]),
+        .target(name: "Chassis", dependencies: ["Kafka", "Storage", "HTTP", "Processes"]),
+        .target(name: "ChassisTesting", dependencies: ["Chassis", "HTTP", "Kafka", "Storage"]),
     ]
     // Systems: one library each, one executable per bounded context
-    + systems.map { .target(name: $0.name, dependencies: ["Chassis", "HTTP", "SQLite"], path: "Sources/Systems/\($0.name)/Contexts") }
+    + systems.map { .target(name: $0.name, dependencies: ["Chassis", "HTTP", "Storage"], path: "Sources/Systems/\($0.name)/Contexts") }
     + executables.map { .executableTarget(name: $0.name, dependencies: [.target(name: $0.system), "Chassis"], path: $0.path) }
     + [
         // Tools
@@ -54,9 +55,9 @@ let package = Package(
                           path: "Sources/Tools/devstack"),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes", "Chassis", "Storage"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
@@ -64,11 +65,11 @@ let package = Package(
         .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "TestSupport", "HTTP"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),
-        .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
-        .testTarget(name: "MusicalTests", dependencies: ["Musical", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
-        .testTarget(name: "GifticonTests", dependencies: ["Gifticon", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
-        .testTarget(name: "BikeShareTests", dependencies: ["BikeShare", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
-        .testTarget(name: "HotelTests", dependencies: ["Hotel", "ChassisTesting", "Chassis", "HTTP", "SQLite"]),
+        .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "Storage"]),
+        .testTarget(name: "MusicalTests", dependencies: ["Musical", "ChassisTesting", "Chassis", "HTTP", "Storage"]),
+        .testTarget(name: "GifticonTests", dependencies: ["Gifticon", "ChassisTesting", "Chassis", "HTTP", "Storage"]),
+        .testTarget(name: "BikeShareTests", dependencies: ["BikeShare", "ChassisTesting", "Chassis", "HTTP", "Storage"]),
+        .testTarget(name: "HotelTests", dependencies: ["Hotel", "ChassisTesting", "Chassis", "HTTP", "Storage"]),
         .testTarget(name: "MusicalScenarioTests",
                     dependencies: ["Musical", "HTTP", "TestSupport", "gateway"] + executablesOf("Musical")),
         .testTarget(name: "GifticonScenarioTests",
@@ -78,7 +79,7 @@ let package = Package(
         .testTarget(name: "HotelScenarioTests",
                     dependencies: ["Hotel", "HTTP", "TestSupport", "gateway"] + executablesOf("Hotel")),
         .testTarget(name: "TicketingScenarioTests",
-                    dependencies: ["Ticketing", "Chassis", "SQLite", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
+                    dependencies: ["Ticketing", "Chassis", "Storage", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
                         + executablesOf("Ticketing")),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,7 @@ import Chassis
 import Foundation
 import HTTP
 import Kafka
-import SQLite
+import Storage
 
 /// One bounded context running in this process on an in-memory database: requests go through
 /// its router without sockets, events are delivered to its policies as its consumer would
@@ -95,7 +95,7 @@ public final class ContextTester {
     public func runJobs() throws { try service.runJobsOnce() }
 
     /// Reads the context's own tables.
-    public func query(_ sql: String, _ parameters: SQLiteValue...) throws -> [Row] {
+    public func query(_ sql: String, _ parameters: SQLValue...) throws -> [Row] {
         try service.database.read { c in try c.query(sql, parameters) }
     }
 }

@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// A whole system in this process: every context a `ContextTester`, requests routed as the
 /// gateway routes them (from the manifest), sync calls between contexts answered by the called

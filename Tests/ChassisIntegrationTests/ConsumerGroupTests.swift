@@ -28,16 +28,17 @@ struct ConsumerGroupTests {
         #expect(ledger.stop() == 0)
     }
 
-    @Test("two replicas split the partitions and every event takes effect once, even when one is SIGKILLed mid-stream")
-    func scaleOutWithKill() throws {
+    @Test("two replicas split the partitions and every event takes effect once, even when one is SIGKILLed mid-stream",
+          arguments: StorageEngine.allCases)
+    func scaleOutWithKill(engine: StorageEngine) throws {
         let dir = try ProjectPaths.temporaryDirectory("scale-out")
         let broker = try TestBroker()
-        // Replicas share their storage (here one SQLite file), so they share the inbox.
-        let shared = dir.appendingPathComponent("ledger.sqlite").path
+        // Replicas share their storage (one SQLite file, or one PostgreSQL database), so they share the inbox.
+        let shared = try TestDatabase.new(engine, name: "ledger", in: dir)
         let env = ["DEMO_PROCESSING_DELAY_MS": "20"]
-        let a = try ServiceProcess("demo-ledger", name: "ledger-a", broker: broker, directory: dir, databasePath: shared,
+        let a = try ServiceProcess("demo-ledger", name: "ledger-a", broker: broker, directory: dir, database: shared,
                                    environment: env.merging(["INSTANCE_NAME": "a"]) { a, _ in a })
-        let b = try ServiceProcess("demo-ledger", name: "ledger-b", broker: broker, directory: dir, databasePath: shared,
+        let b = try ServiceProcess("demo-ledger", name: "ledger-b", broker: broker, directory: dir, database: shared,
                                    environment: env.merging(["INSTANCE_NAME": "b"]) { a, _ in a })
         try a.start()
         try b.start()
@@ -60,11 +61,13 @@ struct ConsumerGroupTests {
         b.stop()
     }
 
-    @Test("a consumer that was stopped receives, on restart, every event published while it was away, none twice")
-    func replayAfterOutage() throws {
+    @Test("a consumer that was stopped receives, on restart, every event published while it was away, none twice",
+          arguments: StorageEngine.allCases)
+    func replayAfterOutage(engine: StorageEngine) throws {
         let dir = try ProjectPaths.temporaryDirectory("replay")
         let broker = try TestBroker()
-        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir,
+                                        database: try .new(engine, name: "ledger", in: dir))
         try ledger.start()
         for i in 0..<5 { try ledger.recordEntry(account: "x\(i)", amount: i) }
         try eventually("the first events take effect") { try ledger.effects().count == 5 }

@@ -47,24 +47,31 @@ struct DeadLetterTests {
 
 @Suite("Policy failures", .serialized)
 struct PolicyFailureTests {
-    /// The test adds a trigger to the service's own database (WAL lets it in while the service
-    /// runs): effects for the account "poison" break a constraint, as a real schema might.
-    static func poisonAccount(_ databasePath: String) throws {
-        try sqlite(databasePath, """
-            CREATE TRIGGER poison BEFORE INSERT ON effects WHEN NEW.account = 'poison'
-            BEGIN SELECT RAISE(ABORT, 'effects refuse the poison account'); END;
-            """)
+    /// The test adds a constraint to the service's own database while the service runs:
+    /// effects for the account "poison" break it, as a real schema might.
+    static func poisonAccount(_ database: TestDatabase) throws {
+        switch database.engine {
+        case .sqlite:
+            try database.execute("""
+                CREATE TRIGGER poison BEFORE INSERT ON effects WHEN NEW.account = 'poison'
+                BEGIN SELECT RAISE(ABORT, 'effects refuse the poison account'); END
+                """)
+        case .postgresql:
+            try database.execute("ALTER TABLE effects ADD CONSTRAINT effects_refuse_the_poison_account CHECK (account <> 'poison')")
+        }
     }
 
-    @Test("a policy that breaks a constraint dead-letters its event, and the service goes on with the others")
-    func constraintViolationIsDeadLettered() throws {
+    @Test("a policy that breaks a constraint dead-letters its event, and the service goes on with the others",
+          arguments: StorageEngine.allCases)
+    func constraintViolationIsDeadLettered(engine: StorageEngine) throws {
         let dir = try ProjectPaths.temporaryDirectory("poison-policy")
         let broker = try TestBroker()
         try broker.createTopics([TopicSpec("demo.ledger", partitions: 3), TopicSpec("demo.ledger.dlq.demo.ledger", partitions: 1)])
-        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir,
+                                        database: try .new(engine, name: "ledger", in: dir))
         try ledger.start()
         try ledger.waitForPartitions()
-        try Self.poisonAccount(ledger.databasePath)
+        try Self.poisonAccount(ledger.database)
         let declared = String(decoding: try ledger.get("/metrics").body, as: UTF8.self)
         for series in ["outbox_publish_failures_total 0", #"consumer_retries_total{topic="demo.ledger"} 0"#,
                        #"consumer_events_total{outcome="dead_lettered",topic="demo.ledger"} 0"#] {
@@ -82,7 +89,7 @@ struct PolicyFailureTests {
 
         let letters = try records(on: "demo.ledger.dlq.demo.ledger", at: broker.bootstrapServers, atLeast: 1)
         #expect(letters.count == 1)
-        #expect(letters.first?.headers.text("dlq_error")?.contains("poison account") == true)
+        #expect(letters.first?.headers.text("dlq_error")?.contains("poison") == true)
         #expect(letters.first.map { String(decoding: $0.value, as: UTF8.self).contains(#""entryId":\#(poisoned)"#) } == true)
         #expect(try ledger.get("/readyz").status == 200)
 
@@ -109,7 +116,7 @@ struct PolicyFailureTests {
         let ledger = try ServiceProcess("demo-ledger", bootstrapServers: cluster.bootstrapServers, directory: dir,
                                         environment: ["DEMO_PROCESSING_DELAY_MS": "2000"])
         try ledger.start()
-        try Self.poisonAccount(ledger.databasePath)
+        try Self.poisonAccount(ledger.database)
 
         try ledger.recordEntry(account: "poison", amount: 1)
         try eventually("the entry is published") { try ledger.metric("outbox_published_total") == 1 }
@@ -141,13 +148,3 @@ func records(on topic: String, at bootstrap: String, atLeast count: Int) throws 
     return records
 }
 
-/// Runs SQL with the sqlite3 command-line tool, outside the service process, waiting up to 5 s
-/// for the service's own writes to finish (the tool's default is to fail at once when busy).
-func sqlite(_ path: String, _ sql: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = ["-cmd", ".timeout 5000", path, sql]
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw TestSupportError("sqlite3 \(path) failed: \(sql)") }
-}

@@ -4,11 +4,12 @@ import TestSupport
 
 @Suite("Transactional outbox", .serialized)
 struct OutboxTests {
-    @Test("events recorded while the broker is down are delivered, in order, once it is back")
-    func brokerOutage() throws {
+    @Test("events recorded while the broker is down are delivered, in order, once it is back", arguments: StorageEngine.allCases)
+    func brokerOutage(engine: StorageEngine) throws {
         let dir = try ProjectPaths.temporaryDirectory("outbox-outage")
         let broker = try TestBroker()
-        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir,
+                                        database: try .new(engine, name: "ledger", in: dir))
         try ledger.start()
         for i in 1...3 { try ledger.recordEntry(account: "acc", amount: i) }
         try eventually("the first 3 entries take effect") { try ledger.effects().count == 3 }
@@ -31,11 +32,12 @@ struct OutboxTests {
         #expect(ledger.stop() == 0)
     }
 
-    @Test("SIGTERM finishes accepted requests and publishes every outbox row before exiting 0")
-    func gracefulShutdown() throws {
+    @Test("SIGTERM finishes accepted requests and publishes every outbox row before exiting 0", arguments: StorageEngine.allCases)
+    func gracefulShutdown(engine: StorageEngine) throws {
         let dir = try ProjectPaths.temporaryDirectory("outbox-sigterm")
         let broker = try TestBroker()
-        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir)
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir,
+                                        database: try .new(engine, name: "ledger", in: dir))
         try ledger.start()
         try ledger.waitForPartitions()
 
@@ -56,7 +58,7 @@ struct OutboxTests {
         #expect(status == 0)
         #expect(accepted.count >= 20)
 
-        let rows = try sqliteCount(ledger.databasePath, "SELECT COUNT(*) FROM outbox")
+        let rows = try ledger.database.count("SELECT COUNT(*) AS n FROM outbox")
         #expect(rows == 0, "the outbox was drained before exit")
 
         // The events are on the topic: the restarted service's policy sees every accepted entry.
@@ -86,7 +88,7 @@ struct OutboxTests {
         let took = ContinuousClock.now - started
         #expect(status == 0)
         #expect(took < .seconds(7.5), "SIGTERM to exit took \(took) with a budget of 6 s:\n\(ledger.log.suffix(2000))")
-        #expect(try sqliteCount(ledger.databasePath, "SELECT COUNT(*) FROM outbox") == 1, "kept for the next start")
+        #expect(try ledger.database.count("SELECT COUNT(*) AS n FROM outbox") == 1, "kept for the next start")
 
         try broker.start()
         try ledger.start()
@@ -106,17 +108,3 @@ final class LockedList<T: Sendable>: @unchecked Sendable {
 }
 
 /// Runs a COUNT query with the sqlite3 command-line tool, outside the service process.
-func sqliteCount(_ path: String, _ sql: String) throws -> Int {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, sql]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    process.waitUntilExit()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    guard let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-        throw TestSupportError("sqlite3 \(path) '\(sql)' printed '\(text)'")
-    }
-    return n
-}

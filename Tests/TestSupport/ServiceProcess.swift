@@ -6,34 +6,36 @@ import HTTP
 public final class ServiceProcess: @unchecked Sendable {
     public let name: String
     public let port: Int
-    public let databasePath: String
+    public let database: TestDatabase
     public let environment: [String: String]
     private let executable: String
     private let directory: URL
     public private(set) var process: ChildProcess?
 
-    /// `databasePath` lets two processes share one database, as replicas sharing storage do.
-    /// `port` is one `freePort()` gave; by default it takes one itself.
+    /// By default a new SQLite file of its own in `directory`; giving two processes one
+    /// `database` makes them replicas sharing their state. `port` is one `freePort()` gave; by
+    /// default it takes one itself.
     public convenience init(_ executable: String, name: String? = nil, broker: TestBroker, directory: URL,
-                            databasePath: String? = nil, port: Int? = nil, environment: [String: String] = [:]) throws {
+                            database: TestDatabase? = nil, port: Int? = nil, environment: [String: String] = [:]) throws {
         try self.init(executable, name: name, bootstrapServers: broker.bootstrapServers, directory: directory,
-                      databasePath: databasePath, port: port, environment: environment)
+                      database: database, port: port, environment: environment)
     }
 
     /// For a broker other than a `TestBroker` (a `MockCluster`, say).
     public init(_ executable: String, name: String? = nil, bootstrapServers: String, directory: URL,
-                databasePath: String? = nil, port: Int? = nil, environment: [String: String] = [:]) throws {
+                database: TestDatabase? = nil, port: Int? = nil, environment: [String: String] = [:]) throws {
         self.executable = try ProjectPaths.executable(executable)
         self.name = name ?? executable
         self.directory = directory
         self.port = try port ?? freePort()
-        self.databasePath = databasePath ?? directory.appendingPathComponent("\(self.name).sqlite").path
-        var env = [
-            "HOST": "127.0.0.1", "PORT": "\(self.port)", "DATABASE_PATH": self.databasePath,
+        self.database = database ?? .file(path: directory.appendingPathComponent("\(self.name).sqlite").path)
+        var env = self.database.environment
+        env.merge([
+            "HOST": "127.0.0.1", "PORT": "\(self.port)",
             "KAFKA_BOOTSTRAP_SERVERS": bootstrapServers,
             "KAFKA_CONSUMER_PROPERTIES": "session.timeout.ms=6000,max.poll.interval.ms=6000,heartbeat.interval.ms=500",
             "SHUTDOWN_GRACE_SECONDS": "10",
-        ]
+        ]) { _, new in new }
         env.merge(environment) { _, new in new }
         self.environment = env
     }

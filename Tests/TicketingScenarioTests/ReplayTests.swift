@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import Storage
 import Testing
 import TestSupport
 import Ticketing
@@ -28,17 +28,17 @@ struct ReplayTests {
         try eventually("the dashboard shows every saga's state") { try stack.showStatuses().map(\.summary) == expected }
         let before = try stack.showStatuses()
 
-        let whileRunning = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": stack.dashboard.databasePath])
+        let whileRunning = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": stack.dashboard.database.path])
         #expect(whileRunning.status == 2, "\(whileRunning)")
-        #expect(whileRunning.stderr.contains("a service is running against \(stack.dashboard.databasePath)"), "\(whileRunning)")
+        #expect(whileRunning.stderr.contains("a service is running against \(stack.dashboard.database.path)"), "\(whileRunning)")
         #expect(try stack.showStatuses() == before, "the live view is untouched")
 
         #expect(stack.dashboard.stop() == 0)
-        let reset = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": stack.dashboard.databasePath])
+        let reset = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": stack.dashboard.database.path])
         #expect(reset.status == 0, "\(reset)")
         #expect(reset.stdout.contains("show_statuses: 4 rows"), "\(reset)")
-        #expect(try count("show_statuses", in: stack.dashboard.databasePath) == 0)
-        #expect(try count("inbox", in: stack.dashboard.databasePath) == 0)
+        #expect(try count("show_statuses", in: stack.dashboard.database.path) == 0)
+        #expect(try count("inbox", in: stack.dashboard.database.path) == 0)
 
         let rewind = try runTool("eventctl", ["reset-offsets", "--group", "ticketing.dashboard", "--all-topics", "--to-earliest",
                                               "--execute", "--bootstrap-server", stack.broker.bootstrapServers])

@@ -1,5 +1,5 @@
 import ChassisTesting
-import SQLite
+import Storage
 import Testing
 import Ticketing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Storage
 
 /// A service's settings, read from environment variables with defaults and validated at start.
 public struct ServiceConfiguration: Sendable {
@@ -12,7 +13,14 @@ public struct ServiceConfiguration: Sendable {
     public var kafkaConsumerProperties: KafkaProperties
     /// How the service creates its topics: partitions, replication, retention.
     public var topics: TopicSettings
+    /// The SQLite file, when `databaseURL` is nil.
     public var databasePath: String
+    /// PostgreSQL instead of SQLite, from DATABASE_URL (`postgres://…`): for services whose
+    /// replicas share state. libpq reads the URL, TLS parameters (`sslmode`, …) included.
+    public var databaseURL: String?
+    /// PostgreSQL only: connections per process, and how long statements may run.
+    public var databasePoolSize: Int
+    public var databaseStatementTimeout: Duration
     public var shutdownGracePeriod: Duration
     /// How long the consumer may be held by one event (its database failing, a slow policy) before
     /// /healthz and /readyz report it stalled, so that Kubernetes restarts the service.
@@ -37,8 +45,24 @@ public struct ServiceConfiguration: Sendable {
             minInsyncReplicas: try reader.optionalInt("KAFKA_TOPIC_MIN_INSYNC_REPLICAS", in: 1...32).map(Int32.init),
             retentionMs: Int64(try reader.int("KAFKA_TOPIC_RETENTION_MS", default: -1, in: 1...Int.max, orUnlimited: true)))
         databasePath = reader.string("DATABASE_PATH", default: "data/\(service).sqlite")
+        databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url = databaseURL {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ConfigurationError(description: "DATABASE_URL must be a postgres:// or postgresql:// URL (SQLite takes DATABASE_PATH)")
+            }
+            guard (environment["DATABASE_PATH"] ?? "").isEmpty else {
+                throw ConfigurationError(description: "DATABASE_URL and DATABASE_PATH are both set: set one (PostgreSQL or SQLite)")
+            }
+        }
+        databasePoolSize = try reader.int("DATABASE_POOL_SIZE", default: 4, in: 2...64)
+        databaseStatementTimeout = .seconds(try reader.int("DATABASE_STATEMENT_TIMEOUT_SECONDS", default: 10, in: 1...600))
         shutdownGracePeriod = .seconds(try reader.int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
         consumerStallLimit = .seconds(try reader.int("CONSUMER_STALL_SECONDS", default: 60, in: 1...3600))
+    }
+
+    /// Where the state is, for logs: the file, or the URL without its password.
+    public var databaseDescription: String {
+        databaseURL.map(Database.redacting) ?? databasePath
     }
 
     /// An upstream's base URL (e.g. ISSUANCE_URL), required to be http://host:port.

@@ -1,6 +1,6 @@
 import Foundation
 import Kafka
-import SQLite
+import Storage
 import Synchronization
 
 /// The service's consumer-group member: polls on its own thread, runs each event's policy in one
@@ -149,7 +149,7 @@ final class EventConsumer: Sendable {
     /// The record (or what the policy made of it) is at fault: a contract violation, a business
     /// rule (`Problem`), a broken constraint. A database failing for other reasons is not.
     static func isRecordAtFault(_ error: any Error) -> Bool {
-        (error as? SQLiteError)?.isCausedByData ?? true
+        (error as? DatabaseError)?.isCausedByData ?? true
     }
 
     /// Publishes the record unchanged to the dead-letter topic with the error in headers; retries

@@ -1,5 +1,5 @@
 import Kafka
-import SQLite
+import Storage
 
 /// What a policy knows about the event it reacts to, beyond the event itself.
 public struct EventContext: Sendable {

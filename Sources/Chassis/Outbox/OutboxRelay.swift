@@ -1,6 +1,6 @@
 import Foundation
 import Kafka
-import SQLite
+import Storage
 import Synchronization
 
 /// Publishes outbox rows in order with the idempotent producer and deletes each row once its

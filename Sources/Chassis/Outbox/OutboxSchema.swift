@@ -1,4 +1,4 @@
-import SQLite
+import Storage
 
 /// The chassis' own tables. They are created idempotently at start, apart from the service's
 /// numbered migrations, so every service's migrations can start at 1.

@@ -1,6 +1,6 @@
 import Foundation
 import Kafka
-import SQLite
+import Storage
 
 /// One `BEGIN IMMEDIATE` transaction of a service: the aggregate's changes and the events they
 /// publish commit together or not at all (the transactional outbox).
@@ -21,6 +21,8 @@ public struct UnitOfWork {
     public func publish<E: DomainEvent>(_ event: E, to topic: String) throws {
         let envelope = try EventEnvelope(event, source: source, saga: saga)
         let headers = try JSONEncoder().encode(envelope.headers.map { [$0.name, $0.text] })
+        // Rows must commit in `seq` order: the relay reads past the highest `seq` it has seen.
+        try db.serialize(on: "outbox")
         try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
                        .text(topic), .text(envelope.subject), .text(String(decoding: headers, as: UTF8.self)),
                        .blob(envelope.data), .text(envelope.time))

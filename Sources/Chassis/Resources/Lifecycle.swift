@@ -1,5 +1,5 @@
 import HTTP
-import SQLite
+import Storage
 
 /// A resource's status as a type: the seeds' strings as raw values (the JSON and the column hold
 /// exactly those), and every allowed move declared once. The transition helpers, the uniform
@@ -38,9 +38,9 @@ extension Lifecycle {
     }
 }
 
-extension SQLiteValue {
+extension SQLValue {
     /// A status, stored as its string.
-    public static func status<S: Lifecycle>(_ status: S) -> SQLiteValue { .text(status.rawValue) }
+    public static func status<S: Lifecycle>(_ status: S) -> SQLValue { .text(status.rawValue) }
 }
 
 extension Resource {

@@ -1,5 +1,5 @@
 import HTTP
-import SQLite
+import Storage
 
 /// A Spring-Data-REST-shaped resource kept in one table: where it lives on the API, how it is
 /// named in links and problems, and the queries every context writes on it. Rows decode by
@@ -38,7 +38,7 @@ public struct Resource<Record: Codable & Sendable & Identifiable>: Sendable wher
         return record
     }
 
-    public func first(where condition: String, _ parameters: [SQLiteValue], _ c: Connection) throws -> Record? {
+    public func first(where condition: String, _ parameters: [SQLValue], _ c: Connection) throws -> Record? {
         try c.queryOne("SELECT \(selection) FROM \(table) WHERE \(condition)", parameters).map { try $0.decode(Record.self) }
     }
 
@@ -48,19 +48,19 @@ public struct Resource<Record: Codable & Sendable & Identifiable>: Sendable wher
     }
 
     /// Inserts one row and answers it as stored (its new id, its defaults).
-    public func insert(_ values: KeyValuePairs<String, SQLiteValue>, _ c: Connection) throws -> Record {
+    public func insert(_ values: KeyValuePairs<String, SQLValue>, _ c: Connection) throws -> Record {
         try insert(values, conflict: "", c)!
     }
 
     /// Inserts one row unless it conflicts with one already there (a redelivered event, a
     /// tombstone): the new record, or nil when nothing was inserted.
-    public func insertIfAbsent(_ values: KeyValuePairs<String, SQLiteValue>, _ c: Connection) throws -> Record? {
+    public func insertIfAbsent(_ values: KeyValuePairs<String, SQLValue>, _ c: Connection) throws -> Record? {
         try insert(values, conflict: " ON CONFLICT DO NOTHING", c)
     }
 
     /// Sets `values` on the rows `condition` picks; answers them as they are now.
     @discardableResult
-    public func update(_ values: KeyValuePairs<String, SQLiteValue>, where condition: String, _ parameters: [SQLiteValue],
+    public func update(_ values: KeyValuePairs<String, SQLValue>, where condition: String, _ parameters: [SQLValue],
                        _ c: Connection) throws -> [Record] {
         let assignments = values.map { "\($0.key) = ?" }.joined(separator: ", ")
         return try c.query("UPDATE \(table) SET \(assignments) WHERE \(condition) RETURNING \(selection)",
@@ -75,7 +75,7 @@ public struct Resource<Record: Codable & Sendable & Identifiable>: Sendable wher
         return try row.decode(Record.self)
     }
 
-    private func insert(_ values: KeyValuePairs<String, SQLiteValue>, conflict: String, _ c: Connection) throws -> Record? {
+    private func insert(_ values: KeyValuePairs<String, SQLValue>, conflict: String, _ c: Connection) throws -> Record? {
         let columns = values.map(\.key).joined(separator: ", ")
         let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
         return try c.queryOne("INSERT INTO \(table) (\(columns)) VALUES (\(placeholders))\(conflict) RETURNING \(selection)",

@@ -1,4 +1,4 @@
-import SQLite
+import Storage
 
 /// A CQRS view table kept only from consumed events (its manifest lists it under `views`, so
 /// `reset-view` may empty it for a rebuild). One row per key, the saga's id; each event speaks
@@ -24,9 +24,9 @@ public struct View: Sendable {
 
     /// What one event says about one row.
     public struct Update: Sendable {
-        let key: Int, column: String, value: SQLiteValue, facts: [(String, SQLiteValue)]
+        let key: Int, column: String, value: SQLValue, facts: [(String, SQLValue)]
 
-        public init(_ key: Int, _ column: String, _ value: SQLiteValue, facts: KeyValuePairs<String, SQLiteValue> = [:]) {
+        public init(_ key: Int, _ column: String, _ value: SQLValue, facts: KeyValuePairs<String, SQLValue> = [:]) {
             self.key = key
             self.column = column
             self.value = value

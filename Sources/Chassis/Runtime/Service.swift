@@ -2,7 +2,7 @@ import Foundation
 import HTTP
 import Kafka
 import Processes
-import SQLite
+import Storage
 import Synchronization
 
 /// A bounded context running on the chassis: its database, HTTP API, the events it publishes
@@ -56,20 +56,31 @@ public final class Service: Sendable {
         log = Logger(service: name)
         try LibraryVersion.requireSupported()
         configuration = try ServiceConfiguration(service: name, defaultPort: manifest.defaultPort, environment: environment)
-        database = try Self.openDatabase(configuration.databasePath, for: command)
+        database = try Self.openDatabase(configuration, for: command)
         self.migrations = migrations
     }
 
     /// The chassis' tables and the context's migrations, before anything reads or writes.
     package func migrate() throws {
-        try ChassisSchema.create(in: database)
+        try database.exclusively("chassis_schema") { try ChassisSchema.create(in: database) }
         try database.migrate(migrations)
     }
 
     // MARK: Registration (before `run`)
 
+    /// A database that cannot serve now (unreachable, restarting, every pooled connection busy,
+    /// a conflict that outlived its retries) answers `503` with `Retry-After`, not `500`: the
+    /// transaction rolled back, nothing was half-written, and the same request may succeed later.
     public func route(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        router.add(method, pattern, handler)
+        router.add(method, pattern) { [log] request in
+            do {
+                return try handler(request)
+            } catch let error as DatabaseError where error.kind == .unavailable || error.kind == .conflict {
+                log.warning("database unavailable for a request", ["path": request.path, "error": "\(error)"])
+                throw Problem(status: 503, detail: "the service's database is unavailable; nothing was changed, try again",
+                              headers: ["Retry-After": "1"])
+            }
+        }
     }
 
     /// Reacts to `E` events on `topic`, in one transaction with the inbox insert.
@@ -132,7 +143,18 @@ public final class Service: Sendable {
 
     /// Serving creates the file; `reset-view` needs an existing one that nothing serves from,
     /// and checks both before it touches (or migrates) anything.
-    private static func openDatabase(_ path: String, for command: ServiceCommand) throws -> Database {
+    private static func openDatabase(_ configuration: ServiceConfiguration, for command: ServiceCommand) throws -> Database {
+        if let url = configuration.databaseURL {
+            guard command != .resetView else {
+                throw ConfigurationError(description: """
+                    reset-view works on SQLite files only for now: on PostgreSQL, stop every replica, then empty \
+                    the view tables and the inbox with psql; nothing changed
+                    """)
+            }
+            return try Database(url: url, poolSize: configuration.databasePoolSize,
+                                statementTimeout: configuration.databaseStatementTimeout)
+        }
+        let path = configuration.databasePath
         guard path != ":memory:" else { return try Database(path: path) }
         if command == .resetView {
             guard FileManager.default.fileExists(atPath: path) else {
@@ -158,7 +180,7 @@ public final class Service: Sendable {
         }
         do {
             let port = try start()
-            log.info("service started", ["port": "\(port)", "topic": topic, "database": configuration.databasePath])
+            log.info("service started", ["port": "\(port)", "topic": topic, "database": configuration.databaseDescription])
         } catch {
             log.error("service failed to start", ["error": "\(error)"])
             exit(1)

@@ -1,6 +1,6 @@
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// The seller's side of `StockHold` (a cart, a reservation): takes stock from its owner by a
 /// sync call behind the owner's breaker, and gives it back when the seller's record is cancelled.

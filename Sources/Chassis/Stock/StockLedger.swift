@@ -1,6 +1,6 @@
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// The stock owner's side of `StockHold`: which column of which table is the stock, keyed by
 /// which business key, and the holds taken from it. The take is one conditional `UPDATE`, so

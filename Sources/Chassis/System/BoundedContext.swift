@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import Storage
 
 /// A bounded context as its system's library declares it: everything the chassis needs to run it
 /// as a service, so that its `main.swift` is `Service.main(BookingContext.self)`.

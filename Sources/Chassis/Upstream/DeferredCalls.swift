@@ -1,4 +1,4 @@
-import SQLite
+import Storage
 
 extension Metric {
     static let deferredCallsPending = gauge("deferred_calls_pending", "Sync calls that must still be made, waiting for their upstream, by call")

@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// A small bounded context that exercises the whole chassis: a command that records an entry
 /// and publishes `EntryRecorded` through the outbox, and a policy that consumes those events
@@ -13,7 +13,7 @@ public enum Ledger: BoundedContext {
         Migration(1, "entries and effects", """
             CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, amount INTEGER NOT NULL);
             CREATE TABLE effects (
-                event_id TEXT NOT NULL, entry_id INTEGER NOT NULL, account TEXT NOT NULL, amount INTEGER NOT NULL,
+                id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, entry_id INTEGER NOT NULL, account TEXT NOT NULL, amount INTEGER NOT NULL,
                 instance TEXT NOT NULL, processed_at TEXT NOT NULL
             );
             """),
@@ -52,5 +52,5 @@ public enum Ledger: BoundedContext {
 
     /// One processed event; a duplicate effect would show as two rows with one `eventId`.
     struct Effect: Codable, Sendable, Identifiable { let id: Int, eventId: String, entryId: Int, instance: String }
-    static let effects = Resource<Effect>("effects", rel: "effect", idColumn: "rowid")
+    static let effects = Resource<Effect>("effects", rel: "effect")
 }

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/bicycles` resource: a bicycle and, while rented, the pass it is rented with.
 public struct Bicycle: Codable, Sendable, Equatable, Identifiable {

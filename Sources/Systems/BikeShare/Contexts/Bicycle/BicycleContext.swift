@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// Registers, rents, takes back and deletes bicycles. Renting uses the pass at ticket by a sync
 /// call (a `StockClaims` take of the pass's one use, keyed by the rental), so a pass rents once

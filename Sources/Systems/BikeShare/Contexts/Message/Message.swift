@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/messages` resource: the notification sent to a pass's buyer when its bicycle is rented
 /// and when it is returned, once each.

@@ -1,6 +1,6 @@
 import Chassis
 import Foundation
-import SQLite
+import Storage
 
 /// Notifies a pass's buyer when the bicycle is rented and when it is returned: by event, so
 /// renting and returning work while this service is down, and once each, however often an
@@ -30,7 +30,7 @@ public enum MessageContext: BoundedContext {
     static func send(_ ticket: Int, _ bicycle: Int, _ kind: String, _ text: String, _ work: UnitOfWork) throws {
         let phone = try work.db.queryOne("SELECT buyer_phone_num FROM buyers WHERE ticket_id = ?", .int(ticket))?.string("buyer_phone_num")
         guard let message = try Message.resource.insertIfAbsent([
-            "ticket_id": .int(ticket), "bicycle_id": .int(bicycle), "buyer_phone_num": phone.map(SQLiteValue.text) ?? .null,
+            "ticket_id": .int(ticket), "bicycle_id": .int(bicycle), "buyer_phone_num": phone.map(SQLValue.text) ?? .null,
             "kind": .text(kind), "text": .text(text), "sent_at": .text(Date.now.ISO8601Format()),
         ], work.db) else { return }
         try work.publish(MessageSent(messageId: message.id, ticketId: ticket, bicycleId: bicycle, kind: kind, text: text))

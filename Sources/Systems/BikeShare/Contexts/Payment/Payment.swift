@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/payments` resource: one pass's payment, approved when ticket calls and cancelled when
 /// the pass is refunded.

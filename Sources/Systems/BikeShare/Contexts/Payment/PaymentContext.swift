@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Approves each pass's payment once (ticket's sync call is idempotent per ticket: a repeat
 /// answers the payment made) and cancels it when the pass is refunded. A refund read before any

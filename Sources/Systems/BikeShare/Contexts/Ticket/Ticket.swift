@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/tickets` resource: a pass of `ticketType` 60 or 120 minutes, usable for one rental
 /// once paid. Its one use is the stock that bicycle takes (`uses_left`, 1 while purchased).

@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// Sells passes: each is paid by a sync call to payment (2 s deadline; calls over 600 ms count
 /// as failures, as the seed configured). Payment down, slow or its breaker open: the pass is
@@ -23,7 +23,7 @@ public enum TicketContext: BoundedContext {
             let command = try BuyTicket(JSONObject(body: request.body))
             let ticket = try service.transaction { work in
                 let ticket = try Ticket.resource.insert(["ticket_type": .text(command.ticketType.rawValue), "ticket_status": .status(TicketStatus.readyForPay),
-                                                         "buyer_phone_num": command.buyerPhoneNum.map(SQLiteValue.text) ?? .null], work.db)
+                                                         "buyer_phone_num": command.buyerPhoneNum.map(SQLValue.text) ?? .null], work.db)
                 try work.publish(ticket.created)
                 return ticket
             }

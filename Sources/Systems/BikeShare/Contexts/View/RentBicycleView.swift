@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/rentBicycleViews` resource: one pass's state, payment and rental, built only from the
 /// other contexts' events (CQRS). Its `id` is the ticket id. `remainingMinutes` is computed

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// Each pass's state, payment and rental for its customer, kept from events without calling
 /// any other service. `bikeshare-view reset-view` clears it for a rebuild.

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/carts` resource: `quantity` of one gifticon, taken from its stock when added. A removed
 /// cart leaves the collection (its history stays in `/mypages`).

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Takes carts: the quantity is taken from gifticon by a sync call before the cart exists (too
 /// little left → 409, nothing added; gifticon slow or down → its breaker opens and carts are

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/gifticons` resource: a gifticon on sale, `availableQuantity` of it left. `gifticonId`
 /// is its business key, the one carts name.

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Owns the gifticons and their quantity: carts take from it by a sync call (one conditional
 /// `UPDATE`, so concurrent carts never oversell) and give back what they took when removed.

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/mypages` resource: one cart's progress, built only from cart's and payment's events
 /// (CQRS). Its `id` is the cart id; its `status` the newest of `CartAdded` → `PaymentApproved`

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// Each cart's progress for its customer, kept from events without calling any other service.
 /// `gifticon-mypage reset-view` clears it for a rebuild.

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/payments` resource: one cart's payment, approved when the cart is added and cancelled
 /// when it is removed.

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// Approves every added cart's payment, once, and cancels it when the cart is removed. A removal
 /// read before its cart (a replayed dead letter) leaves a tombstone — a payment already

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// Each order's progress for its customer, kept from events without calling any other service.
 /// `hotel-customercenter reset-view` clears it for a rebuild.
@@ -15,7 +15,7 @@ public enum CustomercenterContext: BoundedContext {
         ].map(\.rawValue)])
         service.project(Ordered.self, from: HotelTopics.order, into: view) {
             .init($0.id, "status", .status($0.status), facts: [
-                "name": .text($0.name), "room_type": .text($0.roomType), "guest_cnt": $0.guestCnt.map(SQLiteValue.int) ?? .null,
+                "name": .text($0.name), "room_type": .text($0.roomType), "guest_cnt": $0.guestCnt.map(SQLValue.int) ?? .null,
             ])
         }
         service.project(ReservationConfirmed.self, from: HotelTopics.reservation, into: view) {

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/mypages` resource: one order's progress, built only from order's and reservation's
 /// events (CQRS). Its `id` is the order id; its `status` the furthest of `Paid` → `Confirmed` →

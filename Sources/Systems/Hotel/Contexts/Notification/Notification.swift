@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/notifications` resource: the kakao message sent for each change of an order's hotel
 /// reservation, once per change.

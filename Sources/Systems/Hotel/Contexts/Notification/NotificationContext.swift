@@ -1,6 +1,6 @@
 import Chassis
 import Foundation
-import SQLite
+import Storage
 
 /// Notifies the customer (channel `kakao`: a recorded message) of every change of the hotel's
 /// reservation, exactly once each however often its event is delivered.

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/orders` resource: a customer's order of a room, paid when placed.
 public struct Order: Codable, Sendable, Equatable, Identifiable {

@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// Takes orders and pays each by a sync call to payment before the hotel hears of it: an
 /// unpaid order never reaches the hotel. The order is stored `Ordered` first, so that its id
@@ -72,7 +72,7 @@ public enum OrderContext: BoundedContext {
         try payment.refuseWhileOpen()   // no call would be made: no order either
         let order = try service.transaction { work in
             try Order.resource.insert(["name": .text(command.name), "room_type": .text(command.roomType),
-                                       "guest_cnt": command.guestCnt.map(SQLiteValue.int) ?? .null, "card_no": command.cardNo.map(SQLiteValue.int) ?? .null,
+                                       "guest_cnt": command.guestCnt.map(SQLValue.int) ?? .null, "card_no": command.cardNo.map(SQLValue.int) ?? .null,
                                        "status": .status(OrderStatus.ordered), "ordered_at": .real(Date().timeIntervalSince1970)], work.db)
         }
         var body: [String: Any] = ["orderId": order.id, "amount": RoomPrice.amount(for: order.roomType)]

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/payments` resource: one order's payment, made by order's sync call and cancelled by
 /// another.

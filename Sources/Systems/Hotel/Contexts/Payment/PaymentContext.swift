@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Pays orders, one payment per order: order's sync call, repeated (a retry, or the seed's own
 /// `POST /payments orderId=1 cardNo=12345`), answers the payment made and publishes nothing
@@ -19,7 +19,7 @@ public enum PaymentContext: BoundedContext {
                 guard let amount = command.amount else {
                     throw Problem.badRequest("order \(command.orderId) has no payment yet; field 'amount' is required to make one")
                 }
-                let payment = try Payment.resource.insert(["order_id": .int(command.orderId), "card_no": command.cardNo.map(SQLiteValue.int) ?? .null,
+                let payment = try Payment.resource.insert(["order_id": .int(command.orderId), "card_no": command.cardNo.map(SQLValue.int) ?? .null,
                                                            "amount": .int(amount), "status": .status(PaymentStatus.paymentApproved)], work.db)
                 try work.publish(payment.approved)
                 return (payment, true)

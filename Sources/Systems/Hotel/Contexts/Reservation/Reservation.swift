@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/reservations` resource: the hotel's side of one paid order.
 public struct Reservation: Codable, Sendable, Equatable, Identifiable {

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The hotel: receives paid orders as `Requested` reservations (by event, so orders are taken
 /// while it is down) and confirms them. `POST /reservations orderId=1 status=confirmed`, the

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// Each reservation's progress for its customer, kept from events without calling any other
 /// service. `musical-customercenter reset-view` clears it for a rebuild.

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/myPages` resource: one reservation's progress, built only from reservation's and
 /// payment's events (CQRS). Its `id` is the reservation id; its `status` the newest of

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/musicals` resource: a musical and its `reservableSeat` seats still free. `musicalId`
 /// is its business key, the one reservations name.

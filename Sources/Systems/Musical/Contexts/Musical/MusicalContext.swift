@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Owns the musicals and their seats: reservations take seats by a sync call (one conditional
 /// `UPDATE`, so concurrent reservations never oversell) and give back what they took when

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/notices` resource: the message sent to the customer when a reservation's payment is
 /// approved or cancelled, one per payment and change.

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// Sends the customer a notice when a payment is approved and when it is cancelled: once each,
 /// however often the event is delivered.

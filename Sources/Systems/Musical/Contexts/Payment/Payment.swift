@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/payments` resource: one reservation's payment, approved when it is reserved and
 /// cancelled when it is cancelled.

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// Approves every reservation's payment, once, and cancels it when the reservation is
 /// cancelled. A cancellation read before its reservation (a replayed dead letter) leaves a

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/reservations` resource: `seats` seats of one musical at `price` each, taken from the
 /// musical when reserved.

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Takes reservations: the seats are taken from musical by a sync call before the reservation
 /// exists (too few left → 409, nothing reserved; musical slow or down → its breaker opens and

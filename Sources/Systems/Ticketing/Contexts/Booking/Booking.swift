@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/bookings` resource: a customer's booking of `qty` seats of one show at `amount` per ticket.
 public struct Booking: Codable, Sendable, Equatable, Identifiable {

@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// Takes bookings 24/7 (even while pay is down: payment follows by event), confirms or fails
 /// them on the show's answer, and cancels them on the customer's request.

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The customer's "my page": every booking's booking, payment and issue status, kept from
 /// events without calling any other service. Each status column has one publisher and keeps the

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/showStatuses` resource: one booking's progress across booking, pay and issuance,
 /// built only from their events (CQRS). Its `id` is the booking id, so a view rebuilt from the

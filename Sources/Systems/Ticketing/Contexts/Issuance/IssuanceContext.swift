@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Makes a ticket issuable once its booking is paid, lets the customer issue it, and voids it
 /// when pay asks (synchronously) before cancelling the payment.

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// The `/ticketIssuances` resource: the ticket of one paid booking.
 public struct TicketIssuance: Codable, Sendable, Equatable, Identifiable {

@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// Charges confirmed bookings and cancels the payment of cancelled ones. Cancelling first voids
 /// the ticket by a sync call to issuance (behind a breaker), so a cancelled booking's ticket

@@ -1,5 +1,5 @@
 import Chassis
-import SQLite
+import Storage
 
 /// The `/payments` resource: the charge for one confirmed booking, `qty × price`.
 public struct Payment: Codable, Sendable, Equatable, Identifiable {

@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// Works off the payments whose booking was cancelled: voids each ticket at issuance, then
 /// cancels the payment and publishes `PaymentCancelled` in one transaction. A cancellation that

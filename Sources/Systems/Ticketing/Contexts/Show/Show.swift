@@ -1,7 +1,7 @@
 import Chassis
 import Foundation
 import HTTP
-import SQLite
+import Storage
 
 /// The `/shows` resource: a show's seats, `remainCount` of `totalCount` still free.
 public struct Show: Codable, Sendable, Equatable, Identifiable {

@@ -1,6 +1,6 @@
 import Chassis
 import HTTP
-import SQLite
+import Storage
 
 /// Owns the seats: takes them for a booking only if enough remain (one conditional UPDATE, so
 /// concurrent bookings never oversell) and gives them back when the booking is cancelled (and,

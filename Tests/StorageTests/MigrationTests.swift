@@ -1,4 +1,4 @@
-import SQLite
+import Storage
 import Testing
 
 @Suite("Migrations")
@@ -47,7 +47,7 @@ struct MigrationTests {
         let database = try Database(path: ":memory:")
         defer { database.close() }
         try database.migrate(migrations + [Migration(3, "future", "CREATE TABLE future (x)")])
-        let error = try #require(throws: SQLiteError.self) { try database.migrate(migrations) }
+        let error = try #require(throws: DatabaseError.self) { try database.migrate(migrations) }
         #expect(error.message.contains("version 3"))
     }
 
@@ -58,7 +58,7 @@ struct MigrationTests {
         let database = try Database(path: ":memory:")
         defer { database.close() }
         let bad = versions.map { Migration($0, "v\($0)", "CREATE TABLE t\($0) (x)") }
-        let error = try #require(throws: SQLiteError.self) { try database.migrate(bad) }
+        let error = try #require(throws: DatabaseError.self) { try database.migrate(bad) }
         #expect(error.message.contains("strictly increasing"))
         #expect(try database.read { try $0.query("SELECT name FROM sqlite_master") }.isEmpty)
     }
@@ -72,7 +72,7 @@ struct MigrationTests {
             Migration(2, "bad", "CREATE TABLE b (x); CREATE TABLE oops ("),
             Migration(3, "never", "CREATE TABLE c (x);"),
         ]
-        #expect(throws: SQLiteError.self) { try database.migrate(broken) }
+        #expect(throws: DatabaseError.self) { try database.migrate(broken) }
         let tables = try database.read { connection in
             try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map { try $0.string("name") }
         }

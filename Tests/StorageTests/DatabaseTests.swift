@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import Storage
 import Testing
 
 @Suite("Opening, transactions and closing")
@@ -37,7 +37,7 @@ struct DatabaseTests {
             try connection.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
             try connection.execute("CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent (id))")
         }
-        let error = try #require(throws: SQLiteError.self) {
+        let error = try #require(throws: DatabaseError.self) {
             try database.write { try $0.execute("INSERT INTO child (parent_id) VALUES (1)") }
         }
         #expect(error.isConstraintViolation)
@@ -73,22 +73,21 @@ struct DatabaseTests {
         let database = try Database(path: ":memory:")
         defer { database.close() }
         try database.write { try $0.execute("CREATE TABLE t (x)") }
-        let error = try #require(throws: SQLiteError.self) {
+        let error = try #require(throws: DatabaseError.self) {
             try database.read { try $0.execute("INSERT INTO t (x) VALUES (1)") }
         }
         #expect(error.message.contains("Database.write"))
         #expect(try database.read { try $0.query("SELECT x FROM t") }.isEmpty)
     }
 
-    @Test("The last inserted row id is the new row's key")
-    func lastInsertRowID() throws {
+    @Test("RETURNING gives the new row's key")
+    func returningKey() throws {
         let database = try Database(path: ":memory:")
         defer { database.close() }
         let id = try database.write { connection in
             try connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, x)")
             try connection.execute("INSERT INTO t (x) VALUES ('a')")
-            try connection.execute("INSERT INTO t (x) VALUES ('b')")
-            return connection.lastInsertRowID
+            return try connection.queryOne("INSERT INTO t (x) VALUES ('b') RETURNING id")?.int("id")
         }
         #expect(id == 2)
     }
@@ -99,13 +98,13 @@ struct DatabaseTests {
         try database.write { try $0.execute("CREATE TABLE t (x)") }
         database.close()
         database.close()
-        let error = try #require(throws: SQLiteError.self) { try database.read { _ in } }
+        let error = try #require(throws: DatabaseError.self) { try database.read { _ in } }
         #expect(error.message.contains("closed"))
     }
 
     @Test("A path that cannot be opened gives an error naming it")
     func unopenable() throws {
-        let error = try #require(throws: SQLiteError.self) {
+        let error = try #require(throws: DatabaseError.self) {
             try Database(path: "/nonexistent-directory/for-sure/db.sqlite")
         }
         #expect(error.message.contains("/nonexistent-directory/for-sure/db.sqlite"))
@@ -122,12 +121,12 @@ struct DatabaseTests {
         #expect(try database.write { try $0.execute(insert, "payment", "e-1") } == 1)
         #expect(try database.write { try $0.execute(insert, "payment", "e-1") } == 0)
         #expect(try database.write { try $0.execute(insert, "booking", "e-1") } == 1)
-        let error = try #require(throws: SQLiteError.self) {
+        let error = try #require(throws: DatabaseError.self) {
             try database.write { try $0.execute("INSERT INTO inbox (consumer, event_id) VALUES ('payment', 'e-1')") }
         }
         #expect(error.isConstraintViolation)
         #expect(error.isCausedByData)
-        #expect(error.extendedCode != error.code)
+        #expect(error.code == "1555")  // SQLITE_CONSTRAINT_PRIMARYKEY, the extended code
     }
 
     @Test("A second connection gives up with a busy error, not the data's fault, while the first holds the write lock")
@@ -142,12 +141,13 @@ struct DatabaseTests {
             try holder.write { try $0.execute("CREATE TABLE t (x)") }
             let started = ContinuousClock.now
             let error = try holder.write { _ in
-                try #require(throws: SQLiteError.self) {
+                try #require(throws: DatabaseError.self) {
                     try impatient.write { try $0.execute("INSERT INTO t (x) VALUES (1)") }
                 }
             }
             #expect(!error.isCausedByData, "busy is the database's state, not the data's fault")
-            #expect(error.code == 5)  // SQLITE_BUSY
+            #expect(error.kind == .unavailable)
+            #expect(error.code == "5")  // SQLITE_BUSY
             #expect(ContinuousClock.now - started >= .milliseconds(50))
             // Once the lock is released the same write goes through.
             try impatient.write { try $0.execute("INSERT INTO t (x) VALUES (1)") }

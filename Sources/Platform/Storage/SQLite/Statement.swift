@@ -4,27 +4,27 @@ import CSQLite
 /// bound bytes, because Swift's buffers only live for the duration of the bind call.
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-/// A prepared statement owned by its `Connection`, which finalizes it.
+/// A prepared statement owned by its `SQLiteConnection`, which finalizes it.
 struct Statement {
     let handle: OpaquePointer
     let sql: String
 
-    func bind(_ parameters: [SQLiteValue], database: OpaquePointer) throws(SQLiteError) {
+    func bind(_ parameters: [SQLValue], database: OpaquePointer) throws(DatabaseError) {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard parameters.count == expected else {
-            throw SQLiteError(
-                extendedCode: SQLITE_RANGE,
+            throw DatabaseError(
+                sqlite: SQLITE_RANGE,
                 message: "statement takes \(expected) parameter(s), \(parameters.count) given", sql: sql)
         }
         for (offset, value) in parameters.enumerated() {
             let rc = bind(value, at: Int32(offset + 1))
             guard rc == SQLITE_OK else {
-                throw SQLiteError(extendedCode: rc, message: String(cString: sqlite3_errmsg(database)), sql: sql)
+                throw DatabaseError(sqlite: rc, message: String(cString: sqlite3_errmsg(database)), sql: sql)
             }
         }
     }
 
-    private func bind(_ value: SQLiteValue, at index: Int32) -> Int32 {
+    private func bind(_ value: SQLValue, at index: Int32) -> Int32 {
         switch value {
         case .null:
             return sqlite3_bind_null(handle, index)
@@ -54,11 +54,11 @@ struct Statement {
     }
 
     /// True while there is a row to read, false when the statement is done.
-    func step(database: OpaquePointer) throws(SQLiteError) -> Bool {
+    func step(database: OpaquePointer) throws(DatabaseError) -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        case let rc: throw SQLiteError(extendedCode: rc, message: String(cString: sqlite3_errmsg(database)), sql: sql)
+        case let rc: throw DatabaseError(sqlite: rc, message: String(cString: sqlite3_errmsg(database)), sql: sql)
         }
     }
 
@@ -70,7 +70,7 @@ struct Statement {
         Row(columns: columns, values: (0..<Int32(columns.count)).map(value))
     }
 
-    private func value(at column: Int32) -> SQLiteValue {
+    private func value(at column: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER:
             return .integer(sqlite3_column_int64(handle, column))

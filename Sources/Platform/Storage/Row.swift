@@ -1,37 +1,35 @@
-import CSQLite
-
 /// One result row, copied out of its statement so it outlives the transaction that read it.
 public struct Row: Sendable {
     let columns: [String]
-    let values: [SQLiteValue]
+    let values: [SQLValue]
 
     /// The value of the first column with this name, nil when there is none.
-    public subscript(column: String) -> SQLiteValue? {
+    public subscript(column: String) -> SQLValue? {
         columns.firstIndex(of: column).map { values[$0] }
     }
 
-    public func int(_ column: String) throws(SQLiteError) -> Int { Int(try int64(column)) }
+    public func int(_ column: String) throws(DatabaseError) -> Int { Int(try int64(column)) }
 
-    public func optionalInt(_ column: String) throws(SQLiteError) -> Int? {
+    public func optionalInt(_ column: String) throws(DatabaseError) -> Int? {
         try optional(column, int)
     }
 
-    public func int64(_ column: String) throws(SQLiteError) -> Int64 {
+    public func int64(_ column: String) throws(DatabaseError) -> Int64 {
         guard case .integer(let value) = try value(column) else { throw mismatch(column, "an integer") }
         return value
     }
 
-    public func string(_ column: String) throws(SQLiteError) -> String {
+    public func string(_ column: String) throws(DatabaseError) -> String {
         guard case .text(let value) = try value(column) else { throw mismatch(column, "text") }
         return value
     }
 
-    public func optionalString(_ column: String) throws(SQLiteError) -> String? {
+    public func optionalString(_ column: String) throws(DatabaseError) -> String? {
         try optional(column, string)
     }
 
     /// Integers are accepted too: SQLite computes integral results (`SUM`, `2 * 3`) as integers.
-    public func double(_ column: String) throws(SQLiteError) -> Double {
+    public func double(_ column: String) throws(DatabaseError) -> Double {
         switch try value(column) {
         case .real(let value): return value
         case .integer(let value): return Double(value)
@@ -39,34 +37,33 @@ public struct Row: Sendable {
         }
     }
 
-    public func optionalDouble(_ column: String) throws(SQLiteError) -> Double? {
+    public func optionalDouble(_ column: String) throws(DatabaseError) -> Double? {
         try optional(column, double)
     }
 
-    public func blob(_ column: String) throws(SQLiteError) -> [UInt8] {
+    public func blob(_ column: String) throws(DatabaseError) -> [UInt8] {
         guard case .blob(let value) = try value(column) else { throw mismatch(column, "a blob") }
         return value
     }
 
     /// Zero is false and any other integer true, as in SQLite's own conditions.
-    public func bool(_ column: String) throws(SQLiteError) -> Bool { try int64(column) != 0 }
+    public func bool(_ column: String) throws(DatabaseError) -> Bool { try int64(column) != 0 }
 
-    private func value(_ column: String) throws(SQLiteError) -> SQLiteValue {
+    private func value(_ column: String) throws(DatabaseError) -> SQLValue {
         guard let value = self[column] else {
-            throw SQLiteError(
-                extendedCode: SQLITE_ERROR,
-                message: "no column \"\(column)\" in the result (columns: \(columns.joined(separator: ", ")))")
+            throw DatabaseError.misuse(
+                "no column \"\(column)\" in the result (columns: \(columns.joined(separator: ", ")))")
         }
         return value
     }
 
     private func optional<T>(
-        _ column: String, _ read: (String) throws(SQLiteError) -> T
-    ) throws(SQLiteError) -> T? {
+        _ column: String, _ read: (String) throws(DatabaseError) -> T
+    ) throws(DatabaseError) -> T? {
         try value(column) == .null ? nil : try read(column)
     }
 
-    private func mismatch(_ column: String, _ expected: String) -> SQLiteError {
+    private func mismatch(_ column: String, _ expected: String) -> DatabaseError {
         let found: String
         switch self[column] {
         case .null?: found = "NULL"
@@ -76,7 +73,7 @@ public struct Row: Sendable {
         case .blob?: found = "a blob"
         case nil: found = "nothing"
         }
-        return SQLiteError(
-            extendedCode: SQLITE_MISMATCH, message: "column \"\(column)\" holds \(found), expected \(expected)")
+        return DatabaseError.mismatch(
+            "column \"\(column)\" holds \(found), expected \(expected)")
     }
 }

@@ -1,4 +1,4 @@
-import SQLite
+import Storage
 import Synchronization
 import Testing
 

@@ -1,5 +1,3 @@
-import CSQLite
-
 extension Row {
     /// Decodes a `Decodable` record from this row, reading property `showId` from column
     /// `show_id` (as GRDB's `.convertFromSnakeCase`). Columns the record does not name are
@@ -7,13 +5,13 @@ extension Row {
     /// and `String`-backed enums (by their raw value) decode; a missing or mistyped column, or
     /// text no case of an enum has, throws a mismatch naming it: the stored data's fault, never
     /// the client's.
-    public func decode<T: Decodable>(_ type: T.Type) throws(SQLiteError) -> T {
+    public func decode<T: Decodable>(_ type: T.Type) throws(DatabaseError) -> T {
         do {
             return try T(from: RowDecoder(row: self))
-        } catch let error as SQLiteError {
+        } catch let error as DatabaseError {
             throw error
         } catch {
-            throw SQLiteError(extendedCode: SQLITE_MISMATCH, message: "a row does not decode as \(T.self): \(error)")
+            throw DatabaseError.mismatch("a row does not decode as \(T.self): \(error)")
         }
     }
 
@@ -120,7 +118,7 @@ private struct ColumnDecoder: Decoder, SingleValueDecodingContainer {
 
     private func exactly<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
         guard let value = I(exactly: try row.int64(column)) else {
-            throw SQLiteError(extendedCode: SQLITE_MISMATCH, message: "column \"\(column)\" does not fit \(I.self)")
+            throw DatabaseError.mismatch("column \"\(column)\" does not fit \(I.self)")
         }
         return value
     }

@@ -1,4 +1,4 @@
-import SQLite
+import Storage
 import Testing
 
 @Suite("Values and rows")
@@ -6,10 +6,10 @@ struct ValueTests {
     @Test(
         "Every kind of value comes back from a table exactly as it was bound",
         arguments: [
-            SQLiteValue.null, .integer(.max), .integer(.min), .integer(0), .real(3.25), .real(-0.5),
+            SQLValue.null, .integer(.max), .integer(.min), .integer(0), .real(3.25), .real(-0.5),
             .text("héllo wörld 🎉"), .text("nul\0inside"), .text(""), .blob([0, 1, 0, 255]), .blob([]),
         ])
-    func roundTrip(value: SQLiteValue) throws {
+    func roundTrip(value: SQLValue) throws {
         let database = try Database(path: ":memory:")
         defer { database.close() }
         let row = try database.write { connection in
@@ -73,10 +73,10 @@ struct ValueTests {
     private func errorMessage<T>(_ body: () throws -> T) throws -> String {
         do {
             _ = try body()
-        } catch let error as SQLiteError {
+        } catch let error as DatabaseError {
             return error.message
         }
-        Issue.record("expected an SQLiteError")
+        Issue.record("expected an DatabaseError")
         return ""
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// At most `size` connections, opened when first needed and lent to one transaction at a time.
+/// A caller that finds them all lent waits up to `waitLimit` (forever when nil), then fails with
+/// `.unavailable`. A connection that is no longer usable (the server restarted) is closed when
+/// returned, and the next borrower opens a fresh one.
+final class ConnectionPool: @unchecked Sendable {
+    private let size: Int
+    private let waitLimit: Duration?
+    private let open: @Sendable () throws(DatabaseError) -> any EngineConnection
+    /// Guards everything below.
+    private let condition = NSCondition()
+    private var idle: [Connection] = []
+    private var lent = 0
+    private var closed = false
+
+    init(size: Int, waitLimit: Duration?, open: @escaping @Sendable () throws(DatabaseError) -> any EngineConnection) {
+        precondition(size > 0, "a pool needs at least one connection")
+        self.size = size
+        self.waitLimit = waitLimit
+        self.open = open
+    }
+
+    func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        let connection = try borrow()
+        defer { giveBack(connection) }
+        return try body(connection)
+    }
+
+    /// Closes the idle connections now and the lent ones when they come back; later borrowers fail.
+    func close() {
+        condition.lock()
+        closed = true
+        let closing = idle
+        idle.removeAll()
+        condition.broadcast()
+        condition.unlock()
+        closing.forEach { $0.engine.close() }
+    }
+
+    private func borrow() throws(DatabaseError) -> Connection {
+        let deadline = waitLimit.map { Date().addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
+        condition.lock()
+        while !closed, idle.isEmpty, lent >= size {
+            if let deadline {
+                guard condition.wait(until: deadline) else {
+                    condition.unlock()
+                    throw DatabaseError(.unavailable, engine: "Storage", code: "pool-exhausted",
+                                        message: "all \(size) database connections stayed busy for \(waitLimit!)")
+                }
+            } else {
+                condition.wait()
+            }
+        }
+        guard !closed else {
+            condition.unlock()
+            throw DatabaseError.misuse("the database is closed")
+        }
+        lent += 1
+        let reused = idle.popLast()
+        condition.unlock()
+        if let reused { return reused }
+        do {
+            return Connection(engine: try open())
+        } catch {
+            condition.lock()
+            lent -= 1
+            condition.signal()
+            condition.unlock()
+            throw error
+        }
+    }
+
+    private func giveBack(_ connection: Connection) {
+        condition.lock()
+        lent -= 1
+        let keep = !closed && connection.engine.isUsable
+        if keep { idle.append(connection) }
+        condition.signal()
+        condition.unlock()
+        if !keep { connection.engine.close() }
+    }
+}

@@ -1,0 +1,115 @@
+import Synchronization
+import Foundation
+
+/// A service's database: SQLite (one file, one connection) or PostgreSQL (a server, a bounded
+/// pool), with the same API. Work runs on the caller's thread; `read` and `write` are not
+/// reentrant (on SQLite the nested call would wait for the one connection forever).
+public final class Database: Sendable {
+    /// "SQLite" or "PostgreSQL".
+    public let engine: String
+    private let pool: ConnectionPool
+    /// PostgreSQL: processes share the server, and `exclusively` takes a session advisory lock.
+    private let isShared: Bool
+    /// PostgreSQL only: how often a write that conflicted with a concurrent one is run again.
+    private let conflictRetries: Int
+
+    /// SQLite: opens the file in WAL mode, creating it unless `create` is false. ":memory:" is the
+    /// one path allowed without WAL. Writers wait up to `busyTimeout` for another process.
+    public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws(DatabaseError) {
+        let connection = try SQLiteConnection(path: path, create: create, busyTimeout: busyTimeout)
+        engine = "SQLite"
+        isShared = false
+        conflictRetries = 0
+        // The one connection, opened above so that a bad path fails here; never reopened.
+        let first = Mutex<SQLiteConnection?>(connection)
+        pool = ConnectionPool(size: 1, waitLimit: nil) { () throws(DatabaseError) in
+            guard let connection = first.withLock({ $0.take() }) else { throw DatabaseError.misuse("the database is closed") }
+            return connection
+        }
+    }
+
+    /// PostgreSQL: `url` is a libpq connection URI (`postgres://user@host:port/name?sslmode=…`;
+    /// TLS and other parameters pass through). Up to `poolSize` connections; a transaction that
+    /// finds them all busy waits `poolWait`, then fails `.unavailable`. Statements stop after
+    /// `statementTimeout`. One connection is opened here, so a bad URL fails at once.
+    public init(url: String, poolSize: Int = 4, poolWait: Duration = .seconds(5),
+                statementTimeout: Duration = .seconds(10), conflictRetries: Int = 10) throws(DatabaseError) {
+        // `exclusively` holds one connection while its body uses another.
+        guard poolSize >= 2 else { throw DatabaseError.misuse("a PostgreSQL pool needs at least 2 connections, not \(poolSize)") }
+        let options = PostgreSQLConnection.Options(url: url, statementTimeout: statementTimeout)
+        let first = Mutex<PostgreSQLConnection?>(try PostgreSQLConnection(options))
+        engine = "PostgreSQL"
+        isShared = true
+        self.conflictRetries = conflictRetries
+        pool = ConnectionPool(size: poolSize, waitLimit: poolWait) { () throws(DatabaseError) in
+            if let connection = first.withLock({ $0.take() }) { return connection }
+            return try PostgreSQLConnection(options)
+        }
+    }
+
+    /// A database URL without its password, for messages and logs.
+    public static func redacting(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? "(a URL that does not parse)"
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Runs `body` in a read-only transaction, so that all its queries see one snapshot.
+    /// Statements that write are refused here: use `write`.
+    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        try pool.withConnection { c in try Self.transaction(on: c, writing: false, body) }
+    }
+
+    /// Runs `body` in a transaction that behaves as if it ran alone, committed when it returns and
+    /// rolled back when it throws. On SQLite it is `BEGIN IMMEDIATE`: writers take turns. On
+    /// PostgreSQL it is `SERIALIZABLE`, and a conflict with a concurrent transaction runs `body`
+    /// again (so `body` must not have effects outside the database), up to `conflictRetries`
+    /// times. The result is discardable because a write's closure often ends in `execute`.
+    @discardableResult
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try pool.withConnection { c in try Self.transaction(on: c, writing: true, body) }
+            } catch let error as DatabaseError where error.kind == .conflict && attempt < conflictRetries {
+                attempt += 1
+                // Jittered and growing, so two retrying transactions do not meet again at once.
+                Thread.sleep(forTimeInterval: Double.random(in: 0.5...1.5) * min(0.05, 0.001 * Double(1 << min(attempt, 6))))
+            }
+        }
+    }
+
+    /// Runs `body` while no other process runs an `exclusively` of the same `name` against this
+    /// database: migrations of replicas that start together. On SQLite, write transactions
+    /// already take turns; on PostgreSQL it is a session advisory lock held on a pooled
+    /// connection, so `body` runs its transactions on the others. Not reentrant.
+    public func exclusively<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        guard isShared else { return try body() }
+        return try pool.withConnection { c in
+            try c.engine.lockSession(name)
+            defer { c.engine.unlockSession(name) }
+            return try body()
+        }
+    }
+
+    /// Closes the connections; later calls throw.
+    public func close() {
+        pool.close()
+    }
+
+    private static func transaction<T>(on connection: Connection, writing: Bool, _ body: (Connection) throws -> T) throws -> T {
+        try connection.engine.begin(writing: writing)
+        do {
+            let result = try body(connection)
+            try connection.engine.commit()
+            return result
+        } catch {
+            connection.engine.rollback()
+            throw error
+        }
+    }
+}
