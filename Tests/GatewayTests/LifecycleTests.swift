@@ -14,6 +14,9 @@ struct LifecycleTests {
               (["ROUTES": "/bookings=http://127.0.0.1"], "gateway: ROUTES: 'http://127.0.0.1' for /bookings is not an http://host:port URL"),
               (["ROUTES": "/bookings"], "gateway: ROUTES: '/bookings' is not prefix=http://host:port"),
               (["ROUTES": "/a=http://127.0.0.1:1,/a=http://127.0.0.1:2"], "gateway: ROUTES: prefix /a is given twice"),
+              (["ROUTES": "/a=http://127.0.0.1:1|http://127.0.0.1:1/"], "gateway: ROUTES: http://127.0.0.1:1 is given twice for /a"),
+              (["ROUTES": "/a=http://127.0.0.1:1|"], "gateway: ROUTES: '' for /a is not an http://host:port URL"),
+              (["ROUTES": "/a=http://127.0.0.1:1", "READINESS_INTERVAL_MS": "5"], "gateway: READINESS_INTERVAL_MS=5 is not a whole number in 50...60000"),
               (["ROUTES": "/a=http://127.0.0.1:1", "UPSTREAM_TIMEOUT_MS": "soon"], "gateway: UPSTREAM_TIMEOUT_MS=soon is not a whole number"),
           ])
     func invalidConfiguration(environment: [String: String], message: String) throws {

@@ -57,14 +57,14 @@ struct HTTPClientTests {
         #expect(response.body == Array("until the end".utf8))
     }
 
-    @Test("a refused connection is connectionFailed")
+    @Test("a refused connection is notConnected: nothing was sent")
     func refused() throws {
         let closedPort = try LoopbackListener(listening: false)
         let error = failure { () throws(HTTPClientError) in
             try client.send(method: "GET", url: "http://127.0.0.1:\(closedPort.port)/", timeout: .seconds(5))
         }
-        guard case .connectionFailed(let message)? = error else {
-            Issue.record("expected connectionFailed, got \(String(describing: error))")
+        guard case .notConnected(let message)? = error else {
+            Issue.record("expected notConnected, got \(String(describing: error))")
             return
         }
         #expect(message.contains("refused"))

@@ -77,7 +77,7 @@ public final class Upstream: Sendable {
         case is CircuitBreakerOpen: "circuit breaker open"
         case let failure as UpstreamFailure: "answered \(failure.status)"
         case HTTPClientError.timedOut: "timed out"
-        case HTTPClientError.connectionFailed: "not reachable"
+        case HTTPClientError.connectionFailed, HTTPClientError.notConnected: "not reachable"
         case HTTPClientError.malformedResponse: "answered something that is not HTTP"
         default: "\(error)"
         }

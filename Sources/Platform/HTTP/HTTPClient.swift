@@ -17,7 +17,7 @@ public struct HTTPClient: Sendable {
         } catch .timedOut {
             throw .timedOut
         } catch {
-            throw .connectionFailed(error.description)
+            throw .notConnected(error.description)
         }
         defer { socket.close() }
 

@@ -1,6 +1,8 @@
 public enum HTTPClientError: Error, Sendable, Equatable {
     case invalidURL(String)
-    /// Name resolution, connect or send failed: the request may not have reached the server.
+    /// Name resolution or connect failed: nothing was sent, so the request may go elsewhere.
+    case notConnected(String)
+    /// Send or receive failed: the request may have reached the server.
     case connectionFailed(String)
     /// The deadline passed before a complete response arrived.
     case timedOut

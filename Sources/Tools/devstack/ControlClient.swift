@@ -31,7 +31,7 @@ struct ControlClient {
         let response: HTTPClientResponse
         do {
             response = try HTTPClient().send(method: method, url: "http://127.0.0.1:\(port)\(path)", timeout: timeout)
-        } catch .connectionFailed {
+        } catch .notConnected {
             throw .failed("no devstack is running on 127.0.0.1:\(port) (\(Devstack.command) up SYSTEM starts one; give the same --port-base or --control-port)")
         } catch {
             throw .failed("devstack on 127.0.0.1:\(port) did not answer: \(error)")

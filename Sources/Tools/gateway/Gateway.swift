@@ -8,13 +8,15 @@ final class Gateway: Sendable {
     static let correlationHeader = "X-Correlation-Id"
 
     private let routes: RouteTable
+    private let replicas: Replicas
     private let timeout: Duration
     private let client = HTTPClient()
     private let ownEndpoints = Router()
     private let shuttingDown = Atomic<Bool>(false)
 
-    init(routes: RouteTable, timeout: Duration) {
+    init(routes: RouteTable, replicas: Replicas, timeout: Duration) {
         self.routes = routes
+        self.replicas = replicas
         self.timeout = timeout
         ownEndpoints.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
         ownEndpoints.add("GET", "/readyz") { [unowned self] _ in
@@ -32,7 +34,7 @@ final class Gateway: Sendable {
         let started = ContinuousClock.now
         let given = request.headers[Self.correlationHeader]
         let correlationID = given.flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
-        var (response, route, failure) = answer(request, correlationID: correlationID)
+        var (response, upstream, failure) = answer(request, correlationID: correlationID)
         response.headers[Self.correlationHeader] = correlationID
 
         let elapsed = started.duration(to: .now)
@@ -41,15 +43,15 @@ final class Gateway: Sendable {
             "duration_ms": Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             "correlation_id": correlationID,
         ]
-        if let route { fields["upstream"] = route.baseURL }
+        if let upstream { fields["upstream"] = upstream }
         if let failure { fields["error"] = failure }
         JSONLog.info("request", fields)
         return response
     }
 
-    /// The response, the route that served it, and why the upstream failed (for the log only:
+    /// The response, the base URL that served it, and why the upstream failed (for the log only:
     /// the client learns which service failed, not the socket error).
-    private func answer(_ request: HTTPRequest, correlationID: String) -> (HTTPResponse, Route?, String?) {
+    private func answer(_ request: HTTPRequest, correlationID: String) -> (HTTPResponse, String?, String?) {
         if request.path == "/healthz" || request.path == "/readyz" {
             return (ownEndpoints.handle(request), nil, nil)
         }
@@ -70,23 +72,31 @@ final class Gateway: Sendable {
             headers["X-Forwarded-Host"] = host
             headers["X-Forwarded-Proto"] = "http"
         }
-        do throws(HTTPClientError) {
-            let answer = try client.send(method: request.method, url: route.baseURL + request.target, headers: headers,
-                                         body: request.body, timeout: timeout)
-            return (HTTPResponse(status: answer.status, headers: HopByHopHeaders.removed(from: answer.headers), body: answer.body),
-                    route, nil)
-        } catch {
-            let service = "\(route.baseURL) (\(route.prefix))"
-            switch error {
-            case .timedOut:
-                return (Problem.gatewayTimeout("\(service) did not answer within \(timeout)").response, route, "timed out")
-            case .connectionFailed(let reason):
-                return (Problem.badGateway("\(service) cannot be reached").response, route, reason)
-            case .malformedResponse(let reason):
-                return (Problem.badGateway("\(service) sent a malformed response").response, route, reason)
-            case .invalidURL(let reason):
-                return (Problem.badRequest("the request target cannot be forwarded").response, route, reason)
+        let candidates = replicas.order(for: route)
+        for (attempt, baseURL) in candidates.enumerated() {
+            do throws(HTTPClientError) {
+                let answer = try client.send(method: request.method, url: baseURL + request.target, headers: headers,
+                                             body: request.body, timeout: timeout)
+                return (HTTPResponse(status: answer.status, headers: HopByHopHeaders.removed(from: answer.headers), body: answer.body),
+                        baseURL, nil)
+            } catch {
+                let service = "\(baseURL) (\(route.prefix))"
+                switch error {
+                case .notConnected(let reason):
+                    // Nothing was sent: another replica may take it.
+                    if attempt + 1 < candidates.count { continue }
+                    return (Problem.badGateway("\(service) cannot be reached").response, baseURL, reason)
+                case .timedOut:
+                    return (Problem.gatewayTimeout("\(service) did not answer within \(timeout)").response, baseURL, "timed out")
+                case .connectionFailed(let reason):
+                    return (Problem.badGateway("\(service) cannot be reached").response, baseURL, reason)
+                case .malformedResponse(let reason):
+                    return (Problem.badGateway("\(service) sent a malformed response").response, baseURL, reason)
+                case .invalidURL(let reason):
+                    return (Problem.badRequest("the request target cannot be forwarded").response, baseURL, reason)
+                }
             }
         }
+        preconditionFailure("a route has at least one base URL")
     }
 }

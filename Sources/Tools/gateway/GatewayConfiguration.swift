@@ -5,6 +5,8 @@ struct GatewayConfiguration: Sendable {
     var routes: RouteTable
     /// One absolute deadline per forwarded request: connect, send and the whole answer.
     var upstreamTimeout: Duration
+    /// How often the replicas of a route with several are asked for /readyz.
+    var readinessInterval: Duration
     /// How long SIGTERM waits for in-flight requests.
     var shutdownGracePeriod: Duration
 
@@ -23,10 +25,11 @@ struct GatewayConfiguration: Sendable {
         host = value("HOST") ?? "0.0.0.0"
         port = try int("PORT", default: 8088, in: 0...65535)
         guard let routes = value("ROUTES") else {
-            throw ConfigurationError("ROUTES is required: comma-separated prefix=http://host:port pairs, e.g. /bookings=http://127.0.0.1:8081,/shows=http://127.0.0.1:8082")
+            throw ConfigurationError("ROUTES is required: comma-separated prefix=http://host:port pairs, e.g. /bookings=http://127.0.0.1:8081,/shows=http://127.0.0.1:8082 (replicas: /shows=http://127.0.0.1:8082|http://127.0.0.1:8092)")
         }
         self.routes = try RouteTable(parsing: routes)
         upstreamTimeout = .milliseconds(try int("UPSTREAM_TIMEOUT_MS", default: 10_000, in: 1...600_000))
+        readinessInterval = .milliseconds(try int("READINESS_INTERVAL_MS", default: 500, in: 50...60_000))
         shutdownGracePeriod = .seconds(try int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
     }
 }

@@ -13,12 +13,14 @@ do {
     exit(2)
 }
 
-let gateway = Gateway(routes: configuration.routes, timeout: configuration.upstreamTimeout)
+let replicas = Replicas(routes: configuration.routes, interval: configuration.readinessInterval)
+let gateway = Gateway(routes: configuration.routes, replicas: replicas, timeout: configuration.upstreamTimeout)
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: configuration.host, port: configuration.port),
                         handler: gateway.handle)
 do {
     let port = try server.start()
-    let routes = configuration.routes.routes.map { "\($0.prefix)=\($0.baseURL)" }.sorted().joined(separator: ",")
+    let routes = configuration.routes.routes.map { "\($0.prefix)=\($0.baseURLs.joined(separator: "|"))" }.sorted().joined(separator: ",")
+    replicas.startWatching()
     JSONLog.info("gateway started", ["port": port, "routes": routes])
 } catch {
     FileHandle.standardError.write(Data("gateway: cannot listen on \(configuration.host):\(configuration.port): \(error)\n".utf8))
@@ -34,6 +36,7 @@ let forceExit = Thread {
 }
 forceExit.start()
 gateway.beginShutdown()
+replicas.stopWatching()
 let drained = server.shutdown(gracePeriod: configuration.shutdownGracePeriod)
 JSONLog.info("stopped", ["http_drained": drained])
 exit(0)
