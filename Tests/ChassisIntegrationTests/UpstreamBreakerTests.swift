@@ -110,4 +110,15 @@ struct UpstreamBreakerTests {
         #expect(failure?.status == 503)
         #expect(failure?.detail.contains("timed out") == true)
     }
+
+    @Test("an upstream with replicas (url|url) takes turns, and a replica whose port closed costs no call")
+    func replicas() throws {
+        let (a, b) = (try FlakyUpstream(), try FlakyUpstream())
+        let closed = "http://127.0.0.1:\(try freePort())"
+        let upstream = Upstream(name: "stock", baseURL: "http://127.0.0.1:\(a.port)|\(closed)|http://127.0.0.1:\(b.port)",
+                                timeout: .seconds(2), breaker: config)
+        for _ in 0..<9 { #expect(try upstream.call("GET", "/x").status == 200) }
+        #expect(a.hits + b.hits == 9 && a.hits >= 3 && b.hits >= 3, "a \(a.hits), b \(b.hits)")
+        #expect(upstream.breaker.state == .closed, "a closed replica is no failure")
+    }
 }

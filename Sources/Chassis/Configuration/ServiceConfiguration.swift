@@ -65,7 +65,8 @@ public struct ServiceConfiguration: Sendable {
         databaseURL.map(Database.redacting) ?? databasePath
     }
 
-    /// An upstream's base URL (e.g. ISSUANCE_URL), required to be http://host:port.
+    /// An upstream's base URL (e.g. ISSUANCE_URL), required to be http://host:port, or several
+    /// joined by `|` for a service with replicas.
     public func url(_ name: String, default value: String) throws(ConfigurationError) -> String {
         try EnvironmentReader(environment).url(name, default: value)
     }
@@ -103,12 +104,17 @@ private struct EnvironmentReader {
         return v
     }
 
+    /// One `http://host:port`, or several joined by `|` (the replicas of one service).
     func url(_ name: String, default value: String) throws(ConfigurationError) -> String {
-        let v = string(name, default: value)
-        guard let url = URL(string: v), url.scheme == "http", url.host != nil, url.port != nil else {
-            throw ConfigurationError(description: "\(name)=\(v) is not an http://host:port URL")
+        let given = string(name, default: value)
+        var urls: [String] = []
+        for v in given.split(separator: "|", omittingEmptySubsequences: false).map(String.init) {
+            guard let url = URL(string: v), url.scheme == "http", url.host != nil, url.port != nil else {
+                throw ConfigurationError(description: "\(name)=\(given) is not an http://host:port URL (or several joined by |)")
+            }
+            urls.append(v.hasSuffix("/") ? String(v.dropLast()) : v)
         }
-        return v.hasSuffix("/") ? String(v.dropLast()) : v
+        return urls.joined(separator: "|")
     }
 
     func properties(_ name: String) throws(ConfigurationError) -> KafkaProperties {

@@ -1,4 +1,5 @@
 import HTTP
+import Synchronization
 
 /// A synchronous dependency on another service: HTTP with a deadline, behind a circuit breaker.
 ///
@@ -7,7 +8,11 @@ import HTTP
 /// `call` throws a 503 problem with `Retry-After`: a clear answer, never a hang.
 public final class Upstream: Sendable {
     public let name: String
+    /// `http://host:port`, or the replicas' base URLs joined by `|`: a call that cannot connect to
+    /// one (so sent nothing) goes to the next, so a replica stopping costs no call.
     public let baseURL: String
+    private let baseURLs: [String]
+    private let turn = Atomic<Int>(0)
     public let timeout: Duration
     public let breaker: CircuitBreaker
     private let client = HTTPClient()
@@ -16,6 +21,7 @@ public final class Upstream: Sendable {
                 breaker configuration: CircuitBreakerConfiguration = .init(), metrics: Metrics? = nil) {
         self.name = name
         self.baseURL = baseURL
+        baseURLs = baseURL.split(separator: "|").map(String.init)
         self.timeout = timeout
         breaker = CircuitBreaker(name: name, configuration: configuration, onStateChange: { _, to in
             metrics?.set(.circuitBreakerState, ["name": name], to: Upstream.gaugeValue(to))
@@ -46,13 +52,27 @@ public final class Upstream: Sendable {
                 let answer = local(HTTPRequest(method: method, target: path, headers: headers, body: body ?? []))
                 response = HTTPClientResponse(status: answer.status, headers: answer.headers, body: answer.body)
             } else {
-                response = try client.send(method: method, url: baseURL + path, headers: headers, body: body ?? [], timeout: timeout)
+                response = try send(method, path, headers: headers, body: body ?? [])
             }
             guard response.status < 500 else { throw UpstreamFailure(status: response.status) }
             return response
         }, fallback: { (error) throws(UpstreamUnavailable) -> HTTPClientResponse in
             throw UpstreamUnavailable(problem: unavailable(error), callMade: !(error is CircuitBreakerOpen))
         })
+    }
+
+    /// To one replica after another, from the next in turn, while connecting fails.
+    private func send(_ method: String, _ path: String, headers: HTTPHeaders, body: [UInt8]) throws(HTTPClientError) -> HTTPClientResponse {
+        let first = baseURLs.count > 1 ? turn.add(1, ordering: .relaxed).oldValue : 0
+        for attempt in baseURLs.indices {
+            let url = baseURLs[(first + attempt) % baseURLs.count]
+            do throws(HTTPClientError) {
+                return try client.send(method: method, url: url + path, headers: headers, body: body, timeout: timeout)
+            } catch .notConnected(_) where attempt + 1 < baseURLs.count {
+                continue
+            }
+        }
+        preconditionFailure("the last attempt returns or throws")
     }
 
     /// The upstream's own refusal (a 4xx answer), passed on as this service's answer: its status,
