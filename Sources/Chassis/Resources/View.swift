@@ -39,21 +39,24 @@ public struct View: Sendable {
     func apply(_ update: Update, at time: String, _ c: Connection) throws {
         let column = update.column
         let names = update.facts.map(\.0) + [column, "\(column)_at"]
+        // The stored row's columns by the table's name: PostgreSQL finds a bare name ambiguous
+        // next to `excluded`'s.
+        let stored = "\(table).\(column)"
         let newer: String
         if let order = progressions[column] {
             guard case .text(let status) = update.value, let rank = order.firstIndex(of: status) else {
                 preconditionFailure("\(table).\(column) is a progression of \(order); \(update.value) is not in it")
             }
             let ranks = order.enumerated().map { "WHEN '\($1)' THEN \($0)" }.joined(separator: " ")
-            newer = "\(column) IS NULL OR (CASE \(column) \(ranks) ELSE -1 END) <= \(rank)"
+            newer = "\(stored) IS NULL OR (CASE \(stored) \(ranks) ELSE -1 END) <= \(rank)"
         } else {
-            newer = "\(column)_at IS NULL OR \(column)_at <= excluded.\(column)_at"
+            newer = "\(stored)_at IS NULL OR \(stored)_at <= excluded.\(column)_at"
         }
         try c.execute("""
             INSERT INTO \(table) (\(key), \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
             ON CONFLICT (\(key)) DO UPDATE SET \(update.facts.map { "\($0.0) = excluded.\($0.0), " }.joined())
-                \(column) = CASE WHEN \(newer) THEN excluded.\(column) ELSE \(column) END,
-                \(column)_at = CASE WHEN \(newer) THEN excluded.\(column)_at ELSE \(column)_at END
+                \(column) = CASE WHEN \(newer) THEN excluded.\(column) ELSE \(stored) END,
+                \(column)_at = CASE WHEN \(newer) THEN excluded.\(column)_at ELSE \(stored)_at END
             """, [.int(update.key)] + update.facts.map(\.1) + [update.value, .text(time)])
     }
 }

@@ -57,6 +57,11 @@ public struct LocalPostgreSQL: Sendable {
         }
     }
 
+    /// Drops `name` if it exists; nothing may be connected to it.
+    public func dropDatabase(_ name: String) throws(LocalPostgreSQLError) {
+        try runToEnd("dropdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "--if-exists", name])
+    }
+
     private func runToEnd(_ tool: String, _ arguments: [String]) throws(LocalPostgreSQLError) {
         let (status, output) = try run(tool, arguments)
         guard status == .exited(0) else { throw LocalPostgreSQLError(description: "\(tool) failed (\(status)): \(output)") }

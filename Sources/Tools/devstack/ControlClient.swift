@@ -27,6 +27,13 @@ struct ControlClient {
         print("\(process.name) ready (pid \(process.pid.map(String.init) ?? "-"))")
     }
 
+    func rollout(_ context: String) throws(Failure) {
+        // Each step may wait for a replica to get ready (60 s) and another to drain (30 s).
+        let steps = try decode([String].self, from: try send("POST", "/contexts/\(context)/rollout", timeout: .seconds(900)))
+        steps.forEach { print($0) }
+        print("\(context) rolled out: \(steps.count) replica(s) replaced")
+    }
+
     private func send(_ method: String, _ path: String, timeout: Duration) throws(Failure) -> [UInt8] {
         let response: HTTPClientResponse
         do {

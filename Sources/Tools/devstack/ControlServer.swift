@@ -6,10 +6,11 @@ import HTTP
 ///     GET  /processes              every child: name, pid, port, state, restarts
 ///     POST /processes/{name}/stop  SIGTERM (SIGKILL after 30 s); not restarted until start
 ///     POST /processes/{name}/start start it and wait until it is ready
+///     POST /contexts/{name}/rollout replace its replicas one at a time (see `Supervisor.rollout`)
 enum ControlServer {
     static let readyTimeout = Duration.seconds(60)
 
-    static func start(port: Int, supervisor: Supervisor) throws -> HTTPServer {
+    static func start(port: Int, supervisor: Supervisor, console: Console) throws -> HTTPServer {
         let router = Router()
         router.add("GET", "/processes") { _ in .json(supervisor.processes.map(\.status)) }
         router.add("POST", "/processes/{name}/stop") { request in
@@ -29,6 +30,13 @@ enum ControlServer {
                 throw Problem(status: 503, detail: "\(process.name) did not become ready within \(readyTimeout); its last lines:\n\(tail)")
             }
             return .json(process.status)
+        }
+        router.add("POST", "/contexts/{name}/rollout") { request in
+            do throws(Failure) {
+                return .json(try supervisor.rollout(request.pathParameters["name"] ?? "", readyTimeout: readyTimeout, console: console))
+            } catch {
+                throw Problem(status: error.exitCode == 2 ? 404 : 409, detail: error.message)
+            }
         }
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port),
                                 handler: router.handle)

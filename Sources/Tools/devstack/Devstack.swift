@@ -18,6 +18,8 @@ enum Devstack {
                 try control.stop(service)
             case .start(let service):
                 try control.start(service)
+            case .rollout(let context):
+                try control.rollout(context)
             case .up(let name):
                 guard let system = Systems.named(name) else {
                     throw Failure.unknown("unknown system '\(name)' (known: \(Systems.all.map(\.name).joined(separator: ", ")))")
@@ -49,18 +51,26 @@ enum Devstack {
         """
         Usage:
           \(command) up SYSTEM [--port-base N] [--kafka-port N] [--control-port N] [--state-dir DIR] [--ready-timeout S]
+                  [--database sqlite|postgres] [--replicas CONTEXT=N,...]
               run a whole system locally: a Kafka broker (unless KAFKA_BOOTSTRAP_SERVERS is set), its
               topics, every service and the gateway; waits (default 90 s) until each is ready; streams
-              their logs; Ctrl-C stops everything
+              their logs; Ctrl-C stops everything. --database postgres keeps the services' state in a
+              local PostgreSQL (a database per service); --replicas runs N replicas of a context (1 to
+              \(Invocation.maxReplicas)), which the gateway and the callers balance over
           \(command) status              every process of the running devstack: name, pid, port, state
           \(command) stop SERVICE        stop one process; it stays stopped until start
           \(command) start SERVICE       start it again and wait until it is ready
+          \(command) rollout CONTEXT     replace a context's replicas one at a time: a new one in the spare
+                                      slot, ready, then the old one stopped (zero-downtime redeploy)
 
         Systems: \(Systems.all.map(\.name).joined(separator: ", "))
         Ports: services --port-base + 1, 2, ... (default \(SystemManifest.portBase)), gateway + \(SystemManifest.gatewayOffset), control + \(SystemManifest.controlOffset) (or --control-port),
         local broker 9092 (or --kafka-port). status, stop and start need the same --port-base or --control-port.
-        State: each service's SQLite file in .devstack/SYSTEM/ (or --state-dir), cleared when devstack starts its
-        own broker, whose log is new; kept with KAFKA_BOOTSTRAP_SERVERS.
+        Replicas: slot k of a context on its port + \(StackPlan.slotSpacing) × (k - 1), named SERVICE-k; one slot more than
+        its replicas, kept spare for rollout.
+        State: each service's SQLite file in .devstack/SYSTEM/ (or --state-dir), or with --database postgres its
+        database on a PostgreSQL on --port-base + \(StackPlan.postgresOffset) with its data in .devstack/SYSTEM/postgres;
+        cleared when devstack starts its own broker, whose log is new; kept with KAFKA_BOOTSTRAP_SERVERS.
 
         Exit codes: 0 done; 1 could not be done (no devstack running, port in use, not built, not ready);
         2 unknown command, option, system or service.

@@ -7,6 +7,7 @@ struct Invocation {
         case stop(service: String)
         case start(service: String)
         case status
+        case rollout(context: String)
         case help
     }
 
@@ -17,9 +18,16 @@ struct Invocation {
     var stateDirectory: String?
     /// How long `up` waits for every process to be ready.
     var readyTimeout = Duration.seconds(90)
+    /// Where the services keep their state: SQLite files, or databases on a local PostgreSQL.
+    var database = DatabaseChoice.sqlite
+    /// Replicas per context name (`--replicas show=2,booking=3`); one when not given.
+    var replicas: [String: Int] = [:]
+
+    enum DatabaseChoice: String { case sqlite, postgres }
 
     /// Only `up` starts anything, so only it takes the options that say how.
-    private static let upOnly: Set = ["--kafka-port", "--state-dir", "--ready-timeout"]
+    private static let upOnly: Set = ["--kafka-port", "--state-dir", "--ready-timeout", "--database", "--replicas"]
+    private static let options = ["--port-base", "--kafka-port", "--control-port", "--state-dir", "--ready-timeout", "--database", "--replicas"]
 
     init(parsing words: [String]) throws(Failure) {
         guard let first = words.first else { throw .usage("a command is required") }
@@ -30,7 +38,7 @@ struct Invocation {
             if ["-h", "--help"].contains(word) { command = .help; return }
             guard word.hasPrefix("--") else { positionals.append(word); continue }
             let name = String(word.prefix { $0 != "=" })
-            guard ["--port-base", "--kafka-port", "--control-port", "--state-dir", "--ready-timeout"].contains(name) else {
+            guard Self.options.contains(name) else {
                 throw .usage("unknown option \(name)")
             }
             if name.count < word.count {
@@ -51,6 +59,7 @@ struct Invocation {
         case "up": command = .up(system: try one("SYSTEM"))
         case "stop": command = .stop(service: try one("SERVICE"))
         case "start": command = .start(service: try one("SERVICE"))
+        case "rollout": command = .rollout(context: try one("CONTEXT"))
         case "status":
             guard positionals.isEmpty else { throw .usage("devstack status takes no arguments") }
             command = .status
@@ -72,7 +81,23 @@ struct Invocation {
             }
             readyTimeout = .seconds(seconds)
         }
+        if let text = given["--database"] {
+            guard let choice = DatabaseChoice(rawValue: text) else { throw .usage("--database is sqlite or postgres, not '\(text)'") }
+            database = choice
+        }
+        if let text = given["--replicas"] {
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, parts[1].allSatisfy({ ("0"..."9").contains($0) }),
+                      let count = Int(parts[1]), (1...Self.maxReplicas).contains(count) else {
+                    throw .usage("--replicas takes CONTEXT=N pairs with N in 1...\(Self.maxReplicas), e.g. show=2,booking=3; not '\(pair)'")
+                }
+                replicas[parts[0]] = count
+            }
+        }
     }
+
+    static let maxReplicas = 8
 
     /// The port devstack answers `status`, `stop` and `start` on.
     var resolvedControlPort: Int { controlPort ?? portBase + SystemManifest.controlOffset }

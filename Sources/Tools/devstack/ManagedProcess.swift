@@ -50,6 +50,8 @@ final class ManagedProcess: Sendable {
     /// Why it should run but cannot, and will not be restarted.
     var failure: String? { state.withLock { $0.wanted ? $0.failure : nil } }
     var pid: pid_t? { state.withLock { $0.pid } }
+    /// Started and not asked to stop since: running, or to be restarted.
+    var isWanted: Bool { state.withLock { $0.wanted } }
 
     var status: Status {
         state.withLock { s in

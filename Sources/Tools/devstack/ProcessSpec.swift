@@ -15,4 +15,8 @@ struct ProcessSpec: Sendable {
     let environment: [String: String]
     let port: Int
     let readiness: Readiness
+    /// For a service: the bounded context it runs, one of whose replica slots it is.
+    var context: String? = nil
+    /// False for the spare slot a rollout starts a context's new replica in.
+    var startsWithStack = true
 }

@@ -1,5 +1,6 @@
 import Chassis
 import Foundation
+import Processes
 
 /// Every process of one system on one port base, with the environment each gets: the whole
 /// stack decided before anything starts.
@@ -8,6 +9,11 @@ struct StackPlan: Sendable {
     /// The local broker, when KAFKA_BOOTSTRAP_SERVERS did not name one.
     let broker: ProcessSpec?
     let kafkaBootstrapServers: String
+    /// The local PostgreSQL server (`--database postgres`), and the database each context gets in it.
+    let postgres: (spec: ProcessSpec, server: LocalPostgreSQL, databases: [String])?
+    /// Every replica slot of every context, in manifest order: slot 1 of a context on its
+    /// default port, slot k on that port + 100 × (k - 1). A context with N replicas has N + 1
+    /// slots; the last is spare, for a rollout's new replica.
     let services: [ProcessSpec]
     let gateway: ProcessSpec
     let controlPort: Int
@@ -39,18 +45,53 @@ struct StackPlan: Sendable {
                 environment: environment, port: port, readiness: .listening)
         }
 
-        let urls = Dictionary(uniqueKeysWithValues: system.contexts.map { ($0.name, "http://127.0.0.1:\(base + $0.portOffset)") })
+        if let unknown = invocation.replicas.keys.sorted().first(where: { name in !system.contexts.contains { $0.name == name } }) {
+            throw .usage("--replicas: \(system.name) has no context '\(unknown)' (it has \(system.contexts.map(\.name).joined(separator: ", ")))")
+        }
+        let replicas = { (context: ContextManifest) in invocation.replicas[context.name] ?? 1 }
+        let slotPort = { (context: ContextManifest, slot: Int) in base + context.portOffset + Self.slotSpacing * slot }
+        // Every slot's URL, joined by |: the gateway and the callers try them in turn.
+        let urls = Dictionary(uniqueKeysWithValues: system.contexts.map { context in
+            (context.name, (0...replicas(context)).map { "http://127.0.0.1:\(slotPort(context, $0))" }.joined(separator: "|"))
+        })
+
+        switch invocation.database {
+        case .sqlite:
+            postgres = nil
+        case .postgres:
+            let port = base + Self.postgresOffset
+            let server: LocalPostgreSQL
+            do {
+                server = try LocalPostgreSQL(dataDirectory: stateDirectory.appendingPathComponent("postgres"), port: port, environment: environment)
+            } catch {
+                throw .failed("\(error)")
+            }
+            let (executable, arguments) = server.command()
+            postgres = (ProcessSpec(name: "postgres", executable: executable, arguments: arguments, environment: environment,
+                                    port: port, readiness: .listening),
+                        server, system.contexts.map { Self.databaseName($0) })
+        }
+
         var services: [ProcessSpec] = []
         for context in system.contexts {
-            let name = context.executable
+            let executable = try tools.executable(context.executable)
             var env = environment.merging(system.upstreamEnvironment(of: context.name, urls)) { _, upstream in upstream }
             env["HOST"] = "127.0.0.1"
-            env["PORT"] = "\(base + context.portOffset)"
-            env["DATABASE_PATH"] = stateDirectory.appendingPathComponent("\(name).sqlite").path
+            if let postgres {
+                env["DATABASE_URL"] = postgres.server.url(database: Self.databaseName(context))
+            } else {
+                env["DATABASE_PATH"] = stateDirectory.appendingPathComponent("\(context.executable).sqlite").path
+            }
             env["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
             if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = Self.consumerProperties }
-            services.append(ProcessSpec(name: name, executable: try tools.executable(name), arguments: [],
-                                        environment: env, port: base + context.portOffset, readiness: .readyzAndJoined))
+            for slot in 0...replicas(context) {
+                let port = slotPort(context, slot)
+                guard port <= 65535 else { throw .usage("--port-base \(base) leaves no port for \(context.executable)'s replica \(slot + 1)") }
+                env["PORT"] = "\(port)"
+                services.append(ProcessSpec(name: slot == 0 ? context.executable : "\(context.executable)-\(slot + 1)",
+                                            executable: executable, arguments: [], environment: env, port: port,
+                                            readiness: .readyzAndJoined, context: context.name, startsWithStack: slot < replicas(context)))
+            }
         }
         self.services = services
 
@@ -62,8 +103,19 @@ struct StackPlan: Sendable {
                               environment: env, port: base + SystemManifest.gatewayOffset, readiness: .readyz)
     }
 
-    /// Broker first: it is started first and stopped last.
-    var all: [ProcessSpec] { (broker.map { [$0] } ?? []) + services + [gateway] }
+    static let slotSpacing = 100
+    /// The local PostgreSQL's port, from the port base.
+    static let postgresOffset = 20
+
+    /// `ticketing-show` keeps its state in the database `ticketing_show`.
+    static func databaseName(_ context: ContextManifest) -> String {
+        context.executable.replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// What the services stand on, started first and stopped last: the database server, then the broker.
+    var infrastructure: [ProcessSpec] { (postgres.map { [$0.spec] } ?? []) + (broker.map { [$0] } ?? []) }
+
+    var all: [ProcessSpec] { infrastructure + services + [gateway] }
 
     /// One topic per publishing context, `<system>.<context>`.
     var topics: [String] { system.contexts.map(\.topic) }

@@ -17,7 +17,7 @@ struct Up {
         let supervisor = Supervisor(plan: plan, console: console)
         let control: HTTPServer
         do {
-            control = try ControlServer.start(port: plan.controlPort, supervisor: supervisor)
+            control = try ControlServer.start(port: plan.controlPort, supervisor: supervisor, console: console)
         } catch {
             throw .failed("cannot listen on 127.0.0.1:\(plan.controlPort) for devstack's control: \(error)")
         }
@@ -54,13 +54,25 @@ struct Up {
 
     private func bringUp(_ supervisor: Supervisor, _ console: Console) throws(Failure) {
         let deadline = ContinuousClock.now + invocation.readyTimeout
+        if let postgres = plan.postgres, let server = supervisor.process(named: postgres.spec.name) {
+            console.note("starting PostgreSQL on 127.0.0.1:\(postgres.spec.port), its data in \(postgres.server.dataDirectory.path)")
+            do throws(LocalPostgreSQLError) {
+                try postgres.server.initializeIfNeeded()
+            } catch {
+                throw .failed("\(error)")
+            }
+            try server.start()
+            try awaitReady(server, until: deadline, supervisor)
+            try prepareDatabases(postgres.server, postgres.databases, until: deadline, console)
+        }
         if let broker = supervisor.processes.first(where: { $0.name == plan.broker?.name }) {
             console.note("starting the local Kafka broker (Tansu, in memory) on 127.0.0.1:\(broker.spec.port)")
             try broker.start()
             try awaitReady(broker, until: deadline, supervisor)
         }
         try createTopics(until: deadline, console)
-        let children = supervisor.processes.filter { $0.name != plan.broker?.name }
+        let infrastructure = Set(plan.infrastructure.map(\.name))
+        let children = supervisor.processes.filter { !infrastructure.contains($0.name) && $0.spec.startsWithStack }
         console.note("starting \(children.map(\.name).joined(separator: ", "))")
         for child in children { try child.start() }
         for child in children { try awaitReady(child, until: deadline, supervisor) }
@@ -116,6 +128,28 @@ struct Up {
         throw .failed("cannot create topics on \(plan.kafkaBootstrapServers): \(lastError)")
     }
 
+    /// A database per service. With devstack's own broker, whose log is new, they start empty:
+    /// their inbox and outbox would refer to a log that is gone.
+    private func prepareDatabases(_ server: LocalPostgreSQL, _ names: [String], until deadline: ContinuousClock.Instant,
+                                  _ console: Console) throws(Failure) {
+        var lastError = ""
+        while ContinuousClock.now < deadline {
+            do throws(LocalPostgreSQLError) {
+                for name in names {
+                    if plan.broker != nil { try server.dropDatabase(name) }
+                    try server.createDatabase(name)
+                }
+                console.note("databases ready: \(names.joined(separator: ", "))")
+                return
+            } catch {
+                // Listening comes a moment before accepting logins ("the database system is starting up").
+                lastError = error.description
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+        throw .failed("cannot create the services' databases: \(lastError)")
+    }
+
     private func checkPortsFree() throws(Failure) {
         let ports = plan.all.map { ($0.name, $0.port) } + [("devstack control", plan.controlPort)]
         for (name, port) in ports where !Readiness.isFree(port: port) {
@@ -143,13 +177,18 @@ struct Up {
         let portOption = invocation.controlPort.map { " --control-port \($0)" }
             ?? (invocation.portBase == SystemManifest.portBase ? "" : " --port-base \(invocation.portBase)")
         let example = plan.system[plan.system.exampleContext].executable
-        let rows: [(String, String)] = [("gateway", "http://127.0.0.1:\(gateway)  (\(plan.system.contexts.flatMap(\.routes).joined(separator: ", ")))")]
-            + plan.services.map { ($0.name, "http://127.0.0.1:\($0.port)") }
-            + [("kafka", plan.kafkaBootstrapServers + (plan.broker == nil ? "  (KAFKA_BOOTSTRAP_SERVERS)" : "  (local Tansu, in memory)")),
-               ("state", plan.stateDirectory.path)]
+        var rows: [(String, String)] = [("gateway", "http://127.0.0.1:\(gateway)  (\(plan.system.contexts.flatMap(\.routes).joined(separator: ", ")))")]
+        for service in plan.services {
+            rows.append((service.name, "http://127.0.0.1:\(service.port)" + (service.startsWithStack ? "" : "  (spare, for rollout)")))
+        }
+        rows.append(("kafka", plan.kafkaBootstrapServers + (plan.broker == nil ? "  (KAFKA_BOOTSTRAP_SERVERS)" : "  (local Tansu, in memory)")))
+        if let postgres = plan.postgres {
+            rows.append(("postgres", "postgres://postgres@127.0.0.1:\(postgres.spec.port)  (a database per service)"))
+        }
+        rows.append(("state", plan.stateDirectory.path))
         let width = rows.map(\.0.count).max() ?? 0
         let commands = plan.system.examples.map { $0.replacingOccurrences(of: "{gateway}", with: "\(gateway)") }
-            + ["status", "stop \(example)", "start \(example)"].map { "\(Devstack.command) \($0)\(portOption)" }
+            + ["status", "stop \(example)", "start \(example)", "rollout \(plan.system.exampleContext)"].map { "\(Devstack.command) \($0)\(portOption)" }
         return """
 
             \(plan.system.name) is up (Ctrl-C stops everything):
