@@ -23,8 +23,9 @@ struct UpTests {
         try eventually("entry \(id) took effect through Kafka") { try stack.effectEntryIDs().contains(id) }
 
         let log = stack.process.log
-        #expect(log.contains("demo-ledger | {"), "service lines are prefixed with its name")
-        #expect(log.contains("gateway     | {"), "prefixes are aligned")
+        // Aligned on the longest name: demo-ledger-2, the spare slot a rollout would start.
+        #expect(log.contains("demo-ledger   | {"), "service lines are prefixed with its name")
+        #expect(log.contains("gateway       | {"), "prefixes are aligned")
         #expect(!log.contains("\u{1B}["), "no colours when stdout is not a terminal")
         #expect(log.contains("http post :\(stack.portBase + 8)/entries"), "the banner's examples use the gateway's port")
         #expect(log.contains("  scripts/devstack status --port-base \(stack.portBase)\n"), "the hints are commands that work as shown:\n\(log)")

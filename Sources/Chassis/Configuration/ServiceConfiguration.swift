@@ -22,6 +22,9 @@ public struct ServiceConfiguration: Sendable {
     public var databasePoolSize: Int
     public var databaseStatementTimeout: Duration
     public var shutdownGracePeriod: Duration
+    /// How long SIGTERM keeps serving with /readyz failing before it stops accepting, so that a
+    /// load balancer (the gateway, a Kubernetes Service) notices and stops sending first.
+    public var shutdownDelay: Duration
     /// How long the consumer may be held by one event (its database failing, a slow policy) before
     /// /healthz and /readyz report it stalled, so that Kubernetes restarts the service.
     public var consumerStallLimit: Duration
@@ -57,6 +60,10 @@ public struct ServiceConfiguration: Sendable {
         databasePoolSize = try reader.int("DATABASE_POOL_SIZE", default: 4, in: 2...64)
         databaseStatementTimeout = .seconds(try reader.int("DATABASE_STATEMENT_TIMEOUT_SECONDS", default: 10, in: 1...600))
         shutdownGracePeriod = .seconds(try reader.int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
+        shutdownDelay = .milliseconds(try reader.int("SHUTDOWN_DELAY_MS", default: 0, in: 0...60_000))
+        guard shutdownDelay < shutdownGracePeriod else {
+            throw ConfigurationError(description: "SHUTDOWN_DELAY_MS must be shorter than SHUTDOWN_GRACE_SECONDS, which it is part of")
+        }
         consumerStallLimit = .seconds(try reader.int("CONSUMER_STALL_SECONDS", default: 60, in: 1...3600))
     }
 

@@ -246,7 +246,8 @@ public final class Service: Sendable {
         return port
     }
 
-    /// SIGTERM: stop accepting, finish in-flight requests, commit offsets and leave the group,
+    /// SIGTERM: fail /readyz and keep serving for `SHUTDOWN_DELAY_MS`, so load balancers stop
+    /// sending; stop accepting, finish in-flight requests, commit offsets and leave the group,
     /// stop jobs, then publish what is left in the outbox, all within one budget
     /// (`SHUTDOWN_GRACE_SECONDS`, under Kubernetes' default 30 s). Past it the process exits
     /// anyway: nothing is lost (unsent outbox rows go at the next start, uncommitted offsets are
@@ -264,6 +265,10 @@ public final class Service: Sendable {
         }
         watchdog.start()
         let (server, relay, consumer) = running.withLock { $0 }
+        if configuration.shutdownDelay > .zero {
+            log.info("not ready any more; serving on while load balancers notice", ["delay": "\(configuration.shutdownDelay)"])
+            Thread.sleep(forTimeInterval: configuration.shutdownDelay.timeInterval)
+        }
         // Requests are short: half the budget at most, the rest is for Kafka.
         let drained = server?.shutdown(gracePeriod: budget / 2) ?? true
         consumer?.stop()

@@ -12,7 +12,7 @@ enum ControlServer {
 
     static func start(port: Int, supervisor: Supervisor, console: Console) throws -> HTTPServer {
         let router = Router()
-        router.add("GET", "/processes") { _ in .json(supervisor.processes.map(\.status)) }
+        router.add("GET", "/processes") { _ in .json(supervisor.listed.map(\.status)) }
         router.add("POST", "/processes/{name}/stop") { request in
             let process = try find(request, in: supervisor)
             process.stop(grace: Supervisor.serviceGrace)
@@ -47,7 +47,7 @@ enum ControlServer {
     private static func find(_ request: HTTPRequest, in supervisor: Supervisor) throws(Problem) -> ManagedProcess {
         let name = request.pathParameters["name"] ?? ""
         guard let process = supervisor.process(named: name) else {
-            let known = supervisor.processes.map(\.name).joined(separator: ", ")
+            let known = supervisor.listed.map(\.name).joined(separator: ", ")
             throw Problem.notFound("unknown service '\(name)' (this devstack runs \(known))")
         }
         return process

@@ -27,6 +27,8 @@ final class ManagedProcess: Sendable {
         /// Why it is not restarted: its executable could not be spawned, or it said its
         /// configuration is invalid.
         var failure: String?
+        /// A replica slot kept free for a rollout: not started yet, or retired by one.
+        var spare = false
     }
 
     static let firstBackoff = Duration.seconds(1)
@@ -44,6 +46,7 @@ final class ManagedProcess: Sendable {
         self.spec = spec
         self.console = console
         output = LogPump(name: spec.name, console: console)
+        state.withLock { $0.spare = !spec.startsWithStack }
     }
 
     var name: String { spec.name }
@@ -52,6 +55,8 @@ final class ManagedProcess: Sendable {
     var pid: pid_t? { state.withLock { $0.pid } }
     /// Started and not asked to stop since: running, or to be restarted.
     var isWanted: Bool { state.withLock { $0.wanted } }
+    /// A free replica slot (see `State.spare`): `status` does not list it.
+    var isSpare: Bool { state.withLock { $0.spare } }
 
     var status: Status {
         state.withLock { s in
@@ -70,6 +75,7 @@ final class ManagedProcess: Sendable {
         try state.withLock { (s: inout State) throws(Failure) in
             guard !s.closed else { throw .failed("devstack is shutting down") }
             s.wanted = true
+            s.spare = false
             s.backoff = Self.firstBackoff
             if s.pid == nil { try launch(&s) }
         }
@@ -82,6 +88,12 @@ final class ManagedProcess: Sendable {
             signal(SIGKILL)
             _ = waitUntilExited(until: .now + .seconds(5))
         }
+    }
+
+    /// `stop`, and its slot is free for the next rollout.
+    func retire(grace: Duration) {
+        stop(grace: grace)
+        state.withLock { $0.spare = true }
     }
 
     /// Asks the process to exit (SIGTERM) and not to come back; with `closing`, not even on `start`.

@@ -83,6 +83,8 @@ struct StackPlan: Sendable {
                 env["DATABASE_PATH"] = stateDirectory.appendingPathComponent("\(context.executable).sqlite").path
             }
             env["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
+            // Twice the gateway's readiness interval: a replica stopping is out of its rotation first.
+            if (env["SHUTDOWN_DELAY_MS"] ?? "").isEmpty { env["SHUTDOWN_DELAY_MS"] = "1000" }
             if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = Self.consumerProperties }
             for slot in 0...replicas(context) {
                 let port = slotPort(context, slot)

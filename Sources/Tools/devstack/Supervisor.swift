@@ -30,6 +30,9 @@ final class Supervisor: Sendable {
         processes.first { $0.name == name }
     }
 
+    /// What `status` lists: every process but the free replica slots.
+    var listed: [ManagedProcess] { processes.filter { !$0.isSpare } }
+
     var isShuttingDown: Bool { closed.load(ordering: .acquiring) }
 
     /// SIGTERM to every service and the gateway, SIGKILL to those still running after 30 s;
@@ -68,16 +71,16 @@ final class Supervisor: Sendable {
         return try rolloutLock.withLock { _ throws(Failure) -> [String] in
             var steps: [String] = []
             for old in slots.filter(\.isWanted) {
-                guard let new = slots.first(where: { !$0.isWanted && $0.pid == nil }) else {
+                guard let new = slots.first(where: { $0.isSpare && $0.pid == nil }) else {
                     throw .failed("no spare slot for \(context) (one is stopping still?); nothing more replaced")
                 }
                 console.note("rollout: starting \(new.name) to replace \(old.name)")
                 try new.start()
                 guard Readiness.wait(for: new, until: .now + readyTimeout, giveUp: { isShuttingDown }) else {
-                    new.stop(grace: Self.serviceGrace)
+                    new.retire(grace: Self.serviceGrace)
                     throw .failed("\(new.name) was not ready within \(readyTimeout); \(old.name) keeps serving; rollout stopped after: \(steps)")
                 }
-                old.stop(grace: Self.serviceGrace)
+                old.retire(grace: Self.serviceGrace)
                 steps.append("\(new.name) ready on \(new.spec.port), \(old.name) stopped")
                 console.note("rollout: \(steps.last!)")
             }
