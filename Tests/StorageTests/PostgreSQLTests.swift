@@ -202,29 +202,14 @@ struct PostgreSQLTests {
 
     @Test("After the server restarts, the first transaction fails as unavailable and the next ones reconnect")
     func reconnect() throws {
-        let directory = try ProjectPaths.temporaryDirectory("postgres-restart")
-        let server = try LocalPostgreSQL(dataDirectory: directory.appendingPathComponent("data"), port: try freePort())
-        try server.initializeIfNeeded()
-        func start() throws -> ChildProcess {
-            let (executable, arguments) = server.command(durable: false)
-            let process = try ChildProcess(name: "postgres", executable: executable, arguments: arguments, logDirectory: directory)
-            try eventually("PostgreSQL listening", timeout: .seconds(30)) { isListening(port: server.port) }
-            return process
-        }
-        func stop(_ process: ChildProcess) {
-            kill(process.pid, SIGINT)
-            _ = process.waitForExit(timeout: .seconds(20))
-        }
-        var process = try start()
-        defer { stop(process) }
-        try server.createDatabase("restart")
-        let db = try Database(url: server.url(database: "restart"), poolSize: 2, poolWait: .seconds(1))
+        let postgres = try DedicatedPostgreSQL()
+        let db = try Database(url: try postgres.newDatabase("restart"), poolSize: 2, poolWait: .seconds(1))
         defer { db.close() }
         try db.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)") }
-        stop(process)
+        postgres.stop()
         let down = try #require(throws: DatabaseError.self) { try db.write { try $0.execute("INSERT INTO t (id) VALUES (1)") } }
         #expect(down.kind == .unavailable)
-        process = try start()
+        try postgres.start()
         try eventually("a write goes through again", timeout: .seconds(10)) {
             (try? db.write { try $0.execute("INSERT INTO t (id) VALUES (2) ON CONFLICT DO NOTHING") }) != nil
         }

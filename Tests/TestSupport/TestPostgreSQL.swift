@@ -53,3 +53,40 @@ public final class TestPostgreSQL: Sendable {
         }
     }
 }
+
+/// A PostgreSQL server of a test's own, for a test that stops and starts it (an outage);
+/// stopped by its pid when the test ends.
+public final class DedicatedPostgreSQL: @unchecked Sendable {
+    public let server: LocalPostgreSQL
+    private let directory: URL
+    private var process: ChildProcess?
+
+    public init() throws {
+        directory = try ProjectPaths.temporaryDirectory("postgres-own")
+        server = try LocalPostgreSQL(dataDirectory: directory.appendingPathComponent("data"), port: try freePort())
+        try server.initializeIfNeeded()
+        try start()
+    }
+
+    deinit { stop() }
+
+    public func start() throws {
+        let (executable, arguments) = server.command(durable: false)
+        process = try ChildProcess(name: "postgres", executable: executable, arguments: arguments, logDirectory: directory)
+        try eventually("PostgreSQL listening on \(server.port)", timeout: .seconds(30)) { isListening(port: server.port) }
+    }
+
+    /// SIGINT, PostgreSQL's fast shutdown: clients are disconnected.
+    public func stop() {
+        guard let process else { return }
+        kill(process.pid, SIGINT)
+        if !process.waitForExit(timeout: .seconds(20)) { process.kill9() }
+        self.process = nil
+    }
+
+    /// A new database on it, once it accepts logins; its URL.
+    public func newDatabase(_ name: String) throws -> String {
+        try eventually("PostgreSQL accepts logins", timeout: .seconds(10)) { (try? server.createDatabase(name)) != nil }
+        return server.url(database: name)
+    }
+}

@@ -21,6 +21,8 @@ public struct ServiceConfiguration: Sendable {
     /// PostgreSQL only: connections per process, and how long statements may run.
     public var databasePoolSize: Int
     public var databaseStatementTimeout: Duration
+    /// How long the database may fail to answer before /healthz fails (/readyz fails at once).
+    public var databaseUnreachableLimit: Duration
     public var shutdownGracePeriod: Duration
     /// How long SIGTERM keeps serving with /readyz failing before it stops accepting, so that a
     /// load balancer (the gateway, a Kubernetes Service) notices and stops sending first.
@@ -59,6 +61,7 @@ public struct ServiceConfiguration: Sendable {
         }
         databasePoolSize = try reader.int("DATABASE_POOL_SIZE", default: 4, in: 2...64)
         databaseStatementTimeout = .seconds(try reader.int("DATABASE_STATEMENT_TIMEOUT_SECONDS", default: 10, in: 1...600))
+        databaseUnreachableLimit = .seconds(try reader.int("DATABASE_UNREACHABLE_SECONDS", default: 30, in: 1...3600))
         shutdownGracePeriod = .seconds(try reader.int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
         shutdownDelay = .milliseconds(try reader.int("SHUTDOWN_DELAY_MS", default: 0, in: 0...60_000))
         guard shutdownDelay < shutdownGracePeriod else {

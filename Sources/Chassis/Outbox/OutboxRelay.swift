@@ -20,6 +20,10 @@ final class OutboxRelay: Sendable {
     private let leaseDuration: Double = 5
 
     private let drainDeadline = Mutex<ContinuousClock.Instant?>(nil)
+    /// When the loop last came round; every turn is bounded (a poll, a backoff of at most 5 s,
+    /// statements with their timeouts), so a long silence means it is wedged.
+    private let heartbeat = Mutex(ContinuousClock.now)
+    private let stallLimit: Duration = .seconds(60)
     private let producerOutdated = Atomic<Bool>(false)
     private let worker = Worker()
     private let acks = Mutex<(delivered: [Int], failed: [(Int, KafkaError)])>(([], []))
@@ -41,6 +45,12 @@ final class OutboxRelay: Sendable {
     }
 
     var isRunning: Bool { worker.isRunning }
+
+    /// For liveness: nil while the loop comes round.
+    var stallProblem: String? {
+        let stalled = ContinuousClock.now - heartbeat.withLock { $0 }
+        return stalled > stallLimit ? "outbox relay stalled for \(stalled)" : nil
+    }
 
     /// Asks for a new producer (the broker lost its state: see `EventConsumer.watchTopics`). What is
     /// in flight is purged and resent by the new one, in order.
@@ -70,6 +80,7 @@ final class OutboxRelay: Sendable {
         var lastProgress = ContinuousClock.now
 
         while true {
+            heartbeat.withLock { $0 = .now }
             let draining = worker.isStopping
             if draining, let deadline = drainDeadline.withLock({ $0 }), ContinuousClock.now >= deadline { break }
             if .now - lastLeaseCheck > .seconds(1) {

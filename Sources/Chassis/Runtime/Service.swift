@@ -27,6 +27,7 @@ public final class Service: Sendable {
     let router = Router()
     let command: ServiceCommand
     private let migrations: [Migration]
+    private let databaseHealth: DatabaseHealth
 
     /// What `main.swift` registered before `run`.
     struct Registrations {
@@ -58,6 +59,7 @@ public final class Service: Sendable {
         configuration = try ServiceConfiguration(service: name, defaultPort: manifest.defaultPort, environment: environment)
         database = try Self.openDatabase(configuration, for: command)
         self.migrations = migrations
+        databaseHealth = DatabaseHealth(database: database, limit: configuration.databaseUnreachableLimit)
     }
 
     /// The chassis' tables and the context's migrations, before anything reads or writes.
@@ -287,10 +289,8 @@ public final class Service: Sendable {
 
     private func installOperationalRoutes() {
         router.add("GET", "/healthz") { [self] _ in
-            if let stall = running.withLock({ $0.consumer })?.stallProblem {
-                return .json(["status": "DOWN", "problems": stall], status: 503)
-            }
-            return .json(["status": "UP"])
+            let problems = livenessProblems()
+            return problems.isEmpty ? .json(["status": "UP"]) : .json(["status": "DOWN", "problems": problems.joined(separator: "; ")], status: 503)
         }
         router.add("GET", "/readyz") { [self] _ in
             let problems = readinessProblems()
@@ -301,12 +301,29 @@ public final class Service: Sendable {
         }
     }
 
+    /// What makes the service unable to do its job, so that a liveness probe restarts it: a
+    /// thread that died or is wedged, a database unreachable for `DATABASE_UNREACHABLE_SECONDS`.
+    /// Nothing while shutting down: the threads stop on purpose then.
+    private func livenessProblems() -> [String] {
+        guard !shuttingDown.load(ordering: .acquiring) else { return [] }
+        var problems = threadProblems()
+        if let database = databaseHealth.probe(), database.tooLong { problems.append(database.problem) }
+        return problems
+    }
+
+    /// Every liveness problem, and sooner: the first failed database probe, shutting down.
     private func readinessProblems() -> [String] {
         var problems: [String] = []
         if shuttingDown.load(ordering: .acquiring) { problems.append("shutting down") }
-        do { _ = try database.read { c in try c.queryOne("SELECT 1 AS one") } } catch { problems.append("database: \(error)") }
+        if let database = databaseHealth.probe() { problems.append(database.problem) }
+        return problems + threadProblems()
+    }
+
+    private func threadProblems() -> [String] {
+        var problems: [String] = []
         let (_, relay, consumer) = running.withLock { $0 }
         if relay?.isRunning != true { problems.append("outbox relay not running") }
+        if let stall = relay?.stallProblem { problems.append(stall) }
         if let consumer, !consumer.isRunning { problems.append("consumer not running") }
         if let stall = consumer?.stallProblem { problems.append(stall) }
         return problems
