@@ -5,7 +5,8 @@ import Testing
 import TestSupport
 
 /// The musical system as processes (a broker, five services, the gateway), driven through the
-/// gateway as a customer does.
+/// gateway as a customer does; on SQLite files and on PostgreSQL, the engine services that scale
+/// out keep their state in.
 @Suite("Musical: the scenario, oversell and outages, as processes", .serialized)
 struct MusicalScenarioTests {
     func register(_ stack: SystemStack) throws {
@@ -19,9 +20,9 @@ struct MusicalScenarioTests {
         try stack.command("POST", "/reservations", ["musicalId": "1003", "seats": "\(seats)", "price": "50000"], as: Reservation.self)
     }
 
-    @Test("reserve 10 and 15, 200 refused, both paid with a notice each, the first cancelled → 85 and a cancel notice; then 100 concurrent against 85")
-    func scenarioAndOversell() throws {
-        let stack = try SystemStack(musical, label: "scenario")
+    @Test("reserve 10 and 15, 200 refused, both paid with a notice each, the first cancelled → 85 and a cancel notice; then 100 concurrent against 85", arguments: StorageEngine.allCases)
+    func scenarioAndOversell(engine: StorageEngine) throws {
+        let stack = try SystemStack(musical, label: "scenario", engine: engine)
         defer { stack.stop() }
         try register(stack)
         #expect(try reserve(stack, 10).status == .seatsReserved)
@@ -63,9 +64,28 @@ struct MusicalScenarioTests {
         #expect(try stack.list("notices", as: Notice.self).count == 88)
     }
 
-    @Test("musical stopped: reservations are refused at once with 503 and Retry-After, no seats taken; they resume by themselves once it is back")
-    func musicalDown() throws {
-        let stack = try SystemStack(musical, label: "musical-down", environment: ["reservation": ["STOCK_RELEASE_RETRY_MS": "200"]])
+    @Test("two replicas of the seat-owning musical service on one PostgreSQL database: 150 concurrent reservations of a seat against 100 take exactly 100, each paid once")
+    func oversellAcrossReplicas() throws {
+        let stack = try SystemStack(musical, label: "replicas", engine: .postgresql, replicas: ["musical": 2, "reservation": 2])
+        defer { stack.stop() }
+        try register(stack)
+        let statuses = concurrently(150, threads: 20) { (try? stack.request("POST", "/reservations", ["musicalId": "1003", "seats": "1"]))?.status ?? 0 }
+        #expect(statuses.filter { $0 == 201 }.count == 100, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        #expect(statuses.filter { $0 == 409 }.count == 50)
+        #expect(try seatsLeft(stack) == 0)
+        let served = try ["musical-musical", "musical-musical-2"].map { name in
+            try stack.services.first { $0.name == name }!.metric(#"http_requests_total{method="POST",status="201"}"#)
+        }
+        #expect(served.allSatisfy { $0 > 0 }, "both replicas took seats: \(served)")
+        try eventually("every reservation is paid once", timeout: .seconds(60)) {
+            try stack.list("payments", as: Payment.self).count == 100
+        }
+        #expect(Set(try stack.list("payments", as: Payment.self).map(\.reservationId)).count == 100)
+    }
+
+    @Test("musical stopped: reservations are refused at once with 503 and Retry-After, no seats taken; they resume by themselves once it is back", arguments: StorageEngine.allCases)
+    func musicalDown(engine: StorageEngine) throws {
+        let stack = try SystemStack(musical, label: "musical-down", engine: engine, environment: ["reservation": ["STOCK_RELEASE_RETRY_MS": "200"]])
         defer { stack.stop() }
         try register(stack)
         #expect(stack["musical"].stop() == 0)
@@ -85,9 +105,9 @@ struct MusicalScenarioTests {
         }
     }
 
-    @Test("payment stopped: reservations are taken, one cancelled before its approval; when payment returns it ends cancelled, seats back, notices sent")
-    func paymentOutageAndCancelRace() throws {
-        let stack = try SystemStack(musical, label: "payment-outage")
+    @Test("payment stopped: reservations are taken, one cancelled before its approval; when payment returns it ends cancelled, seats back, notices sent", arguments: StorageEngine.allCases)
+    func paymentOutageAndCancelRace(engine: StorageEngine) throws {
+        let stack = try SystemStack(musical, label: "payment-outage", engine: engine)
         defer { stack.stop() }
         try register(stack)
         #expect(stack["payment"].stop() == 0)

@@ -7,22 +7,34 @@ public final class SystemStack: @unchecked Sendable {
     public let system: SystemManifest
     public let broker: TestBroker
     public let directory: URL
-    /// In the manifest's order.
+    /// In the manifest's order, a context's replicas together.
     public let services: [ServiceProcess]
     public let gateway: ServiceProcess
 
     /// `environment` adds variables per context ("booking": [...]); "gateway" names the gateway.
-    /// Returns once every service is ready and every consumer holds its partitions.
-    public init(_ system: SystemManifest, label: String, environment: [String: [String: String]] = [:]) throws {
+    /// Each service keeps its state in `engine`: an SQLite file, or a database of its own on the
+    /// test PostgreSQL server. `replicas` runs more than one process of a context, sharing its
+    /// database; the gateway and the callers balance over them. Returns once every service is
+    /// ready and every consumer holds its partitions.
+    public init(_ system: SystemManifest, label: String, engine: StorageEngine = .sqlite,
+                replicas: [String: Int] = [:], environment: [String: [String: String]] = [:]) throws {
         self.system = system
         directory = try ProjectPaths.temporaryDirectory("\(system.name)-\(label)")
         broker = try TestBroker(label: "\(system.name)-\(label)-broker")
-        let ports = try system.contexts.map { _ in try freePort() }
-        let urls = Dictionary(uniqueKeysWithValues: zip(system.contexts, ports).map { ($0.name, "http://127.0.0.1:\($1)") })
-        services = try zip(system.contexts, ports).map { [broker, directory] context, port in
+        let ports = try system.contexts.map { context in try (0..<(replicas[context.name] ?? 1)).map { _ in try freePort() } }
+        let urls = Dictionary(uniqueKeysWithValues: zip(system.contexts, ports).map { context, ports in
+            (context.name, ports.map { "http://127.0.0.1:\($0)" }.joined(separator: "|"))
+        })
+        var services: [ServiceProcess] = []
+        for (context, ports) in zip(system.contexts, ports) {
             let own = system.upstreamEnvironment(of: context.name, urls).merging(environment[context.name] ?? [:]) { _, test in test }
-            return try ServiceProcess(context.executable, broker: broker, directory: directory, port: port, environment: own)
+            let database = try TestDatabase.new(engine, name: context.executable, in: directory)
+            for (index, port) in ports.enumerated() {
+                services.append(try ServiceProcess(context.executable, name: index == 0 ? nil : "\(context.executable)-\(index + 1)",
+                                                   broker: broker, directory: directory, database: database, port: port, environment: own))
+            }
         }
+        self.services = services
         gateway = try ServiceProcess("gateway", broker: broker, directory: directory, environment: [
             "ROUTES": system.gatewayRoutes(urls), "UPSTREAM_TIMEOUT_MS": "5000",
         ].merging(environment["gateway"] ?? [:]) { _, test in test })
@@ -32,8 +44,9 @@ public final class SystemStack: @unchecked Sendable {
         for service in services where try service.consumes { try service.waitForPartitions(timeout: .seconds(60)) }
     }
 
+    /// The context's service (its first replica).
     public subscript(_ context: String) -> ServiceProcess {
-        services[system.contexts.firstIndex { $0.name == context }!]
+        services.first { $0.name == system[context].executable }!
     }
 
     public func stop() {
