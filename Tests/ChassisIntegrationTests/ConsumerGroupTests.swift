@@ -28,25 +28,28 @@ struct ConsumerGroupTests {
         #expect(ledger.stop() == 0)
     }
 
-    @Test("two replicas split the partitions and every event takes effect once, even when one is SIGKILLed mid-stream",
-          arguments: StorageEngine.allCases)
-    func scaleOutWithKill(engine: StorageEngine) throws {
+    @Test("replicas split the partitions and every event takes effect once, even when one is SIGKILLed mid-stream",
+          arguments: [(StorageEngine.sqlite, 2), (.postgresql, 2), (.postgresql, 3)])
+    func scaleOutWithKill(engine: StorageEngine, replicas: Int) throws {
         let dir = try ProjectPaths.temporaryDirectory("scale-out")
         let broker = try TestBroker()
         // Replicas share their storage (one SQLite file, or one PostgreSQL database), so they share the inbox.
         let shared = try TestDatabase.new(engine, name: "ledger", in: dir)
-        let env = ["DEMO_PROCESSING_DELAY_MS": "20"]
-        let a = try ServiceProcess("demo-ledger", name: "ledger-a", broker: broker, directory: dir, database: shared,
-                                   environment: env.merging(["INSTANCE_NAME": "a"]) { a, _ in a })
-        let b = try ServiceProcess("demo-ledger", name: "ledger-b", broker: broker, directory: dir, database: shared,
-                                   environment: env.merging(["INSTANCE_NAME": "b"]) { a, _ in a })
-        try a.start()
-        try b.start()
+        let names = ["a", "b", "c"].prefix(replicas)
+        let ledgers = try names.map { instance in
+            try ServiceProcess("demo-ledger", name: "ledger-\(instance)", broker: broker, directory: dir, database: shared,
+                               environment: ["DEMO_PROCESSING_DELAY_MS": "20", "INSTANCE_NAME": instance])
+        }
+        for ledger in ledgers { try ledger.start() }
+        try eventually("every replica holds partitions at once", timeout: .seconds(60)) {
+            try ledgers.allSatisfy { try $0.metric("consumer_assigned_partitions") > 0 }
+        }
+        let (a, b) = (ledgers[0], ledgers[1])
 
         var ids: [Int] = []
         for i in 0..<150 { ids.append(try a.recordEntry(account: "acct-\(i % 30)", amount: i)) }
-        try eventually("both replicas process events") {
-            Set(try a.effects().map(\.instance)).count == 2
+        try eventually("every replica processes events") {
+            Set(try a.effects().map(\.instance)).count == replicas
         }
         b.kill9()
         try b.start()
@@ -56,9 +59,8 @@ struct ConsumerGroupTests {
         let effects = try a.effects()
         #expect(duplicates(effects).isEmpty, "no event took effect twice")
         #expect(effects.count == 150)
-        #expect(Set(effects.map(\.instance)) == ["a", "b"], "the partitions were split between the replicas")
-        a.stop()
-        b.stop()
+        #expect(Set(effects.map(\.instance)) == Set(names), "the partitions were split between the replicas")
+        for ledger in ledgers { ledger.stop() }
     }
 
     @Test("a consumer that was stopped receives, on restart, every event published while it was away, none twice",
