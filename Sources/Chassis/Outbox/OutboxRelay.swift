@@ -210,17 +210,20 @@ final class OutboxRelay: Sendable {
         try database.read { c in try c.queryOne("SELECT COUNT(*) AS n FROM outbox")?.int("n") ?? 0 }
     }
 
-    /// Takes or renews the lease; true when this relay holds it.
+    /// Takes or renews the lease; true when this relay holds it. Times are the database's (Unix
+    /// seconds from its clock), so replicas on hosts whose clocks disagree never both hold it.
     private func renewLease() throws -> Bool {
-        let now = Date().timeIntervalSince1970
-        return try database.write { c in
+        try database.write { c in
             try c.execute("""
-                INSERT INTO outbox_lease (id, owner, expires_at) VALUES (1, ?, ?)
+                INSERT INTO outbox_lease (id, owner, expires_at) VALUES (1, ?, \(Self.databaseNow) + ?)
                 ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-                WHERE outbox_lease.owner = excluded.owner OR outbox_lease.expires_at < ?
-                """, .text(owner), .real(now + leaseDuration), .real(now)) == 1
+                WHERE outbox_lease.owner = excluded.owner OR outbox_lease.expires_at < \(Self.databaseNow)
+                """, .text(owner), .real(leaseDuration)) == 1
         }
     }
+
+    /// Now in Unix seconds, by the database's clock, in SQL both engines run.
+    private static let databaseNow = "((julianday('now') - 2440587.5) * 86400.0)"
 
     private func releaseLease() throws {
         try database.write { c in try c.execute("DELETE FROM outbox_lease WHERE owner = ?", .text(owner)) }

@@ -234,6 +234,7 @@ public final class Service: Sendable {
             try consumer!.start()
         }
         jobs.forEach { $0.start() }
+        databaseHealth.start()
 
         installOperationalRoutes()
         var http = HTTPServerConfiguration()
@@ -275,6 +276,7 @@ public final class Service: Sendable {
         let drained = server?.shutdown(gracePeriod: budget / 2) ?? true
         consumer?.stop()
         registrations.withLock { $0.jobs }.forEach { $0.stop() }
+        databaseHealth.stop()
         let left = relay?.drain(within: max(.zero, deadline - .now - .milliseconds(500))) ?? 0
         log.info("stopped", ["http_drained": "\(drained)", "outbox_left": "\(left)"])
         database.close()
@@ -307,7 +309,7 @@ public final class Service: Sendable {
     private func livenessProblems() -> [String] {
         guard !shuttingDown.load(ordering: .acquiring) else { return [] }
         var problems = threadProblems()
-        if let database = databaseHealth.probe(), database.tooLong { problems.append(database.problem) }
+        if let database = databaseHealth.failedTooLong { problems.append(database) }
         return problems
     }
 
@@ -315,7 +317,7 @@ public final class Service: Sendable {
     private func readinessProblems() -> [String] {
         var problems: [String] = []
         if shuttingDown.load(ordering: .acquiring) { problems.append("shutting down") }
-        if let database = databaseHealth.probe() { problems.append(database.problem) }
+        if let database = databaseHealth.probe() { problems.append(database) }
         return problems + threadProblems()
     }
 

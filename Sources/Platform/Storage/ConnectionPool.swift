@@ -5,7 +5,7 @@ import Foundation
 /// `.unavailable`. A connection that is no longer usable (the server restarted) is closed when
 /// returned, and the next borrower opens a fresh one.
 final class ConnectionPool: @unchecked Sendable {
-    private let size: Int
+    let size: Int
     private let waitLimit: Duration?
     private let open: @Sendable () throws(DatabaseError) -> any EngineConnection
     /// Guards everything below.
@@ -43,9 +43,10 @@ final class ConnectionPool: @unchecked Sendable {
         condition.lock()
         while !closed, idle.isEmpty, lent >= size {
             if let deadline {
-                guard condition.wait(until: deadline) else {
+                // Woken or timed out: the loop looks again, and gives up only if still nothing is free.
+                guard condition.wait(until: deadline) || !(idle.isEmpty && lent >= size) || closed else {
                     condition.unlock()
-                    throw DatabaseError(.unavailable, engine: "Storage", code: "pool-exhausted",
+                    throw DatabaseError(.unavailable, engine: "Storage", code: DatabaseError.poolExhaustedCode,
                                         message: "all \(size) database connections stayed busy for \(waitLimit!)")
                 }
             } else {

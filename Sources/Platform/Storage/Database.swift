@@ -61,7 +61,7 @@ public final class Database: Sendable {
     /// Runs `body` in a read-only transaction, so that all its queries see one snapshot.
     /// Statements that write are refused here: use `write`.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        try pool.withConnection { c in try Self.transaction(on: c, writing: false, body) }
+        try onFreshConnection { c in try Self.transaction(on: c, writing: false, body) }
     }
 
     /// Runs `body` in a transaction that behaves as if it ran alone, committed when it returns and
@@ -74,7 +74,7 @@ public final class Database: Sendable {
         var attempt = 0
         while true {
             do {
-                return try pool.withConnection { c in try Self.transaction(on: c, writing: true, body) }
+                return try onFreshConnection { c in try Self.transaction(on: c, writing: true, body) }
             } catch let error as DatabaseError where error.kind == .conflict && attempt < conflictRetries {
                 attempt += 1
                 // Jittered and growing, so two retrying transactions do not meet again at once.
@@ -101,8 +101,31 @@ public final class Database: Sendable {
         pool.close()
     }
 
+    /// A pooled connection the server dropped since its last use (it restarted) fails at `BEGIN`,
+    /// before anything ran: the pool closes it and the transaction takes another, so after a
+    /// restart no request fails on the connections that were idle.
+    private func onFreshConnection<T>(_ transaction: (Connection) throws -> T) throws -> T {
+        var stale = 0
+        while true {
+            do {
+                return try pool.withConnection(transaction)
+            } catch let error as StaleConnection {
+                stale += 1
+                guard stale <= pool.size else { throw error.error }
+            }
+        }
+    }
+
+    private struct StaleConnection: Error {
+        let error: DatabaseError
+    }
+
     private static func transaction<T>(on connection: Connection, writing: Bool, _ body: (Connection) throws -> T) throws -> T {
-        try connection.engine.begin(writing: writing)
+        do {
+            try connection.engine.begin(writing: writing)
+        } catch where !connection.engine.isUsable {
+            throw StaleConnection(error: error)
+        }
         do {
             let result = try body(connection)
             try connection.engine.commit()

@@ -40,6 +40,10 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
     public var isConstraintViolation: Bool { kind == .constraint }
 
+    /// Every pooled connection stayed busy: the database answers, just not soon enough.
+    public var isPoolExhausted: Bool { code == Self.poolExhaustedCode }
+    static let poolExhaustedCode = "pool-exhausted"
+
     public var description: String {
         let base = "\(engine) error \(code): \(message)"
         return sql.map { "\(base) [SQL: \($0)]" } ?? base

@@ -6,6 +6,8 @@ import Synchronization
 /// on both legs. Runs on the HTTP server's connection threads, which may block on the upstream.
 final class Gateway: Sendable {
     static let correlationHeader = "X-Correlation-Id"
+    /// Methods whose request may go to a second replica after the first failed to answer.
+    static let idempotentReads: Set = ["GET", "HEAD", "OPTIONS"]
 
     private let routes: RouteTable
     private let replicas: Replicas
@@ -81,10 +83,12 @@ final class Gateway: Sendable {
                         baseURL, nil)
             } catch {
                 let service = "\(baseURL) (\(route.prefix))"
+                // Another replica may take it when nothing was sent, or when sending it twice does
+                // no harm (a read whose connection the stopping replica closed unanswered).
+                let retriable = if case .notConnected = error { true } else { Self.idempotentReads.contains(request.method) }
+                if retriable && attempt + 1 < candidates.count { continue }
                 switch error {
                 case .notConnected(let reason):
-                    // Nothing was sent: another replica may take it.
-                    if attempt + 1 < candidates.count { continue }
                     return (Problem.badGateway("\(service) cannot be reached").response, baseURL, reason)
                 case .timedOut:
                     return (Problem.gatewayTimeout("\(service) did not answer within \(timeout)").response, baseURL, "timed out")

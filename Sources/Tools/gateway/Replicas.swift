@@ -38,7 +38,9 @@ final class Replicas: Sendable {
         Thread { [self] in
             let client = HTTPClient()
             while !stopped.load(ordering: .relaxed) {
-                for url in watched {
+                // All at once: one slow replica must not delay noticing another that stops.
+                DispatchQueue.concurrentPerform(iterations: watched.count) { index in
+                    let url = watched[index]
                     let status = try? client.send(method: "GET", url: url + "/readyz", timeout: min(interval, .seconds(1))).status
                     ready.withLock { $0[url] = status == 200 }
                 }

@@ -32,7 +32,7 @@ final class PostgreSQLConnection: EngineConnection {
         self.handle = handle
         let milliseconds = options.statementTimeout.components.seconds * 1000 + options.statementTimeout.components.attoseconds / 1_000_000_000_000_000
         do {
-            try runScript("SET statement_timeout = \(milliseconds); SET client_min_messages = warning; SET TIME ZONE 'UTC'")
+            try runScript("SET statement_timeout = \(milliseconds); SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET bytea_output = hex")
         } catch {
             PQfinish(handle)
             throw error
@@ -47,7 +47,7 @@ final class PostgreSQLConnection: EngineConnection {
     func run(_ sql: String, _ parameters: [SQLValue], firstOnly: Bool) throws(DatabaseError) -> (rows: [Row], changes: Int) {
         let statement = translate(sql)
         guard statement.placeholders == parameters.count else {
-            throw DatabaseError(.data, engine: "PostgreSQL", code: "08P01",
+            throw DatabaseError(.misuse, engine: "PostgreSQL", code: "08P01",
                                 message: "statement takes \(statement.placeholders) parameter(s), \(parameters.count) given", sql: sql)
         }
         let result = try execute(statement.sql, parameters, originalSQL: sql)
@@ -68,8 +68,22 @@ final class PostgreSQLConnection: EngineConnection {
         try runScript(writing ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     }
 
+    /// A commit whose connection is lost on the way has an unknown outcome: it is `.other`, never
+    /// `.unavailable`, whose promise is that nothing was changed. PostgreSQL answers COMMIT of a
+    /// transaction a failed statement aborted with a silent ROLLBACK: that is an error here.
     func commit() throws(DatabaseError) {
-        try runScript("COMMIT")
+        let result = PQexec(handle, "COMMIT")
+        defer { PQclear(result) }
+        do {
+            try check(result, sql: "COMMIT")
+        } catch where PQstatus(handle) != CONNECTION_OK {
+            throw DatabaseError(.other, engine: "PostgreSQL", code: error.code,
+                                message: "the connection was lost during COMMIT: the transaction may or may not have committed (\(error.message))")
+        }
+        guard String(cString: PQcmdStatus(result)) == "COMMIT" else {
+            throw DatabaseError(.misuse, engine: "PostgreSQL", code: "25P02",
+                                message: "the transaction was rolled back at COMMIT: a statement in it had failed and the error was caught")
+        }
     }
 
     func rollback() {
@@ -112,7 +126,12 @@ final class PostgreSQLConnection: EngineConnection {
             case .null: texts.append(nil); types.append(0); lengths.append(0); formats.append(0)
             case .integer(let v): texts.append(Array(String(v).utf8CString)); types.append(0); lengths.append(0); formats.append(0)
             case .real(let v): texts.append(Array("\(v)".utf8CString)); types.append(0); lengths.append(0); formats.append(0)
-            case .text(let v): texts.append(Array(v.utf8CString)); types.append(0); lengths.append(0); formats.append(0)
+            case .text(let v):
+                // PostgreSQL's text cannot hold NUL; the C string would end there, silently.
+                guard !v.utf8.contains(0) else {
+                    throw DatabaseError(.data, engine: "PostgreSQL", code: "22021", message: "text holds a NUL character, which PostgreSQL cannot store", sql: originalSQL)
+                }
+                texts.append(Array(v.utf8CString)); types.append(0); lengths.append(0); formats.append(0)
             case .blob(let v):
                 texts.append(v.map { CChar(bitPattern: $0) }); types.append(17); lengths.append(Int32(v.count)); formats.append(1)
             }

@@ -3,8 +3,12 @@
 /// - placeholders: `?` becomes `$1`, `$2`, … (outside string literals, quoted names and comments);
 /// - column types in DDL: `INTEGER` is 64-bit in SQLite, so `BIGINT`; `REAL` is
 ///   `DOUBLE PRECISION`; `BLOB` is `BYTEA`; `INTEGER PRIMARY KEY AUTOINCREMENT` is an identity;
-/// - functions SQLite has and PostgreSQL lacks (`julianday`, the two-argument `max` and `min`),
-///   which `schemaPrelude` defines in each database before its migrations.
+/// - `CAST(x AS INTEGER)` truncates in SQLite and rounds in PostgreSQL: it becomes
+///   `CAST(TRUNC(CAST(x AS DOUBLE PRECISION)) AS BIGINT)`;
+/// - functions SQLite has and PostgreSQL lacks (`julianday`, the two-argument `max` and `min`,
+///   NULL when either argument is), which `schemaPrelude` defines in each database before its
+///   migrations.
+/// `$$` bodies are left alone; other dollar quotes (`$tag$`) are not recognised.
 enum PostgreSQLDialect {
     /// The statement with numbered placeholders, and how many it has.
     static func statement(_ sql: String) -> (sql: String, placeholders: Int) {
@@ -21,18 +25,75 @@ enum PostgreSQLDialect {
             }
             return out
         }
-        return (isSchemaChange(sql) ? types(rewritten) : rewritten, count)
+        let cast = truncatingCasts(rewritten)
+        return (isSchemaChange(sql) ? types(cast) : cast, count)
     }
 
     /// A script (a migration): several statements, no parameters.
-    static func script(_ sql: String) -> String { types(sql) }
+    static func script(_ sql: String) -> String { types(truncatingCasts(sql)) }
+
+    /// Every `CAST(… AS INTEGER)` outside quotes, truncating as SQLite's does.
+    static func truncatingCasts(_ sql: String) -> String {
+        let characters = Array(sql)
+        var out = ""
+        var index = 0
+        var quote: Character?
+        while index < characters.count {
+            let c = characters[index]
+            if let q = quote {
+                out.append(c)
+                if c == q { quote = nil }
+                index += 1
+                continue
+            }
+            if c == "'" || c == "\"" {
+                quote = c
+                out.append(c)
+                index += 1
+                continue
+            }
+            // `CAST(` as a word, then its matching `)`, quotes inside skipped.
+            if String(characters[index..<min(index + 5, characters.count)]).uppercased() == "CAST(",
+               index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || characters[index - 1] == "_"),
+               let close = matchingParenthesis(characters, from: index + 4) {
+                let inner = String(characters[(index + 5)..<close])
+                if let range = inner.range(of: #"\s+AS\s+INTEGER\s*$"#, options: [.regularExpression, .caseInsensitive]) {
+                    out += "CAST(TRUNC(CAST(\(truncatingCasts(String(inner[..<range.lowerBound]))) AS DOUBLE PRECISION)) AS BIGINT)"
+                    index = close + 1
+                    continue
+                }
+            }
+            out.append(c)
+            index += 1
+        }
+        return out
+    }
+
+    private static func matchingParenthesis(_ characters: [Character], from open: Int) -> Int? {
+        var depth = 0
+        var quote: Character?
+        for index in open..<characters.count {
+            let c = characters[index]
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == "(" {
+                depth += 1
+            } else if c == ")" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
+    }
 
     static let schemaPrelude = """
         CREATE OR REPLACE FUNCTION julianday(t text) RETURNS double precision LANGUAGE sql STABLE
             AS $$ SELECT (extract(epoch FROM t::timestamptz) / 86400.0 + 2440587.5)::double precision $$;
-        CREATE OR REPLACE FUNCTION max(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE
+        CREATE OR REPLACE FUNCTION max(a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE STRICT
             AS $$ SELECT GREATEST(a, b) $$;
-        CREATE OR REPLACE FUNCTION min(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE
+        CREATE OR REPLACE FUNCTION min(a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE STRICT
             AS $$ SELECT LEAST(a, b) $$;
         """
 

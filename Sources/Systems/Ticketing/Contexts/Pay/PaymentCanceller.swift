@@ -54,7 +54,10 @@ enum PaymentCanceller {
             // keeps its payment, and booking is told so that it undoes the cancellation.
             let reason = "the ticket of booking \(bookId) had already been issued"
             try service.transaction(saga: saga) { work in
-                try work.db.execute("UPDATE payments SET cancellation_requested_at = NULL WHERE id = ?", .int(paymentId))
+                // Replicas run this job each: only the pass that settles the request announces it.
+                guard try work.db.execute("""
+                    UPDATE payments SET cancellation_requested_at = NULL WHERE id = ? AND cancellation_requested_at IS NOT NULL
+                    """, .int(paymentId)) == 1 else { return }
                 try work.publish(PaymentCancellationRefused(id: paymentId, bookId: bookId, reason: reason, status: .paid))
             }
             service.log.warning("payment cancellation refused: ticket already issued", correlationID: saga,
