@@ -37,8 +37,8 @@ struct ReplayTests {
         let reset = try runTool("ticketing-dashboard", ["reset-view"], environment: ["DATABASE_PATH": stack.dashboard.database.path])
         #expect(reset.status == 0, "\(reset)")
         #expect(reset.stdout.contains("show_statuses: 4 rows"), "\(reset)")
-        #expect(try count("show_statuses", in: stack.dashboard.database.path) == 0)
-        #expect(try count("inbox", in: stack.dashboard.database.path) == 0)
+        #expect(try stack.dashboard.database.count("SELECT COUNT(*) AS n FROM show_statuses") == 0)
+        #expect(try stack.dashboard.database.count("SELECT COUNT(*) AS n FROM inbox") == 0)
 
         let rewind = try runTool("eventctl", ["reset-offsets", "--group", "ticketing.dashboard", "--all-topics", "--to-earliest",
                                               "--execute", "--bootstrap-server", stack.broker.bootstrapServers])
@@ -78,6 +78,32 @@ struct ReplayTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing created")
     }
 
+    @Test("on PostgreSQL, reset-view refuses while any replica serves from the database and empties the view once all are stopped")
+    func resetViewOnPostgreSQL() throws {
+        let directory = try ProjectPaths.temporaryDirectory("reset-view-postgres")
+        let broker = try TestBroker()
+        let database = try TestDatabase.new(.postgresql, name: "dashboard", in: directory)
+        let replicas = try ["a", "b"].map { name in
+            try ServiceProcess("ticketing-dashboard", name: "dashboard-\(name)", broker: broker, directory: directory, database: database)
+        }
+        for replica in replicas { try replica.start() }
+        try database.execute("INSERT INTO show_statuses (book_id, show_name) VALUES (1, 'kept while served')")
+        let environment = database.environment.mapValues { Optional($0) }
+
+        #expect(replicas[0].stop() == 0)
+        let oneLeft = try runTool("ticketing-dashboard", ["reset-view"], environment: environment)
+        #expect(oneLeft.status == 2 && oneLeft.stderr.contains("a service is running against postgres://"), "\(oneLeft)")
+        #expect(try database.count("SELECT COUNT(*) AS n FROM show_statuses") == 1, "nothing changed")
+
+        #expect(replicas[1].stop() == 0)
+        let reset = try runTool("ticketing-dashboard", ["reset-view"], environment: environment)
+        #expect(reset.status == 0 && reset.stdout.contains("show_statuses: 1 rows"), "\(reset)")
+        #expect(try database.count("SELECT COUNT(*) AS n FROM show_statuses") == 0)
+        try replicas[0].start()
+        #expect(try replicas[0].get("/readyz").status == 200, "serving again once reset-view is done")
+        replicas[0].stop()
+    }
+
     @Test("re-driving pay from a point in time re-reads its events and charges nobody twice")
     func reDriveFromDateTime() throws {
         let stack = try TicketingStack("redrive")
@@ -101,9 +127,4 @@ struct ReplayTests {
         #expect(try stack.tickets().count == 3, "no payment was approved twice")
     }
 
-    private func count(_ table: String, in path: String) throws -> Int {
-        let database = try Database(path: path)
-        defer { database.close() }
-        return try database.read { c in try c.queryOne("SELECT COUNT(*) AS n FROM \(table)")?.int("n") ?? -1 }
-    }
 }

@@ -2,11 +2,15 @@ import Foundation
 import Glibc
 
 /// Who is using a service's database file, so that `reset-view` never empties a live view.
+/// (On PostgreSQL: `Service.openDatabase` holds an advisory lock instead.)
 /// Every serving process (replicas sharing the file too) holds a shared `flock` on
 /// `<database>.lock` for its whole life; `reset-view` needs it exclusively and refuses when it
 /// cannot have it. The kernel drops the lock when the process dies, however it dies. A separate
 /// file, because closing any other descriptor of the database file would drop SQLite's own locks.
 enum DatabaseUseLock {
+    /// On PostgreSQL the same rule is an advisory lock of this name (`Database.holdLock`).
+    static let name = "service_in_use"
+
     /// Blocks while a `reset-view` holds the file; the descriptor stays open until exit.
     static func shareForServing(_ databasePath: String) throws(ConfigurationError) {
         let fd = try open(databasePath)

@@ -16,7 +16,7 @@ extension Service {
             let cleared = try clearViews()
             database.close()
             print("""
-                \(name): cleared \(cleared.joined(separator: ", ")) in \(configuration.databasePath).
+                \(name): cleared \(cleared.joined(separator: ", ")) in \(configuration.databaseDescription).
                 Next, with the service stopped: eventctl reset-offsets --group \(topic) --all-topics --to-earliest --execute
                 (from a clone: scripts/eventctl ...),
                 then start \(name): it rebuilds the view from the log.

@@ -147,14 +147,17 @@ public final class Service: Sendable {
     /// and checks both before it touches (or migrates) anything.
     private static func openDatabase(_ configuration: ServiceConfiguration, for command: ServiceCommand) throws -> Database {
         if let url = configuration.databaseURL {
-            guard command != .resetView else {
+            let database = try Database(url: url, poolSize: configuration.databasePoolSize,
+                                        statementTimeout: configuration.databaseStatementTimeout)
+            // As the flock on an SQLite file: every serving replica holds the lock shared,
+            // reset-view needs it alone.
+            guard try database.holdLock(DatabaseUseLock.name, exclusive: command == .resetView) else {
+                database.close()
                 throw ConfigurationError(description: """
-                    reset-view works on SQLite files only for now: on PostgreSQL, stop every replica, then empty \
-                    the view tables and the inbox with psql; nothing changed
+                    a service is running against \(Database.redacting(url)): stop it (every replica) before reset-view; nothing changed
                     """)
             }
-            return try Database(url: url, poolSize: configuration.databasePoolSize,
-                                statementTimeout: configuration.databaseStatementTimeout)
+            return database
         }
         let path = configuration.databasePath
         guard path != ":memory:" else { return try Database(path: path) }

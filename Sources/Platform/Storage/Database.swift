@@ -12,6 +12,10 @@ public final class Database: Sendable {
     private let isShared: Bool
     /// PostgreSQL only: how often a write that conflicted with a concurrent one is run again.
     private let conflictRetries: Int
+    /// PostgreSQL only: opens a connection outside the pool, for `holdLock`.
+    private let openDedicated: (@Sendable () throws(DatabaseError) -> any EngineConnection)?
+    /// The connections `holdLock` keeps open until `close`.
+    private let holders = Mutex<[SendableConnection]>([])
 
     /// SQLite: opens the file in WAL mode, creating it unless `create` is false. ":memory:" is the
     /// one path allowed without WAL. Writers wait up to `busyTimeout` for another process.
@@ -20,6 +24,7 @@ public final class Database: Sendable {
         engine = "SQLite"
         isShared = false
         conflictRetries = 0
+        openDedicated = nil
         // The one connection, opened above so that a bad path fails here; never reopened.
         let first = Mutex<SQLiteConnection?>(connection)
         pool = ConnectionPool(size: 1, waitLimit: nil) { () throws(DatabaseError) in
@@ -41,6 +46,7 @@ public final class Database: Sendable {
         engine = "PostgreSQL"
         isShared = true
         self.conflictRetries = conflictRetries
+        openDedicated = { () throws(DatabaseError) in try PostgreSQLConnection(options) }
         pool = ConnectionPool(size: poolSize, waitLimit: poolWait) { () throws(DatabaseError) in
             if let connection = first.withLock({ $0.take() }) { return connection }
             return try PostgreSQLConnection(options)
@@ -96,9 +102,41 @@ public final class Database: Sendable {
         }
     }
 
+    /// PostgreSQL: takes the advisory lock `name` on a connection of its own and holds it until
+    /// `close` (or the process dies, which ends the session): shared, waiting while someone holds
+    /// it exclusively; or exclusive, only when nobody holds it at all, false otherwise. Processes
+    /// sharing a database learn of each other with it, as `flock` tells them of a file's users.
+    public func holdLock(_ name: String, exclusive: Bool) throws(DatabaseError) -> Bool {
+        guard let openDedicated else { throw DatabaseError.misuse("holdLock is for a database server; lock an SQLite file with flock") }
+        let connection = try openDedicated()
+        let held: Bool
+        do {
+            if exclusive {
+                held = try connection.run("SELECT pg_try_advisory_lock(hashtext(?)) AS held", [.text(name)], firstOnly: true)
+                    .rows.first?.bool("held") ?? false
+            } else {
+                _ = try connection.run("SELECT pg_advisory_lock_shared(hashtext(?)) AS waited", [.text(name)], firstOnly: true)
+                held = true
+            }
+        } catch {
+            connection.close()
+            throw error
+        }
+        guard held else {
+            connection.close()
+            return false
+        }
+        holders.withLock { $0.append(SendableConnection(connection)) }
+        return true
+    }
+
     /// Closes the connections; later calls throw.
     public func close() {
         pool.close()
+        holders.withLock { held in
+            held.forEach { $0.connection.close() }
+            held.removeAll()
+        }
     }
 
     /// A pooled connection the server dropped since its last use (it restarted) fails at `BEGIN`,
@@ -135,4 +173,10 @@ public final class Database: Sendable {
             throw error
         }
     }
+}
+
+/// A connection only `Database.holders` touches, under its lock.
+private struct SendableConnection: @unchecked Sendable {
+    let connection: any EngineConnection
+    init(_ connection: any EngineConnection) { self.connection = connection }
 }

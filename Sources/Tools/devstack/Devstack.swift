@@ -65,9 +65,9 @@ enum Devstack {
 
         Systems: \(Systems.all.map(\.name).joined(separator: ", "))
         Ports: services --port-base + 1, 2, ... (default \(SystemManifest.portBase)), gateway + \(SystemManifest.gatewayOffset), control + \(SystemManifest.controlOffset) (or --control-port),
-        local broker 9092 (or --kafka-port). status, stop and start need the same --port-base or --control-port.
-        Replicas: slot k of a context on its port + \(StackPlan.slotSpacing) × (k - 1), named SERVICE-k; one slot more than
-        its replicas, kept spare for rollout.
+        local broker 9092 (or --kafka-port). status, stop, start and rollout need the same --port-base or --control-port.
+        Replicas: slot 1 of a context on its port, named SERVICE; slot k on that port + \(StackPlan.slotSpacing) × (k - 1), named
+        SERVICE-k; one slot more than its replicas, kept spare for rollout (after which SERVICE may run under another slot's name).
         State: each service's SQLite file in .devstack/SYSTEM/ (or --state-dir), or with --database postgres its
         database on a PostgreSQL on --port-base + \(StackPlan.postgresOffset) with its data in .devstack/SYSTEM/postgres;
         cleared when devstack starts its own broker, whose log is new; kept with KAFKA_BOOTSTRAP_SERVERS.

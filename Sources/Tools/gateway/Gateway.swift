@@ -84,8 +84,13 @@ final class Gateway: Sendable {
             } catch {
                 let service = "\(baseURL) (\(route.prefix))"
                 // Another replica may take it when nothing was sent, or when sending it twice does
-                // no harm (a read whose connection the stopping replica closed unanswered).
-                let retriable = if case .notConnected = error { true } else { Self.idempotentReads.contains(request.method) }
+                // no harm (a read whose connection a stopping replica closed unanswered). Not after
+                // a timeout: UPSTREAM_TIMEOUT_MS stays the most a client waits.
+                let retriable = switch error {
+                case .notConnected: true
+                case .connectionFailed, .malformedResponse: Self.idempotentReads.contains(request.method)
+                case .timedOut, .invalidURL: false
+                }
                 if retriable && attempt + 1 < candidates.count { continue }
                 switch error {
                 case .notConnected(let reason):
