@@ -2,7 +2,9 @@ import Foundation
 
 /// At most `size` connections, opened when first needed and lent to one transaction at a time.
 /// A caller that finds them all lent waits up to `waitLimit` (forever when nil), then fails with
-/// `.unavailable`. A connection that is no longer usable (the server restarted) is closed when
+/// `.unavailable`. Waiters are served in the order they came: a thread that gives a connection
+/// back and asks again at once (a consumer going from event to event) does not starve the
+/// others (requests, the relay). A connection that is no longer usable (the server restarted) is closed when
 /// returned, and the next borrower opens a fresh one.
 final class ConnectionPool: @unchecked Sendable {
     let size: Int
@@ -12,6 +14,9 @@ final class ConnectionPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var idle: [Connection] = []
     private var lent = 0
+    /// Borrowers waiting, by ticket, first come first.
+    private var queue: [Int] = []
+    private var nextTicket = 0
     private var closed = false
 
     init(size: Int, waitLimit: Duration?, open: @escaping @Sendable () throws(DatabaseError) -> any EngineConnection) {
@@ -41,10 +46,20 @@ final class ConnectionPool: @unchecked Sendable {
     private func borrow() throws(DatabaseError) -> Connection {
         let deadline = waitLimit.map { Date().addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
         condition.lock()
-        while !closed, idle.isEmpty, lent >= size {
+        let ticket = nextTicket
+        nextTicket += 1
+        queue.append(ticket)
+        func leaveQueue() {
+            queue.removeAll { $0 == ticket }
+            // The next in line may be able to go now.
+            condition.broadcast()
+        }
+        func mayGo() -> Bool { closed || (queue.first == ticket && !(idle.isEmpty && lent >= size)) }
+        while !mayGo() {
             if let deadline {
-                // Woken or timed out: the loop looks again, and gives up only if still nothing is free.
-                guard condition.wait(until: deadline) || !(idle.isEmpty && lent >= size) || closed else {
+                // Woken or timed out: the loop looks again, and gives up only if still it may not go.
+                guard condition.wait(until: deadline) || mayGo() else {
+                    leaveQueue()
                     condition.unlock()
                     throw DatabaseError(.unavailable, engine: "Storage", code: DatabaseError.poolExhaustedCode,
                                         message: "all \(size) database connections stayed busy for \(waitLimit!)")
@@ -53,6 +68,7 @@ final class ConnectionPool: @unchecked Sendable {
                 condition.wait()
             }
         }
+        leaveQueue()
         guard !closed else {
             condition.unlock()
             throw DatabaseError.misuse("the database is closed")
@@ -66,7 +82,7 @@ final class ConnectionPool: @unchecked Sendable {
         } catch {
             condition.lock()
             lent -= 1
-            condition.signal()
+            condition.broadcast()
             condition.unlock()
             throw error
         }
@@ -77,7 +93,7 @@ final class ConnectionPool: @unchecked Sendable {
         lent -= 1
         let keep = !closed && connection.engine.isUsable
         if keep { idle.append(connection) }
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         if !keep { connection.engine.close() }
     }
