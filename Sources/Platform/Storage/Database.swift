@@ -5,15 +5,15 @@ import Foundation
 /// pool), with the same API. Work runs on the caller's thread; `read` and `write` are not
 /// reentrant (on SQLite the nested call would wait for the one connection forever).
 public final class Database: Sendable {
-    /// "SQLite" or "PostgreSQL".
-    public let engine: String
     private let pool: ConnectionPool
-    /// PostgreSQL: processes share the server, and `exclusively` takes a session advisory lock.
-    private let isShared: Bool
     /// PostgreSQL only: how often a write that conflicted with a concurrent one is run again.
     private let conflictRetries: Int
-    /// PostgreSQL only: opens a connection outside the pool, for `holdLock`.
+    /// PostgreSQL only: opens a connection to the server, for the pool and for `holdLock`.
     private let openDedicated: (@Sendable () throws(DatabaseError) -> any EngineConnection)?
+    /// PostgreSQL: processes share the server, and `exclusively` takes a session advisory lock.
+    private var isShared: Bool { openDedicated != nil }
+    /// "SQLite" or "PostgreSQL", for messages.
+    var engine: String { isShared ? "PostgreSQL" : "SQLite" }
     /// The connections `holdLock` keeps open until `close`.
     private let holders = Mutex<[SendableConnection]>([])
 
@@ -21,8 +21,6 @@ public final class Database: Sendable {
     /// one path allowed without WAL. Writers wait up to `busyTimeout` for another process.
     public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws(DatabaseError) {
         let connection = try SQLiteConnection(path: path, create: create, busyTimeout: busyTimeout)
-        engine = "SQLite"
-        isShared = false
         conflictRetries = 0
         openDedicated = nil
         // The one connection, opened above so that a bad path fails here; never reopened.
@@ -43,13 +41,12 @@ public final class Database: Sendable {
         guard poolSize >= 2 else { throw DatabaseError.misuse("a PostgreSQL pool needs at least 2 connections, not \(poolSize)") }
         let options = PostgreSQLConnection.Options(url: url, statementTimeout: statementTimeout)
         let first = Mutex<PostgreSQLConnection?>(try PostgreSQLConnection(options))
-        engine = "PostgreSQL"
-        isShared = true
         self.conflictRetries = conflictRetries
-        openDedicated = { () throws(DatabaseError) in try PostgreSQLConnection(options) }
+        let open: @Sendable () throws(DatabaseError) -> any EngineConnection = { () throws(DatabaseError) in try PostgreSQLConnection(options) }
+        openDedicated = open
         pool = ConnectionPool(size: poolSize, waitLimit: poolWait) { () throws(DatabaseError) in
             if let connection = first.withLock({ $0.take() }) { return connection }
-            return try PostgreSQLConnection(options)
+            return try open()
         }
     }
 
