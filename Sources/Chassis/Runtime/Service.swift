@@ -111,6 +111,16 @@ public final class Service: Sendable {
         return Upstream(name: context, baseURL: url, timeout: timeout, breaker: breaker, metrics: metrics)
     }
 
+    /// The topics its policies read, each once, sorted.
+    package var readTopics: [String] {
+        Set(registrations.withLock { $0.policies }.map(\.topic)).sorted()
+    }
+
+    /// Where its consumer puts what it cannot process: one topic per topic it reads.
+    package var deadLetterTopics: [String] {
+        readTopics.map { EventConsumer.deadLetterTopic(for: $0, group: topic) }
+    }
+
     /// When this service's consumer last got its partitions; nil before that, or with no consumer.
     /// A saga deadline counts from here too: events that arrived while the service was down (or
     /// the broker was) are still being read for a while after it.
@@ -205,10 +215,8 @@ public final class Service: Sendable {
     func start() throws -> Int {
         let (policies, jobs) = registrations.withLock { ($0.policies, $0.jobs) }
         let kafka = kafkaProperties
-        let topics = Set([topic] + policies.map(\.topic))
         let group = topic
-        let deadLetterTopics = Set(policies.map(\.topic)).map { EventConsumer.deadLetterTopic(for: $0, group: group) }
-        let names = topics.sorted() + deadLetterTopics.sorted()
+        let names = Set([topic] + readTopics).sorted() + deadLetterTopics
         let settings = configuration.topics
         // Once per burst of unknown-topic failures (a broker that lost its topics fails every
         // in-flight report), not once per report.

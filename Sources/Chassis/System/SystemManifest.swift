@@ -15,13 +15,16 @@ public struct SystemManifest: Sendable {
     public let examples: [String]
     /// The context whose stop and start devstack's hints name.
     public let exampleContext: String
+    /// Its Kubernetes namespace: the seed's own name for the system where it gives one.
+    public let namespace: String
 
     /// Services listen on 8081… by default, the gateway on 8088; 8089 is devstack's control port.
     public static let portBase = 8080
     public static let gatewayOffset = 8
     public static let controlOffset = 9
 
-    public init(_ name: String, contexts: [ContextManifest.Declaration], examples: [String] = [], exampleContext: String? = nil) {
+    public init(_ name: String, contexts: [ContextManifest.Declaration], examples: [String] = [], exampleContext: String? = nil,
+                namespace: String? = nil) {
         precondition(!contexts.isEmpty && contexts.count < Self.gatewayOffset, "\(name): 1 to \(Self.gatewayOffset - 1) contexts")
         self.name = name
         self.contexts = contexts.enumerated().map { index, declared in
@@ -29,6 +32,7 @@ public struct SystemManifest: Sendable {
         }
         self.examples = examples
         self.exampleContext = exampleContext ?? contexts[0].name
+        self.namespace = namespace ?? name
         let names = Set(self.contexts.map(\.name))
         for context in self.contexts {
             for called in context.calls { precondition(names.contains(called), "\(name)-\(context.name) calls unknown context \(called)") }
@@ -68,12 +72,15 @@ public struct ContextManifest: Sendable {
     public let calls: [String]
     /// Tables built only from consumed events, which `reset-view` empties for a rebuild.
     public let views: [String]
+    /// Whether it runs as replicas under an autoscaler when deployed, and so keeps its state in
+    /// PostgreSQL; the others run as one replica on SQLite.
+    public let scales: Bool
 
     /// What a manifest writes for one context; its port comes from its place in the list.
     public struct Declaration: Sendable {
-        let name: String, routes: [String], calls: [String], views: [String]
-        public init(_ name: String, routes: [String], calls: [String] = [], views: [String] = []) {
-            (self.name, self.routes, self.calls, self.views) = (name, routes, calls, views)
+        let name: String, routes: [String], calls: [String], views: [String], scales: Bool
+        public init(_ name: String, routes: [String], calls: [String] = [], views: [String] = [], scales: Bool = false) {
+            (self.name, self.routes, self.calls, self.views, self.scales) = (name, routes, calls, views, scales)
         }
     }
 
@@ -83,6 +90,7 @@ public struct ContextManifest: Sendable {
         routes = declaration.routes
         calls = declaration.calls
         views = declaration.views
+        scales = declaration.scales
         self.portOffset = portOffset
     }
 
@@ -91,6 +99,8 @@ public struct ContextManifest: Sendable {
     /// `<system>.<context>`: the topic it publishes to and its consumer group.
     public var topic: String { "\(system).\(name)" }
     public var defaultPort: Int { SystemManifest.portBase + portOffset }
+    /// `ticketing_show`: its database's name on a PostgreSQL server that several share.
+    public var databaseName: String { executable.replacingOccurrences(of: "-", with: "_") }
 
     /// "SHOW_URL" for context "show".
     public static func urlVariable(of context: String) -> String { context.uppercased() + "_URL" }

@@ -69,7 +69,7 @@ struct StackPlan: Sendable {
             let (executable, arguments) = server.command()
             postgres = (ProcessSpec(name: "postgres", executable: executable, arguments: arguments, environment: environment,
                                     port: port, readiness: .listening),
-                        server, system.contexts.map { Self.databaseName($0) })
+                        server, system.contexts.map(\.databaseName))
         }
 
         var services: [ProcessSpec] = []
@@ -78,7 +78,7 @@ struct StackPlan: Sendable {
             var env = environment.merging(system.upstreamEnvironment(of: context.name, urls)) { _, upstream in upstream }
             env["HOST"] = "127.0.0.1"
             if let postgres {
-                env["DATABASE_URL"] = postgres.server.url(database: Self.databaseName(context))
+                env["DATABASE_URL"] = postgres.server.url(database: context.databaseName)
             } else {
                 env["DATABASE_PATH"] = stateDirectory.appendingPathComponent("\(context.executable).sqlite").path
             }
@@ -108,11 +108,6 @@ struct StackPlan: Sendable {
     static let slotSpacing = 100
     /// The local PostgreSQL's port, from the port base.
     static let postgresOffset = 20
-
-    /// `ticketing-show` keeps its state in the database `ticketing_show`.
-    static func databaseName(_ context: ContextManifest) -> String {
-        context.executable.replacingOccurrences(of: "-", with: "_")
-    }
 
     /// What the services stand on, started first and stopped last: the database server, then the broker.
     var infrastructure: [ProcessSpec] { (postgres.map { [$0.spec] } ?? []) + (broker.map { [$0] } ?? []) }

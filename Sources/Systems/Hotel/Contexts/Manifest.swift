@@ -4,9 +4,9 @@ import Chassis
 /// hotel's reservations kept by event, a kakao notification per hotel status change, and each
 /// order's progress in `/mypages`. Ports as the seed gives them: order 8081 … notification 8085.
 public let hotel = SystemManifest("hotel", contexts: [
-    .init("order", routes: ["/orders"], calls: ["payment"]),
-    .init("reservation", routes: ["/reservations"]),
-    .init("payment", routes: ["/payments"]),
+    .init("order", routes: ["/orders"], calls: ["payment"], scales: true),
+    .init("reservation", routes: ["/reservations"], scales: true),
+    .init("payment", routes: ["/payments"], scales: true),
     .init("customercenter", routes: ["/mypages"], views: ["mypages"]),
     .init("notification", routes: ["/notifications"]),
 ], examples: [
@@ -17,4 +17,10 @@ public let hotel = SystemManifest("hotel", contexts: [
     "http :{gateway}/mypages",
     "http DELETE :{gateway}/orders/1",
     "http :{gateway}/notifications",
-], exampleContext: "reservation")
+], exampleContext: "reservation", namespace: "gotohotel")
+
+/// Its bounded contexts, in the manifest's order: what a tool installs to learn which topics each reads.
+public var hotelContexts: [any BoundedContext.Type] {
+    [OrderContext.self, ReservationContext.self, PaymentContext.self,
+     CustomercenterContext.self, NotificationContext.self]
+}

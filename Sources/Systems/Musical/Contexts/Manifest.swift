@@ -4,9 +4,9 @@ import Chassis
 /// reservations that take seats by a sync call, payments approved by event, a notice per
 /// payment change, and each reservation's progress in `/myPages`.
 public let musical = SystemManifest("musical", contexts: [
-    .init("musical", routes: ["/musicals"]),
-    .init("reservation", routes: ["/reservations"], calls: ["musical"]),
-    .init("payment", routes: ["/payments"]),
+    .init("musical", routes: ["/musicals"], scales: true),
+    .init("reservation", routes: ["/reservations"], calls: ["musical"], scales: true),
+    .init("payment", routes: ["/payments"], scales: true),
     .init("notice", routes: ["/notices"]),
     .init("customercenter", routes: ["/myPages"], views: ["my_pages"]),
 ], examples: [
@@ -18,4 +18,10 @@ public let musical = SystemManifest("musical", contexts: [
     "http DELETE :{gateway}/reservations/1",
     "http GET :{gateway}/notices",
     "http GET :{gateway}/myPages/1",
-], exampleContext: "payment")
+], exampleContext: "payment", namespace: "outerpark")
+
+/// Its bounded contexts, in the manifest's order: what a tool installs to learn which topics each reads.
+public var musicalContexts: [any BoundedContext.Type] {
+    [MusicalContext.self, ReservationContext.self, PaymentContext.self,
+     NoticeContext.self, CustomercenterContext.self]
+}
