@@ -25,6 +25,8 @@ func executablesOf(_ system: String) -> [Target.Dependency] {
 }
 let allExecutables: [Target.Dependency] = executables.map { .target(name: $0.name) }
 let systemLibraries: [Target.Dependency] = systems.map { .target(name: $0.name) }
+// The chassis' example is not deployed.
+let deployedLibraries: [Target.Dependency] = systems.filter { $0.name != "Demo" }.map { .target(name: $0.name) }
 
 let package = Package(
     name: "EventDrivenSystems",
@@ -51,6 +53,8 @@ let package = Package(
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
         .executableTarget(name: "gateway", dependencies: ["HTTP", "Processes"], path: "Sources/Tools/gateway"),
+        .executableTarget(name: "deploygen", dependencies: ["Chassis"] + deployedLibraries, path: "Sources/Tools/deploygen"),
+        .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
         .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
                           path: "Sources/Tools/devstack"),
 
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "HTTP", "TestSupport"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "TestSupport"]),
         .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "TestSupport", "HTTP"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),

@@ -1,0 +1,44 @@
+import Chassis
+import Foundation
+
+/// One system as it is deployed: its manifest, and what its contexts read, learnt by installing
+/// each on an in-memory database as the executable would.
+struct DeployableSystem {
+    let manifest: SystemManifest
+    let contexts: [DeployableContext]
+
+    init(_ manifest: SystemManifest, _ types: [any BoundedContext.Type]) throws {
+        precondition(types.map { $0.name } == manifest.contexts.map(\.name), "\(manifest.name): context types out of manifest order")
+        self.manifest = manifest
+        contexts = try types.map { try DeployableContext($0) }
+        for reserved in [Settings.gatewayName, Settings.postgresName, Settings.kafkaCluster] {
+            precondition(!contexts.contains { $0.name == reserved }, "\(manifest.name): a context named \(reserved) would clash with its Service")
+        }
+    }
+
+    var name: String { manifest.name }
+    var namespace: String { manifest.namespace }
+    /// Every topic it needs, sorted: each context's own, and a dead-letter topic per topic a context reads.
+    var topics: [String] {
+        (contexts.map(\.manifest.topic) + contexts.flatMap(\.deadLetterTopics)).sorted()
+    }
+    var scalable: [DeployableContext] { contexts.filter(\.manifest.scales) }
+}
+
+struct DeployableContext {
+    let manifest: ContextManifest
+    /// The topics its policies read, and its dead-letter topic for each.
+    let readTopics: [String]
+    let deadLetterTopics: [String]
+
+    init<Context: BoundedContext>(_ type: Context.Type) throws {
+        let service = try Service(type, arguments: [], environment: ["DATABASE_PATH": ":memory:"])
+        try service.migrate()
+        try type.install(on: service)
+        manifest = service.manifest
+        readTopics = service.readTopics
+        deadLetterTopics = service.deadLetterTopics
+    }
+
+    var name: String { manifest.name }
+}
