@@ -30,13 +30,19 @@ RUN swift build -c release \
   | grep -Ev '/(libc|libm|libdl|libpthread|librt|libresolv|libutil|ld-linux-[^/]*)\.so' \
   | xargs -r cp -L -t /out/lib/
 
-# Run: Debian slim, the executables and their libraries, a user that is not root.
+# Run: Debian slim, the executables and their libraries, CA certificates (TLS to Kafka or
+# PostgreSQL), a user and group 10001 that are not root.
 FROM debian:12.12-slim
 COPY --from=build /out/lib/ /usr/local/lib/event-driven-systems/
 COPY --from=build /out/bin/ /usr/local/bin/
-RUN echo /usr/local/lib/event-driven-systems > /etc/ld.so.conf.d/event-driven-systems.conf \
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && echo /usr/local/lib/event-driven-systems > /etc/ld.so.conf.d/event-driven-systems.conf \
  && ldconfig \
- && useradd --system --no-log-init --uid 10001 --user-group --no-create-home --home-dir /srv app \
+ && groupadd --system --gid 10001 app \
+ && useradd --system --no-log-init --uid 10001 --gid 10001 --no-create-home --home-dir /srv app \
  && mkdir -p /srv/data \
  && chown app:app /srv/data
 # A service on SQLite keeps data/<service>.sqlite here: mount a volume on /srv/data.

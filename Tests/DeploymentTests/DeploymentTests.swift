@@ -25,10 +25,13 @@ struct DeploymentTests {
 
     @Test("every overlay deploys each context as its manifest says", arguments: overlays)
     func overlayDeploysTheManifests(overlay: String) throws {
+        var hosts: [String] = []
         for system in try Deployables.all() {
             let rendered = try RenderedObjects.overlay("kubernetes/\(system.name)/overlays/\(overlay)")
-            try checkKubernetes(rendered, system, overlay: overlay)
+            hosts.append(try checkKubernetes(rendered, system, overlay: overlay))
         }
+        // Two Ingresses of one path and no host clash in one cluster.
+        #expect(Set(hosts).count == hosts.count, "\(hosts)")
     }
 
     @Test("docker-compose runs each system under its profile, as its manifest says")
@@ -42,7 +45,8 @@ struct DeploymentTests {
 
     // MARK: Kubernetes
 
-    private func checkKubernetes(_ rendered: RenderedObjects, _ system: DeployableSystem, overlay: String) throws {
+    /// Returns the host of the system's Ingress.
+    private func checkKubernetes(_ rendered: RenderedObjects, _ system: DeployableSystem, overlay: String) throws -> String {
         let where_ = "\(system.name)/\(overlay)"
         let layout: KafkaLayout = overlay == "dev" ? .single : .cluster
         #expect(rendered.objects.allSatisfy { $0["kind"] as? String == "Namespace" || $0.at("metadata.namespace") as? String == system.namespace },
@@ -85,7 +89,6 @@ struct DeploymentTests {
             if context.manifest.scales {
                 #expect(deployment.at("spec.replicas") == nil, "\(where_): \(name)'s autoscaler sets its replicas")
                 #expect(deployment.at("spec.strategy.rollingUpdate.maxUnavailable") as? Int == 0, "\(where_): \(name)")
-                #expect(rendered.named("PodDisruptionBudget", name) != nil, "\(where_): \(name)")
                 let database = try #require(env["DATABASE_URL"], "\(where_): \(name) on PostgreSQL")
                 try checkSecret(database, key: name, rendered, overlay: overlay, where_: "\(where_): \(name)")
                 // Never more replicas than partitions to share among them.
@@ -94,6 +97,7 @@ struct DeploymentTests {
                 let maximum = try #require(scaler?.at("spec.maxReplicas") as? Int ?? scaler?.at("spec.maxReplicaCount") as? Int,
                                            "\(where_): \(name) has an autoscaler")
                 #expect(maximum <= ceiling && maximum >= 1, "\(where_): \(name) scales to \(maximum), \(ceiling) partitions")
+                checkDrain(name, rendered, where_: where_)
                 if overlay == "prod-keda" && !context.readTopics.isEmpty {
                     #expect(rendered.named("HorizontalPodAutoscaler", name) == nil, "\(where_): \(name): KEDA's autoscaler only")
                     let trigger = (rendered.named("ScaledObject", name)?.at("spec.triggers") as? [[String: Any]])?.first { $0["type"] as? String == "kafka" }
@@ -114,10 +118,12 @@ struct DeploymentTests {
         let routes = Set((environment(container)["ROUTES"] ?? "").split(separator: ",").map(String.init))
         let expected = Set(system.contexts.flatMap { context in context.manifest.routes.map { "\($0)=http://\(context.name):8080" } })
         #expect(routes == expected, "\(where_)")
+        checkDrain("gateway", rendered, where_: where_)
         let ingress = try #require(rendered.named("Ingress", "gateway"), "\(where_)")
-        #expect(((ingress.at("spec.rules") as? [[String: Any]])?.first?.at("http.paths") as? [[String: Any]])?.first?
-            .at("backend.service.name") as? String == "gateway", "\(where_)")
+        let rule = try #require((ingress.at("spec.rules") as? [[String: Any]])?.first, "\(where_)")
+        #expect((rule.at("http.paths") as? [[String: Any]])?.first?.at("backend.service.name") as? String == "gateway", "\(where_)")
         #expect(rendered.named("Service", "gateway") != nil, "\(where_)")
+        return try #require(rule["host"] as? String, "\(where_): the Ingress names its host")
     }
 
     /// Probes, a restricted security context, resources, a grace period longer than the drain,
@@ -137,8 +143,19 @@ struct DeploymentTests {
         let configName = try #require((container["envFrom"] as? [[String: Any]])?.first?.at("configMapRef.name") as? String, "\(where_)")
         let config = try #require(rendered.named("ConfigMap", configName), "\(where_): ConfigMap \(configName) exists")
         let settings = config["data"] as? [String: String] ?? [:]
-        let drain = (Int(settings["SHUTDOWN_DELAY_MS"] ?? "") ?? 0) / 1000 + (Int(settings["SHUTDOWN_GRACE_SECONDS"] ?? "") ?? 0)
-        #expect(drain > 0 && grace > drain, "\(where_): grace \(grace) s covers the drain \(drain) s")
+        // The delay (readiness failing first) is part of the service's own grace period.
+        let delay = Int(settings["SHUTDOWN_DELAY_MS"] ?? "") ?? 0, drain = Int(settings["SHUTDOWN_GRACE_SECONDS"] ?? "") ?? 0
+        #expect(delay > 0 && delay < drain * 1000 && grace > drain, "\(where_): grace \(grace) s covers the drain \(drain) s")
+    }
+
+    /// A drain must be able to evict a pod of `name` when it runs the fewest replicas it may.
+    private func checkDrain(_ name: String, _ rendered: RenderedObjects, where_: String) {
+        let scaler = rendered.named("ScaledObject", name) ?? rendered.named("HorizontalPodAutoscaler", name)
+        let minimum = scaler?.at("spec.minReplicas") as? Int ?? scaler?.at("spec.minReplicaCount") as? Int ?? 1
+        let budget = rendered.named("PodDisruptionBudget", name)
+        #expect(budget != nil, "\(where_): \(name) has a PodDisruptionBudget")
+        let kept = budget?.at("spec.minAvailable") as? Int ?? max(0, minimum - (budget?.at("spec.maxUnavailable") as? Int ?? 0))
+        #expect(kept < minimum, "\(where_): \(name) keeps \(kept) of \(minimum) through a drain")
     }
 
     /// In dev the Secret is in the overlay; in prod it is the operator's to create, by this name.
@@ -210,6 +227,6 @@ struct DeploymentTests {
             context.manifest.routes.map { "\($0)=http://\(context.manifest.executable):8080" }
         })
         #expect(routes == expected, "\(system.name)")
-        #expect(gateway["ports"] as? [String] == ["8088:8080"], "\(system.name): the gateway on the README's port")
+        #expect(gateway["ports"] as? [String] == ["127.0.0.1:8088:8080"], "\(system.name): the gateway on the README's port")
     }
 }

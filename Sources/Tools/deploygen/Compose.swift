@@ -33,7 +33,8 @@ enum Compose {
             // Local use only: no port is published, and only this compose network reaches it.
             "environment": ["POSTGRES_HOST_AUTH_METHOD": "trust"],
             "volumes": ["postgres-data:/var/lib/postgresql/data", .string("./\(postgresInitPath):/docker-entrypoint-initdb.d/init.sql:ro")],
-            "healthcheck": healthcheck(["CMD", "pg_isready", "-U", "postgres"]),
+            // Over TCP: during its first start the image runs a socket-only server to create the databases.
+            "healthcheck": healthcheck(["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "postgres"]),
             "restart": "unless-stopped",
         ])]
         for system in systems {
@@ -95,7 +96,7 @@ enum Compose {
         "ports": ["127.0.0.1:9094:9094"],
         "volumes": ["kafka-data:/var/lib/kafka/data"],
         "healthcheck": healthcheck(["CMD-SHELL", "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server kafka:9092 >/dev/null 2>&1"],
-                                   startPeriod: "20s"),
+                                   timeout: "10s", startPeriod: "20s"),
         "restart": "unless-stopped",
     ]
 
@@ -160,7 +161,8 @@ enum Compose {
                 "PORT": .string("\(Settings.containerPort)"),
                 "ROUTES": .string(ServiceEnvironment.routes(system) { "\(system.name)-\($0)" }),
             ],
-            "ports": [.string("\(SystemManifest.portBase + SystemManifest.gatewayOffset):\(Settings.containerPort)")],
+            // On loopback, as the services: publishing it further is a decision, not a default.
+            "ports": [.string("127.0.0.1:\(SystemManifest.portBase + SystemManifest.gatewayOffset):\(Settings.containerPort)")],
             "healthcheck": healthcheck(["CMD", "probe", "http://127.0.0.1:\(Settings.containerPort)/readyz"]),
             "depends_on": .map(system.contexts.map { ($0.manifest.executable, ["condition": "service_healthy"]) }),
             "restart": "unless-stopped",
@@ -171,7 +173,7 @@ enum Compose {
 
     private static func volume(_ context: DeployableContext) -> String { "\(context.manifest.executable)-data" }
 
-    private static func healthcheck(_ test: [String], startPeriod: String = "10s") -> YAML {
-        ["test": .list(test.map { .string($0) }), "interval": "5s", "timeout": "3s", "retries": 12, "start_period": .string(startPeriod)]
+    private static func healthcheck(_ test: [String], timeout: String = "3s", startPeriod: String = "10s") -> YAML {
+        ["test": .list(test.map { .string($0) }), "interval": "5s", "timeout": .string(timeout), "retries": 12, "start_period": .string(startPeriod)]
     }
 }

@@ -91,7 +91,8 @@ enum KubernetesBase {
                 "metadata": ["name": .string(name)],
                 "spec": [
                     "ingressClassName": "nginx",
-                    "rules": [["http": ["paths": [[
+                    // One host per system: two Ingresses for "/" without a host clash in ingress-nginx.
+                    "rules": [["host": .string(ingressHost(system)), "http": ["paths": [[
                         "path": "/", "pathType": "Prefix",
                         "backend": ["service": ["name": .string(name), "port": ["name": "http"]]],
                     ]]]]],
@@ -99,6 +100,9 @@ enum KubernetesBase {
             ],
         ]
     }
+
+    /// `ticketing.localhost`: *.localhost reaches the machine itself, where a local cluster's ingress listens.
+    static func ingressHost(_ system: DeployableSystem) -> String { "\(system.namespace).localhost" }
 
     /// A Strimzi KafkaTopic: what the topic operator keeps the topic at.
     static func topic(_ name: String, layout: KafkaLayout) -> YAML {

@@ -36,7 +36,8 @@ enum KubernetesObjects {
             ("livenessProbe", probe("/healthz", period: 10, failures: 3)),
             ("resources", [
                 "requests": ["cpu": "100m", "memory": "64Mi"],
-                "limits": ["cpu": "1", "memory": "256Mi"],
+                // librdkafka prefetches up to 64 MiB per consumer while a replay reads a long log.
+                "limits": ["cpu": "1", "memory": "512Mi"],
             ]),
             ("securityContext", containerSecurityContext),
             ("volumeMounts", .list(mounts)),

@@ -23,6 +23,9 @@ enum KubernetesOverlays {
                     ("/spec/config/min.insync.replicas", KafkaLayout.single.minInsyncReplicas),
                 ]))],
                 ["target": ["kind": "HorizontalPodAutoscaler"], "patch": .block(jsonPatch([("/spec/minReplicas", 1)]))],
+                // With one replica, "keep one" would block every node drain.
+                ["target": ["kind": "PodDisruptionBudget"],
+                 "patch": .block("- op: remove\n  path: /spec/minAvailable\n- op: add\n  path: /spec/maxUnavailable\n  value: 1\n")],
             ]),
         ])], comment: header + "\ndev: one Kafka broker, PostgreSQL in the namespace, one replica of each service until load comes.")
 
@@ -39,7 +42,7 @@ enum KubernetesOverlays {
             """)
 
         let consumers = system.scalable.filter { !$0.readTopics.isEmpty }
-        files["overlays/prod-keda/scaledobjects.yaml"] = YAML.file(consumers.map { scaledObject($0) }, comment: header)
+        files["overlays/prod-keda/scaledobjects.yaml"] = YAML.file(consumers.map { scaledObject($0, namespace: system.namespace) }, comment: header)
         files["overlays/prod-keda/kustomization.yaml"] = YAML.file([KubernetesObjects.kustomization([
             ("namespace", .string(system.namespace)),
             ("resources", ["../prod", "scaledobjects.yaml"]),
@@ -100,7 +103,7 @@ enum KubernetesOverlays {
     }
 
     /// Lag per partition above 50 events asks for another replica, up to one per partition.
-    private static func scaledObject(_ context: DeployableContext) -> YAML {
+    private static func scaledObject(_ context: DeployableContext, namespace: String) -> YAML {
         [
             "apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
             "metadata": ["name": .string(context.name)],
@@ -111,7 +114,8 @@ enum KubernetesOverlays {
                 "advanced": ["horizontalPodAutoscalerConfig": ["behavior": KubernetesObjects.scalingBehavior]],
                 "triggers": [
                     ["type": "kafka", "metadata": [
-                        "bootstrapServers": .string(KubernetesBase.bootstrap),
+                        // KEDA connects from its own namespace: the Service's full name.
+                        "bootstrapServers": .string("\(Settings.kafkaCluster)-kafka-bootstrap.\(namespace).svc:9092"),
                         "consumerGroup": .string(context.manifest.topic),
                         "lagThreshold": "50",
                         "offsetResetPolicy": "earliest",
@@ -153,7 +157,8 @@ enum KubernetesOverlays {
                                     KubernetesObjects.env("PGDATA", "/var/lib/postgresql/data/pgdata"),
                                 ],
                                 "ports": [["name": "postgres", "containerPort": 5432]],
-                                "readinessProbe": ["exec": ["command": ["pg_isready", "-U", "postgres"]], "periodSeconds": 5],
+                                // Over TCP: during its first start the image runs a socket-only server to create the databases.
+                                "readinessProbe": ["exec": ["command": ["pg_isready", "-h", "127.0.0.1", "-U", "postgres"]], "periodSeconds": 5],
                                 "resources": [
                                     "requests": ["cpu": "250m", "memory": "256Mi"],
                                     "limits": ["cpu": "2", "memory": "1Gi"],

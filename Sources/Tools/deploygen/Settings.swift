@@ -21,8 +21,8 @@ enum Settings {
     static let minimumReplicas = 2
     static let gatewayMaximumReplicas = 6
 
-    /// Shutdown: after SIGTERM /readyz fails for `shutdownDelayMs` (so the endpoints drop the pod
-    /// first), then in-flight work gets up to `shutdownGraceSeconds`; Kubernetes waits a margin more.
+    /// Shutdown: after SIGTERM /readyz fails for the first `shutdownDelayMs` (so the endpoints drop
+    /// the pod first) of `shutdownGraceSeconds` in all; Kubernetes waits a margin more.
     static let shutdownDelayMs = 5000
     static let shutdownGraceSeconds = 20
     static var terminationGracePeriodSeconds: Int { shutdownGraceSeconds + 10 }
