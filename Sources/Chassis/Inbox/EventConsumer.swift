@@ -28,6 +28,8 @@ final class EventConsumer: Sendable {
     private let ensureTopics: @Sendable () throws -> Void
     /// Tells the rest of the service (the relay) to replace its Kafka clients too.
     private let onBrokerStateLost: @Sendable () -> Void
+    /// Tells the relay that a policy's transaction committed (its events are in the outbox).
+    private let onCommit: @Sendable () -> Void
     private let worker = Worker()
     /// When the polling loop last came round: a consumer stuck on one record stops beating.
     private let heartbeat = Mutex(ContinuousClock.now)
@@ -39,12 +41,12 @@ final class EventConsumer: Sendable {
 
     init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
          ownTopic: String, stallLimit: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
-         onBrokerStateLost: @escaping @Sendable () -> Void, log: Logger, metrics: Metrics) {
+         onBrokerStateLost: @escaping @Sendable () -> Void, onCommit: @escaping @Sendable () -> Void, log: Logger, metrics: Metrics) {
         self.group = group
         self.policies = Dictionary(grouping: policies, by: \.topic).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.eventType, $0) }) }
         self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.source = source; self.ownTopic = ownTopic
         self.stallLimit = stallLimit; self.ensureTopics = ensureTopics
-        self.onBrokerStateLost = onBrokerStateLost; self.log = log; self.metrics = metrics
+        self.onBrokerStateLost = onBrokerStateLost; self.onCommit = onCommit; self.log = log; self.metrics = metrics
     }
 
     var topics: [String] { policies.keys.sorted() }
@@ -87,6 +89,7 @@ final class EventConsumer: Sendable {
 
     private func run(_ consumer: Consumer) {
         var deadLetters: Producer?
+        var batchSize = BatchSize()
         var lagReported = ContinuousClock.now
         var topicsChecked = ContinuousClock.now
         var watch = TopicWatch()
@@ -101,11 +104,20 @@ final class EventConsumer: Sendable {
                 topicsChecked = .now
             }
             do {
-                guard let message = try consumer.poll(timeout: .milliseconds(200), onError: { [log, ensureTopics] error in
+                let onError = { [log, ensureTopics] (error: KafkaError) in
                     log.warning("consumer error", ["error": error.message])
                     if error.isUnknownTopic { try? ensureTopics() }
-                }) else { continue }
-                if handle(message, &deadLetters) { try consumer.store(message) }
+                }
+                guard let first = try consumer.poll(timeout: .milliseconds(200), onError: onError) else { continue }
+                // What has already arrived joins it: one transaction, one fsync for all.
+                var batch = [first]
+                let limit = batchSize.limit
+                while batch.count < limit, let next = try consumer.poll(timeout: .zero, onError: onError) { batch.append(next) }
+                let started = ContinuousClock.now
+                if handle(batch, &deadLetters) {
+                    for message in batch { try consumer.store(message) }
+                }
+                batchSize.record(batch.count, took: .now - started)
             } catch {
                 log.error("consumer failed", ["error": "\(error)"])
                 Thread.sleep(forTimeInterval: 1)
@@ -116,33 +128,83 @@ final class EventConsumer: Sendable {
         log.info("consumer closed", ["group": group])
     }
 
-    /// Processes one record; false when stopping interrupted it (it is not stored: redelivered).
-    private func handle(_ message: ConsumedMessage, _ deadLetters: inout Producer?) -> Bool {
+    /// How many records one transaction takes: as many as have arrived, up to what its policies
+    /// handle in about 100 ms (from the batches so far) and 200 at most. Fast events share a
+    /// commit's fsync; slow ones go one at a time, so that the loop still comes round often
+    /// (lag reports, heartbeats, and `poll` well within `max.poll.interval.ms`).
+    struct BatchSize {
+        private var secondsPerRecord = 0.01
+        var limit: Int { max(1, min(200, Int(0.1 / max(secondsPerRecord, 0.0001)))) }
+
+        mutating func record(_ count: Int, took duration: Duration) {
+            let each = duration.timeInterval / Double(count)
+            secondsPerRecord = 0.8 * secondsPerRecord + 0.2 * each
+        }
+    }
+
+    /// What became of one record of a batch.
+    private enum Result {
+        case applied(EventEnvelope, fresh: Bool)
+        case ignored
+        case failed(any Error)
+    }
+
+    /// Processes `batch` in one write transaction, each record still exactly once: its inbox row
+    /// and its policy's work are in a savepoint of their own, so a record at fault (undecodable,
+    /// breaking the contract or a business rule) is undone alone and dead-lettered once the rest
+    /// has committed, before any offset is stored. A database failing for other reasons rolls the
+    /// whole batch back and runs it again after a backoff. False when stopping interrupted it:
+    /// nothing is stored, so all of it is delivered again (the inbox skips what committed).
+    private func handle(_ batch: [ConsumedMessage], _ deadLetters: inout Producer?) -> Bool {
+        var backoff = Backoff()
+        var results: [Result]
+        while true {
+            do {
+                results = try database.write { c in try batch.map { message in try apply(message, on: c) } }
+                break
+            } catch let error where Self.isRecordAtFault(error) {
+                // Each record's own failures stay in its savepoint, so this is the commit (a
+                // deferred constraint): one record at a time finds the one at fault.
+                guard batch.count > 1 else { return deadLetter(batch[0], error, &deadLetters) }
+                for message in batch {
+                    guard handle([message], &deadLetters) else { return false }
+                }
+                return true
+            } catch {
+                metrics.increment(.consumerRetries, ["topic": batch[0].topic])
+                log.warning("event processing failed, retrying", correlationID: batch[0].headers.text("correlation_id"),
+                            ["events": "\(batch.count)", "first_event_id": batch[0].headers.text("ce_id") ?? "", "error": "\(error)"])
+                guard worker.sleep(backoff.next()) else { return false }
+            }
+        }
+        if results.contains(where: { if case .applied(_, fresh: true) = $0 { true } else { false } }) { onCommit() }
+        for (message, result) in zip(batch, results) {
+            switch result {
+            case .applied(let envelope, let fresh): count(message, fresh ? .processed : .duplicate, envelope)
+            case .ignored: count(message, .ignored)
+            case .failed(let error): guard deadLetter(message, error, &deadLetters) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// One record of a batch, within its transaction on `c`.
+    private func apply(_ message: ConsumedMessage, on c: Connection) throws -> Result {
         let envelope: EventEnvelope
         do {
             envelope = try EventEnvelope(message)
         } catch {
-            return deadLetter(message, error, &deadLetters)
+            return .failed(error)
         }
-        guard let policy = policies[message.topic]?[envelope.type] else {
-            count(message, .ignored)
-            return true
-        }
+        guard let policy = policies[message.topic]?[envelope.type] else { return .ignored }
         let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
-        var backoff = Backoff()
-        while true {
-            do {
-                let fresh = try policy.process(envelope, context, group: group, database: database, source: source, ownTopic: ownTopic)
-                count(message, fresh ? .processed : .duplicate, envelope)
-                return true
-            } catch let error where !Self.isRecordAtFault(error) {
-                metrics.increment(.consumerRetries, ["topic": message.topic])
-                log.warning("event processing failed, retrying", correlationID: envelope.correlationID,
-                            ["event_id": envelope.id, "type": envelope.type, "error": "\(error)"])
-                guard worker.sleep(backoff.next()) else { return false }
-            } catch {
-                return deadLetter(message, error, &deadLetters)
+        do {
+            let fresh = try c.savepoint {
+                try policy.apply(envelope, context, group: group, on: c, source: source, ownTopic: ownTopic)
             }
+            return .applied(envelope, fresh: fresh)
+        } catch let error where Self.isRecordAtFault(error) {
+            return .failed(error)
         }
     }
 

@@ -27,15 +27,19 @@ extension Policy {
     /// `group`: false, and nothing run, when the group has processed this event id before.
     func process(_ envelope: EventEnvelope, _ context: EventContext, group: String, database: Database,
                  source: String, ownTopic: String) throws -> Bool {
-        try database.write { c in
-            let inserted = try c.execute("""
-                INSERT INTO inbox (consumer_group, event_id, event_type, topic, processed_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """, .text(group), .text(envelope.id), .text(envelope.type), .text(context.topic), .text(EventEnvelope.now()))
-            guard inserted == 1 else { return false }
-            let saga = envelope.correlationID.isEmpty ? nil : envelope.correlationID
-            try run(envelope, context, UnitOfWork(db: c, source: source, topic: ownTopic, saga: saga))
-            return true
-        }
+        try database.write { c in try apply(envelope, context, group: group, on: c, source: source, ownTopic: ownTopic) }
+    }
+
+    /// The same within the caller's write transaction on `c`.
+    func apply(_ envelope: EventEnvelope, _ context: EventContext, group: String, on c: Connection,
+               source: String, ownTopic: String) throws -> Bool {
+        let inserted = try c.execute("""
+            INSERT INTO inbox (consumer_group, event_id, event_type, topic, processed_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """, .text(group), .text(envelope.id), .text(envelope.type), .text(context.topic), .text(EventEnvelope.now()))
+        guard inserted == 1 else { return false }
+        let saga = envelope.correlationID.isEmpty ? nil : envelope.correlationID
+        try run(envelope, context, UnitOfWork(db: c, source: source, topic: ownTopic, saga: saga))
+        return true
     }
 }

@@ -12,6 +12,7 @@ import Synchronization
 final class OutboxRelay: Sendable {
     private let database: Database
     private let kafka: KafkaProperties
+    private let wake: OutboxWake
     private let ensureTopics: @Sendable () throws -> Void
     private let log: Logger
     private let metrics: Metrics
@@ -34,13 +35,19 @@ final class OutboxRelay: Sendable {
     /// `stallTimeout` instead. A gap any other error could leave is made fatal (and so resent in
     /// order by a new producer), which needs the idempotent producer. These override
     /// `KAFKA_PROPERTIES`: the order depends on them.
+    ///
+    /// `linger.ms` is 1 unless `KAFKA_PROPERTIES` says otherwise: the relay hands librdkafka every
+    /// row it read at once, so they batch without waiting, and a lone event (one saga step) should
+    /// not wait librdkafka's default 5 ms for company.
     private var producerProperties: KafkaProperties {
-        kafka.merging(["enable.idempotence": "true", "message.timeout.ms": "0", "enable.gapless.guarantee": "true"]) { _, relay in relay }
+        ["linger.ms": "1"].merging(kafka) { _, given in given }
+            .merging(["enable.idempotence": "true", "message.timeout.ms": "0", "enable.gapless.guarantee": "true"]) { _, relay in relay }
     }
     private let stallTimeout: Duration = .seconds(5)
 
-    init(database: Database, kafka: KafkaProperties, ensureTopics: @escaping @Sendable () throws -> Void, log: Logger, metrics: Metrics) {
-        self.database = database; self.kafka = kafka; self.ensureTopics = ensureTopics
+    init(database: Database, kafka: KafkaProperties, wake: OutboxWake, ensureTopics: @escaping @Sendable () throws -> Void,
+         log: Logger, metrics: Metrics) {
+        self.database = database; self.kafka = kafka; self.wake = wake; self.ensureTopics = ensureTopics
         self.log = log; self.metrics = metrics
     }
 
@@ -153,7 +160,14 @@ final class OutboxRelay: Sendable {
                 }
                 if rows.isEmpty {
                     if draining, inFlight.isEmpty, try backlog() == 0 { break }
-                    p.poll(timeout: .milliseconds(50))
+                    // Delivery reports come through poll, commits through the wake: the outbox is
+                    // read again at once after a commit of this process, and every 50 ms in any
+                    // case (another replica's commits do not wake this one).
+                    if inFlight.isEmpty {
+                        _ = wake.wait(upTo: .milliseconds(50))
+                    } else {
+                        p.poll(timeout: .milliseconds(2))
+                    }
                 } else {
                     backoff.reset()
                 }

@@ -28,6 +28,8 @@ public final class Service: Sendable {
     let command: ServiceCommand
     private let migrations: [Migration]
     private let databaseHealth: DatabaseHealth
+    /// Told of every commit, so the relay publishes what it wrote at once.
+    private let outboxWake = OutboxWake()
 
     /// What `main.swift` registered before `run`.
     struct Registrations {
@@ -134,7 +136,9 @@ public final class Service: Sendable {
     /// `saga` is the correlation id they continue (a job settling a saga's pending call); by
     /// default each starts its own, on its aggregate id.
     public func transaction<T>(saga: String? = nil, _ body: (UnitOfWork) throws -> T) throws -> T {
-        try database.write { c in try body(UnitOfWork(db: c, source: name, topic: topic, saga: saga)) }
+        let result = try database.write { c in try body(UnitOfWork(db: c, source: name, topic: topic, saga: saga)) }
+        outboxWake.committed()
+        return result
     }
 
     // MARK: Running
@@ -234,14 +238,15 @@ public final class Service: Sendable {
         // A broker that is down must not stop the service: the outbox keeps events until it is back.
         do { try ensureTopics() } catch { log.warning("cannot create topics yet", ["error": "\(error)"]) }
 
-        let relay = OutboxRelay(database: database, kafka: kafka, ensureTopics: ensureTopics, log: log, metrics: metrics)
+        let relay = OutboxRelay(database: database, kafka: kafka, wake: outboxWake, ensureTopics: ensureTopics, log: log, metrics: metrics)
         relay.start()
         var consumer: EventConsumer?
         if !policies.isEmpty {
             consumer = EventConsumer(group: group, policies: policies, database: database, kafka: kafka,
                                      consumerProperties: configuration.kafkaConsumerProperties, source: name,
                                      ownTopic: topic, stallLimit: configuration.consumerStallLimit, ensureTopics: ensureTopics,
-                                     onBrokerStateLost: { relay.replaceProducer() }, log: log, metrics: metrics)
+                                     onBrokerStateLost: { relay.replaceProducer() }, onCommit: { [outboxWake] in outboxWake.committed() },
+                                     log: log, metrics: metrics)
             try consumer!.start()
         }
         jobs.forEach { $0.start() }

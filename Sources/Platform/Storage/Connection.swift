@@ -46,6 +46,21 @@ public final class Connection {
         try engine.serialize(on: name)
     }
 
+    /// Runs `body` in a savepoint: when it throws, what it did is undone and the transaction goes
+    /// on (on PostgreSQL too, where a failed statement otherwise spoils the whole transaction).
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try runScript("SAVEPOINT item")
+        do {
+            let result = try body()
+            try runScript("RELEASE SAVEPOINT item")
+            return result
+        } catch {
+            try? runScript("ROLLBACK TO SAVEPOINT item")
+            try? runScript("RELEASE SAVEPOINT item")
+            throw error
+        }
+    }
+
     func runScript(_ sql: String) throws(DatabaseError) {
         try engine.runScript(sql)
     }

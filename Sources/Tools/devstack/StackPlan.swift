@@ -20,8 +20,11 @@ struct StackPlan: Sendable {
     let stateDirectory: URL
 
     /// Tansu's JoinGroup wait grows with max.poll.interval.ms; short intervals keep a restarted
-    /// service's group join to seconds.
-    static let consumerProperties = "session.timeout.ms=10000,max.poll.interval.ms=10000,heartbeat.interval.ms=1000"
+    /// service's group join to seconds. Tansu also answers a fetch only when its wait is over,
+    /// even if records arrived meanwhile (Apache Kafka answers at once), so every hop of a saga
+    /// would sit out the whole wait (500 ms by default): 5 ms costs an empty fetch every 5 ms,
+    /// fine on one machine, and is why this is devstack's setting, not the services' default.
+    static let consumerProperties = "session.timeout.ms=10000,max.poll.interval.ms=10000,heartbeat.interval.ms=1000,fetch.wait.max.ms=5"
 
     init(system: SystemManifest, invocation: Invocation, environment: [String: String], tools: Tools) throws(Failure) {
         self.system = system

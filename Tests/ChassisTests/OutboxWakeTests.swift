@@ -1,0 +1,36 @@
+@testable import Chassis
+import Foundation
+import Testing
+
+@Suite("The outbox relay's wake and the consumer's batch size")
+struct OutboxWakeTests {
+    @Test("a commit wakes the waiting relay at once; with none it waits out its timeout; commits coalesce")
+    func wake() {
+        let wake = OutboxWake()
+        #expect(!wake.wait(upTo: .milliseconds(20)), "no commit: the wait times out")
+
+        let started = ContinuousClock.now
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { wake.committed() }
+        #expect(wake.wait(upTo: .seconds(5)))
+        #expect(ContinuousClock.now - started < .seconds(1), "woken by the commit, not by the timeout")
+
+        for _ in 0..<100 { wake.committed() }
+        #expect(wake.wait(upTo: .seconds(1)), "a burst of commits is one wake")
+        #expect(!wake.wait(upTo: .milliseconds(20)), "…not a hundred")
+    }
+
+    @Test("fast records go many to a transaction, slow ones one at a time, never more than 200")
+    func batchSize() {
+        var fast = EventConsumer.BatchSize()
+        for _ in 0..<50 { fast.record(fast.limit, took: .microseconds(50 * fast.limit)) }
+        #expect(fast.limit == 200)
+
+        var slow = EventConsumer.BatchSize()
+        for _ in 0..<50 { slow.record(slow.limit, took: .milliseconds(300 * slow.limit)) }
+        #expect(slow.limit == 1)
+
+        var mixed = EventConsumer.BatchSize()
+        for _ in 0..<50 { mixed.record(mixed.limit, took: .milliseconds(5 * mixed.limit)) }
+        #expect((19...20).contains(mixed.limit), "about 100 ms of 5 ms records: \(mixed.limit)")
+    }
+}
