@@ -58,6 +58,9 @@ let package = Package(
         .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
                           path: "Sources/Tools/devstack"),
 
+        // Benchmarks (bench/run builds them in release)
+        .executableTarget(name: "bench-saga", dependencies: ["HTTP", "Kafka"], path: "bench/saga"),
+
         // Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes", "Chassis", "Storage"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
@@ -84,7 +87,7 @@ let package = Package(
         .testTarget(name: "HotelScenarioTests",
                     dependencies: ["Hotel", "HTTP", "TestSupport", "gateway"] + executablesOf("Hotel")),
         .testTarget(name: "TicketingScenarioTests",
-                    dependencies: ["Ticketing", "Chassis", "Storage", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway"]
+                    dependencies: ["Ticketing", "Chassis", "Storage", "HTTP", "Kafka", "TestSupport", "eventctl", "gateway", "bench-saga"]
                         + executablesOf("Ticketing")),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,40 @@
+import Foundation
+
+// bench-saga saga  --gateway URL --rate N --seconds S [--sample K]
+// bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
+// Prints one line: count=… p50=… p90=… p99=… max=… (milliseconds), and failures=… for saga.
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: "--\(name)").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+}
+func usage() -> Never {
+    FileHandle.standardError.write(Data("""
+        usage: bench-saga saga --gateway URL --rate N --seconds S [--sample K]
+               bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
+
+        """.utf8))
+    exit(2)
+}
+guard let command = arguments.first, let rate = option("rate").flatMap(Double.init), rate > 0,
+      let seconds = option("seconds").flatMap(Int.init), seconds > 0 else { usage() }
+
+do {
+    switch command {
+    case "saga":
+        guard let gateway = option("gateway") else { usage() }
+        let sample = option("sample").flatMap(Int.init) ?? 5
+        let result = try SagaBench(gateway: gateway, rate: rate, duration: .seconds(seconds), sample: max(1, sample)).run()
+        let failures = result.failures.map { "\($0.value)× \($0.key)" }.sorted().joined(separator: "; ")
+        print("\(result.latencies.summary) bookings=\(result.bookings) failures=\(result.failures.values.reduce(0, +))"
+              + (failures.isEmpty ? "" : " (\(failures))"))
+    case "chain":
+        guard let broker = option("broker"), let hops = option("hops").flatMap(Int.init), hops >= 1 else { usage() }
+        let latencies = try ChainBench(broker: broker, hops: hops, rate: rate, duration: .seconds(seconds)).run()
+        print(latencies.summary)
+    default:
+        usage()
+    }
+} catch {
+    FileHandle.standardError.write(Data("bench-saga: \(error)\n".utf8))
+    exit(1)
+}
