@@ -2,7 +2,9 @@ import Foundation
 
 // bench-saga saga  --gateway URL --rate N --seconds S [--sample K]
 // bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
-// Prints one line: count=… p50=… p90=… p99=… max=… (milliseconds), and failures=… for saga.
+// bench-saga footprint --executable PATH --broker HOST:PORT
+// Prints one line: count=… p50=… p90=… p99=… max=… (milliseconds), and failures=… for saga;
+// ready_ms=… rss_idle_mb=… for footprint.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: "--\(name)").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
@@ -11,12 +13,23 @@ func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: bench-saga saga --gateway URL --rate N --seconds S [--sample K]
                bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
+               bench-saga footprint --executable PATH --broker HOST:PORT
 
         """.utf8))
     exit(2)
 }
-guard let command = arguments.first, let rate = option("rate").flatMap(Double.init), rate > 0,
-      let seconds = option("seconds").flatMap(Int.init), seconds > 0 else { usage() }
+guard let command = arguments.first else { usage() }
+if command == "footprint" {
+    guard let executable = option("executable"), let broker = option("broker") else { usage() }
+    do {
+        print(try Footprint(executable: executable, broker: broker).run())
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("bench-saga: \(error)\n".utf8))
+        exit(1)
+    }
+}
+guard let rate = option("rate").flatMap(Double.init), rate > 0, let seconds = option("seconds").flatMap(Int.init), seconds > 0 else { usage() }
 
 do {
     switch command {
