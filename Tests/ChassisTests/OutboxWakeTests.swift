@@ -19,17 +19,22 @@ struct OutboxWakeTests {
         #expect(!wake.wait(upTo: .milliseconds(20)), "…not a hundred")
     }
 
-    @Test("fast records go many to a transaction, slow ones one at a time, never more than 200")
+    @Test("records go one to a transaction at first; then fast ones many, slow ones one, never more than the maximum")
     func batchSize() {
-        var fast = EventConsumer.BatchSize()
+        #expect(EventConsumer.BatchSize(maximum: 200).limit == 1)
+        var fast = EventConsumer.BatchSize(maximum: 200)
         for _ in 0..<50 { fast.record(fast.limit, took: .microseconds(50 * fast.limit)) }
         #expect(fast.limit == 200)
 
-        var slow = EventConsumer.BatchSize()
+        var concurrent = EventConsumer.BatchSize(maximum: 1)
+        for _ in 0..<50 { concurrent.record(1, took: .microseconds(50)) }
+        #expect(concurrent.limit == 1, "PostgreSQL: one record a transaction")
+
+        var slow = EventConsumer.BatchSize(maximum: 200)
         for _ in 0..<50 { slow.record(slow.limit, took: .milliseconds(300 * slow.limit)) }
         #expect(slow.limit == 1)
 
-        var mixed = EventConsumer.BatchSize()
+        var mixed = EventConsumer.BatchSize(maximum: 200)
         for _ in 0..<50 { mixed.record(mixed.limit, took: .milliseconds(5 * mixed.limit)) }
         #expect((19...20).contains(mixed.limit), "about 100 ms of 5 ms records: \(mixed.limit)")
     }

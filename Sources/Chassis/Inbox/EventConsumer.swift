@@ -89,7 +89,9 @@ final class EventConsumer: Sendable {
 
     private func run(_ consumer: Consumer) {
         var deadLetters: Producer?
-        var batchSize = BatchSize()
+        var batchSize = BatchSize(maximum: database.writesRunOneAtATime ? 200 : 1)
+        /// Arrived and not yet handled, in order: a transaction stops at its time budget.
+        var pending: [ConsumedMessage] = []
         var lagReported = ContinuousClock.now
         var topicsChecked = ContinuousClock.now
         var watch = TopicWatch()
@@ -108,16 +110,18 @@ final class EventConsumer: Sendable {
                     log.warning("consumer error", ["error": error.message])
                     if error.isUnknownTopic { try? ensureTopics() }
                 }
-                guard let first = try consumer.poll(timeout: .milliseconds(200), onError: onError) else { continue }
-                // What has already arrived joins it: one transaction, one fsync for all.
-                var batch = [first]
-                let limit = batchSize.limit
-                while batch.count < limit, let next = try consumer.poll(timeout: .zero, onError: onError) { batch.append(next) }
-                let started = ContinuousClock.now
-                if handle(batch, &deadLetters) {
-                    for message in batch { try consumer.store(message) }
+                // A poll every turn (max.poll.interval.ms counts from the last one), waiting only
+                // when nothing is pending; what has already arrived joins the pending records.
+                if let next = try consumer.poll(timeout: pending.isEmpty ? .milliseconds(200) : .zero, onError: onError) {
+                    pending.append(next)
                 }
-                batchSize.record(batch.count, took: .now - started)
+                while pending.count < batchSize.limit, let next = try consumer.poll(timeout: .zero, onError: onError) { pending.append(next) }
+                guard !pending.isEmpty else { continue }
+                let started = ContinuousClock.now
+                guard let done = handle(Array(pending.prefix(batchSize.limit)), &deadLetters) else { continue }
+                for message in pending.prefix(done) { try consumer.store(message) }
+                pending.removeFirst(done)
+                batchSize.record(done, took: .now - started)
             } catch {
                 log.error("consumer failed", ["error": "\(error)"])
                 Thread.sleep(forTimeInterval: 1)
@@ -129,18 +133,26 @@ final class EventConsumer: Sendable {
     }
 
     /// How many records one transaction takes: as many as have arrived, up to what its policies
-    /// handle in about 100 ms (from the batches so far) and 200 at most. Fast events share a
-    /// commit's fsync; slow ones go one at a time, so that the loop still comes round often
-    /// (lag reports, heartbeats, and `poll` well within `max.poll.interval.ms`).
+    /// handle in about `budget` (from the transactions so far), starting from one. Fast events
+    /// share a commit's fsync; slow ones go one at a time. On PostgreSQL always one: writers run
+    /// side by side there, and a transaction holding the outbox's lock while later records lock
+    /// rows would deadlock with one that locked a row first.
     struct BatchSize {
-        private var secondsPerRecord = 0.01
-        var limit: Int { max(1, min(200, Int(0.1 / max(secondsPerRecord, 0.0001)))) }
+        let maximum: Int
+        private var secondsPerRecord = EventConsumer.budget.timeInterval
+        init(maximum: Int) { self.maximum = maximum }
+
+        var limit: Int { max(1, min(maximum, Int(EventConsumer.budget.timeInterval / max(secondsPerRecord, 0.0001)))) }
 
         mutating func record(_ count: Int, took duration: Duration) {
-            let each = duration.timeInterval / Double(count)
-            secondsPerRecord = 0.8 * secondsPerRecord + 0.2 * each
+            guard count > 0 else { return }
+            secondsPerRecord = 0.8 * secondsPerRecord + 0.2 * duration.timeInterval / Double(count)
         }
     }
+
+    /// A transaction takes no further record once it has run this long, so the loop comes round
+    /// (polls, lag reports, heartbeats) at least this often plus one record's time.
+    static let budget: Duration = .milliseconds(100)
 
     /// What became of one record of a batch.
     private enum Result {
@@ -149,32 +161,42 @@ final class EventConsumer: Sendable {
         case failed(any Error)
     }
 
-    /// Processes `batch` in one write transaction, each record still exactly once: its inbox row
-    /// and its policy's work are in a savepoint of their own, so a record at fault (undecodable,
-    /// breaking the contract or a business rule) is undone alone and dead-lettered once the rest
-    /// has committed, before any offset is stored. A database failing for other reasons rolls the
-    /// whole batch back and runs it again after a backoff. False when stopping interrupted it:
-    /// nothing is stored, so all of it is delivered again (the inbox skips what committed).
-    private func handle(_ batch: [ConsumedMessage], _ deadLetters: inout Producer?) -> Bool {
+    /// Processes the start of `batch` in one write transaction, as many records as fit in
+    /// `budget` (at least one), each still exactly once: its inbox row and its policy's work are
+    /// in a savepoint of their own, so a record at fault (undecodable, breaking the contract or a
+    /// business rule) is undone alone and dead-lettered once the rest has committed, before any
+    /// offset is stored. A database failing for other reasons rolls the transaction back and runs
+    /// it again after a backoff. Returns how many records are done; nil when stopping
+    /// interrupted it (nothing is stored: all of it is delivered again, the inbox skipping what
+    /// committed).
+    private func handle(_ batch: [ConsumedMessage], _ deadLetters: inout Producer?) -> Int? {
         var backoff = Backoff()
         var results: [Result]
         while true {
             do {
-                results = try database.write { c in try batch.map { message in try apply(message, on: c) } }
+                results = try database.write { c in
+                    let deadline = ContinuousClock.now + Self.budget
+                    var results: [Result] = []
+                    for message in batch {
+                        results.append(try apply(message, on: c))
+                        if ContinuousClock.now >= deadline { break }
+                    }
+                    return results
+                }
                 break
             } catch let error where Self.isRecordAtFault(error) {
                 // Each record's own failures stay in its savepoint, so this is the commit (a
                 // deferred constraint): one record at a time finds the one at fault.
-                guard batch.count > 1 else { return deadLetter(batch[0], error, &deadLetters) }
+                guard batch.count > 1 else { return deadLetter(batch[0], error, &deadLetters) ? 1 : nil }
                 for message in batch {
-                    guard handle([message], &deadLetters) else { return false }
+                    guard handle([message], &deadLetters) != nil else { return nil }
                 }
-                return true
+                return batch.count
             } catch {
                 metrics.increment(.consumerRetries, ["topic": batch[0].topic])
                 log.warning("event processing failed, retrying", correlationID: batch[0].headers.text("correlation_id"),
                             ["events": "\(batch.count)", "first_event_id": batch[0].headers.text("ce_id") ?? "", "error": "\(error)"])
-                guard worker.sleep(backoff.next()) else { return false }
+                guard worker.sleep(backoff.next()) else { return nil }
             }
         }
         if results.contains(where: { if case .applied(_, fresh: true) = $0 { true } else { false } }) { onCommit() }
@@ -182,10 +204,10 @@ final class EventConsumer: Sendable {
             switch result {
             case .applied(let envelope, let fresh): count(message, fresh ? .processed : .duplicate, envelope)
             case .ignored: count(message, .ignored)
-            case .failed(let error): guard deadLetter(message, error, &deadLetters) else { return false }
+            case .failed(let error): guard deadLetter(message, error, &deadLetters) else { return nil }
             }
         }
-        return true
+        return results.count
     }
 
     /// One record of a batch, within its transaction on `c`.

@@ -166,7 +166,9 @@ final class OutboxRelay: Sendable {
                     if inFlight.isEmpty {
                         _ = wake.wait(upTo: .milliseconds(50))
                     } else {
-                        p.poll(timeout: .milliseconds(2))
+                        // Reports every 2 ms; the outbox again after a commit, or in 20 ms.
+                        let until = ContinuousClock.now + .milliseconds(20)
+                        while ContinuousClock.now < until, !wake.wait(upTo: .zero) { p.poll(timeout: .milliseconds(2)) }
                     }
                 } else {
                     backoff.reset()

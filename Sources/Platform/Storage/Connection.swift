@@ -55,8 +55,10 @@ public final class Connection {
             try runScript("RELEASE SAVEPOINT item")
             return result
         } catch {
-            try? runScript("ROLLBACK TO SAVEPOINT item")
-            try? runScript("RELEASE SAVEPOINT item")
+            // If even that fails, the transaction itself is gone (SQLite's ON CONFLICT ROLLBACK
+            // ends it whole): its own error, not `body`'s, says what happened.
+            try runScript("ROLLBACK TO SAVEPOINT item")
+            try runScript("RELEASE SAVEPOINT item")
             throw error
         }
     }

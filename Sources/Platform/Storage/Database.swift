@@ -14,6 +14,9 @@ public final class Database: Sendable {
     private var isShared: Bool { openDedicated != nil }
     /// "SQLite" or "PostgreSQL", for messages.
     var engine: String { isShared ? "PostgreSQL" : "SQLite" }
+    /// SQLite: the file's write transactions run one at a time, so a long one waits for nobody
+    /// and no two can deadlock. PostgreSQL: they run side by side, each locking as it goes.
+    public var writesRunOneAtATime: Bool { !isShared }
     /// The connections `holdLock` keeps open until `close`.
     private let holders = Mutex<[SendableConnection]>([])
 
