@@ -12,11 +12,13 @@ struct ChainBench {
     let hops: Int
     let rate: Double
     let duration: Duration
+    /// As the services' topics have under devstack.
+    private let partitions: Int32 = 3
 
     func run() throws -> Latencies {
         let run = String(UUID().uuidString.prefix(8)).lowercased()
         let topics = (0..<hops).map { "bench.chain.\(run).\($0)" }
-        try Admin(properties: ["bootstrap.servers": broker]).createTopics(topics, settings: TopicSettings(partitions: 3))
+        try Admin(properties: ["bootstrap.servers": broker]).createTopics(topics, settings: TopicSettings(partitions: partitions))
         let done = Atomic<Bool>(false)
         defer { done.store(true, ordering: .releasing) }
         for (from, to) in zip(topics, topics.dropFirst()) {
@@ -53,7 +55,7 @@ struct ChainBench {
         reader.start()
         let warmUntil = ContinuousClock.now + .seconds(30)
         while !warm.load(ordering: .acquiring) {
-            guard ContinuousClock.now < warmUntil else { throw BenchError("nothing crossed the kcat chain in 30 s") }
+            guard ContinuousClock.now < warmUntil else { throw BenchError("nothing crossed the chain in 30 s") }
             try producer.send(OutgoingMessage(topic: topics[0], key: Array("warm".utf8), value: Array("warm".utf8)), id: Int(Int32.max))
             producer.poll(timeout: .milliseconds(200))
         }
@@ -79,7 +81,7 @@ struct ChainBench {
     private func reader(of topic: String, run: String) throws -> Consumer {
         let consumer = try Consumer(properties: ["bootstrap.servers": broker, "group.id": "bench-chain-\(run)",
                                                  "fetch.wait.max.ms": "5", "enable.auto.commit": "false"])
-        try consumer.assign((0..<3).map { TopicPartition(topic, $0, offset: TopicPartition.end) })
+        try consumer.assign((0..<partitions).map { TopicPartition(topic, $0, offset: TopicPartition.end) })
         return consumer
     }
 }

@@ -4,8 +4,14 @@
 enum KubernetesBase {
     /// The Secret (never committed with values) whose key `<context>` is a scaling context's DATABASE_URL.
     static let databaseSecret = "database-urls"
-    /// Strimzi's bootstrap Service for the cluster named `Settings.kafkaCluster`.
-    static let bootstrap = "\(Settings.kafkaCluster)-kafka-bootstrap:9092"
+    /// Strimzi's bootstrap Service for the cluster named `Settings.kafkaCluster`, as the namespace's
+    /// own pods reach it.
+    static let bootstrap = bootstrap(in: nil)
+
+    /// The same by its full name, for a client in another namespace (KEDA's operator).
+    static func bootstrap(in namespace: String?) -> String {
+        "\(Settings.kafkaCluster)-kafka-bootstrap\(namespace.map { ".\($0).svc" } ?? ""):9092"
+    }
 
     static func files(_ system: DeployableSystem) -> [String: String] {
         var files: [String: String] = [:]
@@ -49,15 +55,15 @@ enum KubernetesBase {
     private static func objects(_ context: DeployableContext, in system: DeployableSystem) -> [YAML] {
         let name = context.name
         let scales = context.manifest.scales
+        let claim = volumeClaim(context)
         let workload = KubernetesObjects.Workload(name: name, system: system.name, component: "service",
                                                   command: context.manifest.executable, env: environment(context, in: system),
-                                                  scales: scales, volumeClaim: volumeClaim(context))
+                                                  scales: scales, volumeClaim: claim)
         let deployment = KubernetesObjects.deployment(workload)
         let service = KubernetesObjects.service(name, system: system.name, component: "service")
-        return scales
-            ? [deployment, service, KubernetesObjects.autoscaler(name, minimum: Settings.minimumReplicas, maximum: Settings.partitions),
-               KubernetesObjects.disruptionBudget(name)]
-            : [KubernetesObjects.volumeClaim("\(name)-data", size: "1Gi"), deployment, service]
+        if let claim { return [KubernetesObjects.volumeClaim(claim, size: "1Gi"), deployment, service] }
+        return [deployment, service, KubernetesObjects.autoscaler(name, minimum: Settings.minimumReplicas, maximum: Settings.partitions),
+                KubernetesObjects.disruptionBudget(name)]
     }
 
     /// Where the contexts it calls answer, and its database: a Secret's URL when it scales, a

@@ -3,7 +3,7 @@
 /// the consumers scaled on their group's lag by KEDA instead of CPU alone).
 enum KubernetesOverlays {
     static func files(_ system: DeployableSystem) -> [String: String] {
-        let header = "\(Compose.header)"
+        let header = Compose.header
         var files: [String: String] = [:]
 
         files["overlays/dev/kafka.yaml"] = YAML.file(kafka(.single), comment: header + "\nOne Kafka node (controller and broker), through Strimzi.")
@@ -15,7 +15,7 @@ enum KubernetesOverlays {
             ("configMapGenerator", [["name": "config", "behavior": "merge", "literals": .list(
                 ServiceEnvironment.kafka(KubernetesBase.bootstrap, layout: .single).map { .string("\($0.0)=\($0.1)") })]]),
             ("secretGenerator", [["name": .string(KubernetesBase.databaseSecret), "literals": .list(system.scalable.map {
-                .string("\($0.name)=postgres://postgres@\(Settings.postgresName):5432/\($0.manifest.databaseName)")
+                .string("\($0.name)=\(ServiceEnvironment.postgresURL($0))")
             })]]),
             ("patches", [
                 ["target": ["kind": "KafkaTopic"], "patch": .block(jsonPatch([
@@ -115,7 +115,7 @@ enum KubernetesOverlays {
                 "triggers": [
                     ["type": "kafka", "metadata": [
                         // KEDA connects from its own namespace: the Service's full name.
-                        "bootstrapServers": .string("\(Settings.kafkaCluster)-kafka-bootstrap.\(namespace).svc:9092"),
+                        "bootstrapServers": .string(KubernetesBase.bootstrap(in: namespace)),
                         "consumerGroup": .string(context.manifest.topic),
                         "lagThreshold": "50",
                         "offsetResetPolicy": "earliest",
@@ -130,7 +130,7 @@ enum KubernetesOverlays {
 
     private static func postgres(_ system: DeployableSystem) -> [YAML] {
         let name = Settings.postgresName
-        let initSQL = system.scalable.map { "CREATE DATABASE \($0.manifest.databaseName);\n" }.joined()
+        let initSQL = ServiceEnvironment.createDatabases(system.contexts)
         return [
             ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "postgres-init"], "data": ["init.sql": .block(initSQL)]],
             KubernetesObjects.service(name, system: system.name, component: "database", port: ("postgres", 5432)),

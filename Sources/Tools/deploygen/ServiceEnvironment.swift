@@ -23,6 +23,17 @@ enum ServiceEnvironment {
         ]
     }
 
+    /// Its database on the PostgreSQL server that compose's override and the dev overlay run
+    /// beside the services, which trusts connections from them (no password).
+    static func postgresURL(_ context: DeployableContext) -> String {
+        "postgres://postgres@\(Settings.postgresName):5432/\(context.manifest.databaseName)"
+    }
+
+    /// One database per context that scales: run once by the PostgreSQL image on an empty data directory.
+    static func createDatabases(_ contexts: [DeployableContext]) -> String {
+        contexts.filter(\.manifest.scales).map { "CREATE DATABASE \($0.manifest.databaseName);\n" }.joined()
+    }
+
     /// `/srv/data/ticketing-booking.sqlite`.
     static func sqlitePath(_ context: DeployableContext) -> String {
         "\(Settings.dataDirectory)/\(context.manifest.executable).sqlite"

@@ -2,7 +2,7 @@
 enum Settings {
     /// The image the Dockerfile builds: every executable, the service chosen by the command.
     static let image = "event-driven-systems:local"
-    /// The prod overlay's image: where a release is pushed (`kustomize edit set image` changes it).
+    /// The prod overlay's image: where a release is pushed (another registry: an overlay of your own).
     static let releaseImage = (name: "registry.example.com/event-driven-systems", tag: "1.0.0")
     /// Every service and gateway listens here inside its container or pod; a Kubernetes Service
     /// per context on this port makes the seeds' in-cluster commands (`http://cart:8080/carts`) work.
