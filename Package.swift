@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "Kafka", dependencies: ["CRdKafka"], path: "Sources/Platform/Kafka", linkerSettings: rdkafkaRPath),
         .systemLibrary(name: "CLibPQ", path: "Sources/Platform/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ"], path: "Sources/Platform/Storage"),
-        .target(name: "HTTP", path: "Sources/Platform/HTTP"),
+        .systemLibrary(name: "CEpoll", path: "Sources/Platform/CEpoll"),
+        .target(name: "HTTP", dependencies: ["CEpoll"], path: "Sources/Platform/HTTP"),
         .target(name: "Processes", path: "Sources/Platform/Processes"),
 
         // What every bounded context stands on

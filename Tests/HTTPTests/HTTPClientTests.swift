@@ -115,3 +115,37 @@ struct HTTPClientTests {
         }
     }
 }
+
+@Suite("HTTPClient keep-alive")
+struct HTTPClientKeepAliveTests {
+    @Test("calls reuse one kept connection")
+    func reuse() throws {
+        try withServer { server, port in
+            let client = HTTPClient(keepAlive: 4)
+            for id in 1...3 {
+                let answer = try client.send(method: "GET", url: "http://127.0.0.1:\(port)/items/\(id)", timeout: .seconds(5))
+                #expect(String(decoding: answer.body, as: UTF8.self) == #"{"id":"\#(id)"}"#)
+            }
+            #expect(server.openConnections == 1)
+        }
+    }
+
+    @Test("a kept connection the server closed meanwhile is not used: the call goes out on a new one")
+    func serverClosedKeptConnection() throws {
+        try withServer(.loopback(idleTimeout: .milliseconds(200))) { server, port in
+            let client = HTTPClient(keepAlive: 4)
+            #expect(try client.send(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: Array("a".utf8), timeout: .seconds(5)).status == 200)
+            #expect(eventually { server.openConnections == 0 })
+            let again = try client.send(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: Array("b".utf8), timeout: .seconds(5))
+            #expect(again.body == Array("b".utf8))
+        }
+    }
+
+    @Test("without keepAlive each call closes its connection")
+    func noKeepAlive() throws {
+        try withServer { server, port in
+            _ = try HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .seconds(5))
+            #expect(eventually { server.openConnections == 0 })
+        }
+    }
+}

@@ -1,9 +1,43 @@
+import Foundation
 import Storage
 import Synchronization
 import Testing
 
+private struct UnexpectedRead: Error {
+    let name: String?
+}
+
 @Suite("Two connections on one file")
 struct ConcurrencyTests {
+    @Test("Reads run beside a write in progress, and see what was committed before it")
+    func readsBesideAWrite() throws {
+        try withTemporaryDatabasePath { path in
+            let database = try Database(path: path)
+            defer { database.close() }
+            try database.write { connection in
+                try connection.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+                try connection.execute("INSERT INTO item (id, name) VALUES (1, 'committed')")
+            }
+            let writing = Atomic(false)
+            let writer = Thread {
+                try? database.write { connection in
+                    try connection.execute("UPDATE item SET name = 'uncommitted' WHERE id = 1")
+                    writing.store(true, ordering: .releasing)
+                    Thread.sleep(forTimeInterval: 0.5)
+                }
+            }
+            writer.start()
+            while !writing.load(ordering: .acquiring) { Thread.sleep(forTimeInterval: 0.001) }
+            let started = ContinuousClock.now
+            let errors = onThreads(4) { _ in
+                let name = try database.read { try $0.queryOne("SELECT name FROM item WHERE id = 1")?.string("name") }
+                guard name == "committed" else { throw UnexpectedRead(name: name) }
+            }
+            #expect(errors.isEmpty)
+            #expect(started.duration(to: .now) < .milliseconds(250), "the reads waited for the write")
+        }
+    }
+
     @Test("Writers on two connections and two threads both succeed thanks to the busy timeout")
     func concurrentIncrements() throws {
         try withTemporaryDatabasePath { path in

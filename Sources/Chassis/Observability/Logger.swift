@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Synchronization
 
 /// One JSON object a line on stdout: time, level, service, message, correlation id and fields.
@@ -21,14 +22,13 @@ public final class Logger: Sendable {
     }
 
     private func write(_ level: Level, _ message: String, _ correlationID: String?, _ fields: [String: String]) {
-        var object = fields
-        object["ts"] = EventEnvelope.now()
-        object["level"] = level.rawValue
-        object["service"] = service
-        object["msg"] = message
-        if let correlationID { object["correlation_id"] = correlationID }
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        line.append(0x0A)
+        var object = fields.mapValues(JSONLine.Value.string)
+        object["ts"] = .string(EventEnvelope.now())
+        object["level"] = .string(level.rawValue)
+        object["service"] = .string(service)
+        object["msg"] = .string(message)
+        if let correlationID { object["correlation_id"] = .string(correlationID) }
+        let line = Data(JSONLine.render(object))
         lock.withLock { _ in FileHandle.standardOutput.write(line) }
     }
 }

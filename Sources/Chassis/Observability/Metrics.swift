@@ -1,7 +1,10 @@
-import Synchronization
+import Foundation
 
 /// Counters, gauges and histograms, rendered in Prometheus' text format at /metrics.
-public final class Metrics: Sendable {
+/// `@unchecked Sendable`: `state` is only touched with `lock` held. A pthread mutex rather than
+/// `Synchronization.Mutex`, whose spinning and priority-inheritance futex cost far more when a
+/// dozen request threads on two cores update the same counters.
+public final class Metrics: @unchecked Sendable {
     private struct Key: Hashable, Comparable {
         let name: String
         let labels: String
@@ -11,6 +14,12 @@ public final class Metrics: Sendable {
         var counts: [Int]
         var sum = 0.0
         var count = 0
+
+        mutating func record(_ seconds: Double) {
+            for (i, bound) in Metrics.latencyBuckets.enumerated() where seconds <= bound { counts[i] += 1 }
+            sum += seconds
+            count += 1
+        }
     }
     private struct State {
         var help: [String: (type: String, text: String)] = [:]
@@ -21,7 +30,8 @@ public final class Metrics: Sendable {
     /// Bucket bounds in seconds for latency histograms.
     public static let latencyBuckets: [Double] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    private let state = Mutex(State())
+    private let lock = NSLock()
+    private var state = State()
 
     public init() {}
 
@@ -47,23 +57,20 @@ public final class Metrics: Sendable {
     /// Counts one observation into a histogram's `latencyBuckets`.
     public func observe(_ metric: Metric, _ labels: [String: String] = [:], seconds: Double) {
         let key = Key(name: metric.name, labels: Metrics.render(labels))
-        state.withLock { s in
+        locked { s in
             if s.help[metric.name] == nil { s.help[metric.name] = (metric.kind.rawValue, metric.help) }
-            var h = s.histograms[key] ?? Histogram(counts: Array(repeating: 0, count: Metrics.latencyBuckets.count))
-            for (i, bound) in Metrics.latencyBuckets.enumerated() where seconds <= bound { h.counts[i] += 1 }
-            h.sum += seconds
-            h.count += 1
-            s.histograms[key] = h
+            s.histograms[key, default: Histogram(counts: Array(repeating: 0, count: Metrics.latencyBuckets.count))]
+                .record(seconds)
         }
     }
 
     /// The value of a counter or gauge (0 when never set), for tests and readiness checks.
     public func value(_ metric: Metric, _ labels: [String: String] = [:]) -> Double {
-        state.withLock { $0.values[Key(name: metric.name, labels: Metrics.render(labels))] ?? 0 }
+        locked { $0.values[Key(name: metric.name, labels: Metrics.render(labels))] ?? 0 }
     }
 
     public func prometheusText() -> String {
-        state.withLock { s in
+        locked { s in
             var out = ""
             for name in s.help.keys.sorted() {
                 let (type, help) = s.help[name]!
@@ -89,18 +96,35 @@ public final class Metrics: Sendable {
 
     private func update(_ metric: Metric, _ labels: [String: String], _ change: (inout Double) -> Void) {
         let key = Key(name: metric.name, labels: Metrics.render(labels))
-        state.withLock { s in
+        locked { s in
             if s.help[metric.name] == nil { s.help[metric.name] = (metric.kind.rawValue, metric.help) }
             change(&s.values[key, default: 0])
         }
     }
 
+    /// `a="1",b="2"`, keys sorted, values escaped as Prometheus' text format wants. Runs on every
+    /// update, so the common case (no character to escape) copies the value as it is.
+    private func locked<T>(_ body: (inout State) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
+
     private static func render(_ labels: [String: String]) -> String {
-        labels.sorted { $0.key < $1.key }.map { key, value in
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-            return "\(key)=\"\(escaped)\""
-        }.joined(separator: ",")
+        var out = ""
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+            if !out.isEmpty { out += "," }
+            out += key
+            out += "=\""
+            if value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
+                out += value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    .replacingOccurrences(of: "\n", with: "\\n")
+            } else {
+                out += value
+            }
+            out += "\""
+        }
+        return out
     }
 
     private func format(_ v: Double) -> String {

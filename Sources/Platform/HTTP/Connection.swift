@@ -1,5 +1,12 @@
-/// One accepted socket, served on its own thread, request after request, until either side ends it.
-struct Connection: Sendable {
+import Glibc
+import Synchronization
+
+/// One accepted socket. Between requests it is parked with the `Poller`, which reads what
+/// arrives without waiting and hands it to a worker once a request head is in; the worker serves
+/// it, request after request while pipelined bytes remain, then parks it again or closes it.
+/// `@unchecked Sendable`: it passes between the poller and the workers, and exactly one of them
+/// owns it at a time.
+final class Connection: @unchecked Sendable {
     private enum Outcome {
         case keepOpen
         /// A response said `Connection: close`.
@@ -8,53 +15,121 @@ struct Connection: Sendable {
         case abort
     }
 
-    /// How long a closing connection keeps reading, so the client receives our last response
-    /// instead of a reset (see `Socket.lingeringClose`).
+    /// What the owner does next.
+    enum Next {
+        /// Wait (with the poller) until more arrives or `until` passes, then call `receive`.
+        case park(until: Deadline)
+        /// Close it.
+        case close
+    }
+
+    /// What `receive` found.
+    enum Arrival {
+        /// A request head is in (or more than a head may hold): `serve` it.
+        case request
+        /// Park it again with the same deadline.
+        case waiting
+        case closed
+    }
+
+    /// How long a closing connection keeps reading. Closing a socket whose receive buffer holds
+    /// data makes the kernel send RST instead of FIN, and a client still uploading a body we
+    /// refused (a 413, say) would then lose our response. So a closing connection stops writing,
+    /// and reads and discards until the client closes too, this time passes or `maxBodyBytes`
+    /// were thrown away.
     private static let lingerTime = Duration.seconds(2)
 
     let socket: Socket
-    let acceptedAt: ContinuousClock.Instant
-    let configuration: HTTPServerConfiguration
-    let state: ServerState
-    let handler: @Sendable (HTTPRequest) -> HTTPResponse
-    let observer: (@Sendable (HTTPExchange) -> Void)?
+    private let acceptedAt: ContinuousClock.Instant
+    private let configuration: HTTPServerConfiguration
+    private let state: ServerState
+    private let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    private let observer: (@Sendable (HTTPExchange) -> Void)?
+    /// While parked: its deadline, in the poller's nanoseconds; 0 while a thread owns it.
+    let parkedUntil = Atomic<Int64>(0)
+    private var reader: SocketReader
+    private var isFirstRequest = true
+    /// Bytes thrown away since the last response said `Connection: close`; nil until then.
+    private var discarded: Int?
 
-    func run() {
-        var reader = SocketReader(socket: socket)
-        var outcome = Outcome.keepOpen
-        var isFirstRequest = true
-        while outcome == .keepOpen {
-            if isFirstRequest || reader.isEmpty {
-                // The first request's head is due within headTimeout of the accept; later ones may
-                // idle first. Pipelined bytes already buffered skip the wait.
-                let wait = isFirstRequest ? acceptedAt + configuration.headTimeout : .now + configuration.idleTimeout
-                guard awaitRequest(&reader, until: wait) else { break }
+    init(socket: Socket, acceptedAt: ContinuousClock.Instant, configuration: HTTPServerConfiguration, state: ServerState,
+         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse, observer: (@Sendable (HTTPExchange) -> Void)?) {
+        self.socket = socket
+        self.acceptedAt = acceptedAt
+        self.configuration = configuration
+        self.state = state
+        self.handler = handler
+        self.observer = observer
+        reader = SocketReader(socket: socket)
+    }
+
+    /// The first request's head is due within `headTimeout` of the accept.
+    var firstDeadline: Deadline { acceptedAt + configuration.headTimeout }
+
+    /// Poller side: takes what has arrived, without waiting. A closing connection throws it away
+    /// until the client closes too, or `maxBodyBytes` were discarded.
+    func receive() -> Arrival {
+        if let discarded {
+            guard let count = try? reader.discardArrived(), count > 0, discarded + count < configuration.maxBodyBytes else {
+                return .closed
             }
-            let headDeadline = isFirstRequest ? acceptedAt + configuration.headTimeout : .now + configuration.headTimeout
-            isFirstRequest = false
-            outcome = serveRequest(&reader, headDeadline: headDeadline)
+            self.discarded = discarded + count
+            return .waiting
         }
-        state.remove(socket.fd)
-        if outcome == .close {
-            socket.lingeringClose(until: .now + Self.lingerTime, maxBytes: configuration.maxBodyBytes)
-        } else {
-            socket.close()
-        }
-    }
-
-    /// Waits for the first byte of a request while marked idle, so `shutdown` can close the
-    /// connection under us. False if the connection should close instead.
-    private func awaitRequest(_ reader: inout SocketReader, until deadline: Deadline) -> Bool {
-        guard state.setIdle(socket.fd, true) else { return false }
         do {
-            try reader.receiveMore(until: deadline)
+            try reader.receiveArrived()
         } catch {
-            return false
+            return .closed
         }
-        return state.setIdle(socket.fd, false)
+        return reader.holdsHead(maxStartLineBytes: configuration.maxRequestLineBytes, maxHeadBytes: configuration.maxHeadBytes)
+            ? .request : .waiting
     }
 
-    private func serveRequest(_ reader: inout SocketReader, headDeadline: Deadline) -> Outcome {
+    /// Its deadline passed while parked: a connection in the middle of a head gets a 408, one
+    /// between requests (or lingering) nothing. Then it closes.
+    func timeOut() -> Next {
+        if discarded == nil && !reader.isEmpty {
+            let response = Problem(status: 408, detail: "the request did not arrive in time").response
+            _ = try? socket.send(MessageWriter.response(response, connection: "close", isHeadRequest: false),
+                                 deadline: .now + configuration.sendTimeout)
+            observer?(HTTPExchange(method: "", path: "", status: response.status, duration: .zero))
+        }
+        return .close
+    }
+
+    /// Worker side: serves the requests that have arrived.
+    func serve() -> Next {
+        // Idle until now, so a shutdown may have begun meanwhile: then close instead.
+        guard state.setIdle(socket.fd, false) else { return .close }
+        var outcome = Outcome.keepOpen
+        repeat {
+            // The first request's head is due within headTimeout of the accept, later ones within
+            // headTimeout of their first byte.
+            let headDeadline = isFirstRequest ? firstDeadline : .now + configuration.headTimeout
+            isFirstRequest = false
+            outcome = serveRequest(headDeadline: headDeadline)
+        } while outcome == .keepOpen && !reader.isEmpty
+        switch outcome {
+        case .keepOpen:
+            guard state.setIdle(socket.fd, true) else { return .close }
+            return .park(until: .now + configuration.idleTimeout)
+        case .close:
+            // Lingers (see `lingerTime`), parked like any other connection.
+            state.remove(socket.fd)
+            _ = Glibc.shutdown(socket.fd, Int32(SHUT_WR))
+            discarded = 0
+            return .park(until: .now + Self.lingerTime)
+        case .abort:
+            return .close
+        }
+    }
+
+    func close() {
+        if discarded == nil { state.remove(socket.fd) }
+        socket.close()
+    }
+
+    private func serveRequest(headDeadline: Deadline) -> Outcome {
         let started = ContinuousClock.now
         // Known once the head is parsed, for the exchange reported even when the body is refused.
         var request: HTTPRequest?
@@ -74,7 +149,7 @@ struct Connection: Sendable {
             if head.expectsContinue && framing.hasBody {
                 try socket.send(MessageWriter.continueResponse, deadline: .now + configuration.sendTimeout)
             }
-            parsed.body = try readBody(framing, from: &reader, until: .now + configuration.bodyTimeout)
+            parsed.body = try readBody(framing, until: .now + configuration.bodyTimeout)
             response = handler(parsed)
             // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing; answer it, then close.
             if head.wantsKeepAlive && !(head.version == .http1_0 && framing == .chunked) {
@@ -98,7 +173,7 @@ struct Connection: Sendable {
         return keepAlive ? .keepOpen : .close
     }
 
-    private func readBody(_ framing: BodyFraming, from reader: inout SocketReader, until deadline: Deadline) throws -> [UInt8] {
+    private func readBody(_ framing: BodyFraming, until deadline: Deadline) throws -> [UInt8] {
         switch framing {
         case .none:
             return []

@@ -1,16 +1,45 @@
-/// A blocking HTTP/1.1 client for synchronous service-to-service calls: `http://` only, one
-/// connection per call (`Connection: close`), so no pooled connection can go stale between calls.
+/// A blocking HTTP/1.1 client for synchronous service-to-service calls: `http://` only. Each
+/// call opens a connection and closes it (`Connection: close`), unless `keepAlive` is set: then
+/// up to that many connections to each server stay open between calls (see `IdleConnections`).
 /// Call it from a thread that may block, not from Swift concurrency's cooperative pool.
 public struct HTTPClient: Sendable {
-    public init() {}
+    /// Methods sent again on a new connection when a kept one ends before any byte of an answer:
+    /// the server closed it as the request went out, so it cannot have acted on it. Only safe
+    /// ones, in case it did all the same.
+    private static let retriedOnStaleConnection: Set = ["GET", "HEAD", "OPTIONS"]
+
+    private let idle: IdleConnections?
+
+    public init(keepAlive: Int = 0) {
+        idle = keepAlive > 0 ? IdleConnections(limit: keepAlive) : nil
+    }
 
     /// `timeout` is one absolute deadline covering connect, send and receive, so a slow server
     /// cannot make the call last longer however it dribbles its answer.
     public func send(method: String, url: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
                      timeout: Duration) throws(HTTPClientError) -> HTTPClientResponse {
+        try Poller.whileBlocked { () throws(HTTPClientError) in
+            try exchange(method: method, url: url, headers: headers, body: body, timeout: timeout)
+        }
+    }
+
+    private func exchange(method: String, url: String, headers: HTTPHeaders, body: [UInt8],
+                          timeout: Duration) throws(HTTPClientError) -> HTTPClientResponse {
         precondition(HTTPSyntax.isToken(method.utf8), "invalid HTTP method: \(method)")
         let deadline = ContinuousClock.now + timeout
         let url = try ClientURL(url)
+        let request = MessageWriter.request(method: method, target: url.target, host: url.authority,
+                                            headers: headers, body: body, keepAlive: idle != nil)
+        if let idle, let socket = idle.take(url.authority) {
+            switch try exchange(request, method: method, url: url, on: socket, until: deadline) {
+            case .answered(let response):
+                return response
+            case .closedUnanswered where Self.retriedOnStaleConnection.contains(method):
+                break  // below, on a new connection
+            case .closedUnanswered:
+                throw .connectionFailed("\(url.authority) closed a kept connection as the request went out")
+            }
+        }
         let socket: Socket
         do {
             socket = try Socket.connect(host: url.host, port: url.port, until: deadline)
@@ -19,23 +48,45 @@ public struct HTTPClient: Sendable {
         } catch {
             throw .notConnected(error.description)
         }
-        defer { socket.close() }
+        switch try exchange(request, method: method, url: url, on: socket, until: deadline) {
+        case .answered(let response): return response
+        case .closedUnanswered: throw .malformedResponse("the connection closed before the response was complete")
+        }
+    }
 
-        let request = MessageWriter.request(method: method, target: url.target, host: url.authority,
-                                            headers: headers, body: body)
+    private enum Outcome {
+        case answered(HTTPClientResponse)
+        /// The connection ended before any byte of an answer.
+        case closedUnanswered
+    }
+
+    /// Sends `request` on `socket` and reads the answer; keeps the socket for another call when
+    /// it can, or closes it.
+    private func exchange(_ request: [UInt8], method: String, url: ClientURL, on socket: Socket,
+                          until deadline: Deadline) throws(HTTPClientError) -> Outcome {
+        var reusable = false
+        defer {
+            if reusable, let idle { idle.keep(socket, for: url.authority) } else { socket.close() }
+        }
         do {
             try socket.send(request, deadline: deadline)
         } catch .timedOut {
             throw .timedOut
+        } catch .closed {
+            return .closedUnanswered
         } catch {
             throw .connectionFailed("sending to \(url.authority): \(error)")
         }
 
         var reader = SocketReader(socket: socket)
         do {
-            return try ResponseReader.read(from: &reader, requestMethod: method, until: deadline)
+            let (response, delimited) = try ResponseReader.read(from: &reader, requestMethod: method, until: deadline)
+            reusable = delimited && reader.isEmpty
+            return .answered(response)
         } catch SocketError.timedOut {
             throw .timedOut
+        } catch SocketError.closed where reader.receivedNothing {
+            return .closedUnanswered
         } catch SocketError.closed {
             throw .malformedResponse("the connection closed before the response was complete")
         } catch let problem as Problem {

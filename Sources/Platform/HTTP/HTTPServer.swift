@@ -1,8 +1,9 @@
 import Foundation
 import Glibc
 
-/// An HTTP/1.1 server on blocking threads: one accept thread, one thread per connection, bounded
-/// by `maxConnections`. Swift concurrency's cooperative pool is never blocked by it.
+/// An HTTP/1.1 server on up to `threads` threads that take turns watching every connection with
+/// epoll and serve the requests they find, blocking as they go (see `Poller`). Swift
+/// concurrency's cooperative pool is never blocked by it.
 public final class HTTPServer: Sendable {
     private let configuration: HTTPServerConfiguration
     private let observer: (@Sendable (HTTPExchange) -> Void)?
@@ -25,9 +26,21 @@ public final class HTTPServer: Sendable {
             _ = close(listener)
             throw SocketError.system("the server was already started")
         }
-        let thread = Thread { [self] in acceptLoop(listener) }
-        thread.name = "http-accept-\(port)"
-        thread.start()
+        let poller: Poller
+        do {
+            poller = try Poller(listener: listener, state: state, maxThreads: configuration.threads,
+                                maxConnections: configuration.maxConnections, name: "http-\(port)",
+                                connect: { [self] socket, acceptedAt in
+                                    Connection(socket: socket, acceptedAt: acceptedAt, configuration: configuration,
+                                               state: state, handler: handler, observer: observer)
+                                },
+                                refuse: { [self] socket in rejectOverCapacity(socket) })
+        } catch {
+            _ = close(listener)
+            state.listenerClosed()
+            throw error
+        }
+        poller.start()
         return port
     }
 
@@ -52,46 +65,7 @@ public final class HTTPServer: Sendable {
         state.connectionCount
     }
 
-    private func acceptLoop(_ listener: Int32) {
-        defer {
-            _ = close(listener)
-            state.acceptLoopEnded()
-        }
-        while true {
-            let fd = accept(listener, nil, nil)
-            if fd >= 0 {
-                serve(fd)
-                continue
-            }
-            let error = errno
-            if state.isAcceptingStopped { return }
-            if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error) {
-                // Out of descriptors or memory: connections that finish will free some; spinning would not.
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-            // Anything else is the error of one connection that died in the backlog, which accept(2)
-            // on Linux passes on (ECONNABORTED, EPROTO, ENETDOWN, ...): the listener is fine, go on.
-        }
-    }
-
-    private func serve(_ fd: Int32) {
-        let acceptedAt = ContinuousClock.now
-        // accept4(2), which would set close-on-exec atomically, is not exported by Swift's Glibc
-        // module; the moment before configure() only matters to a process that forks meanwhile.
-        Socket.configure(fd)
-        let socket = Socket(fd: fd)
-        guard state.admit(fd, limit: configuration.maxConnections) else {
-            rejectOverCapacity(socket)
-            return
-        }
-        let connection = Connection(socket: socket, acceptedAt: acceptedAt, configuration: configuration,
-                                    state: state, handler: handler, observer: observer)
-        let thread = Thread { connection.run() }
-        thread.name = "http-connection-\(fd)"
-        thread.start()
-    }
-
-    /// Runs on the accept thread, so it must not wait: one non-blocking write of a small response
+    /// Runs on the poller's thread, so it must not wait: one non-blocking write of a small response
     /// into a fresh socket's empty send buffer, then close.
     private func rejectOverCapacity(_ socket: Socket) {
         let response = Problem.unavailable("the server is at its connection limit", retryAfterSeconds: 1).response

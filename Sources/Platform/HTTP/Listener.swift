@@ -16,7 +16,8 @@ enum Listener {
         }
         defer { freeaddrinfo(addresses) }
 
-        let fd = socket(address.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Non-blocking: the poller accepts until accept(2) says there is nobody left.
+        let fd = socket(address.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw .failed("socket") }
         // A restarted service must be able to bind again while old connections sit in TIME_WAIT.
         var on: Int32 = 1

@@ -21,8 +21,9 @@ enum MessageWriter {
         return bytes
     }
 
-    /// A client request that asks the server to close the connection after answering.
-    static func request(method: String, target: String, host: String, headers: HTTPHeaders, body: [UInt8]) -> [UInt8] {
+    /// A client request; unless `keepAlive`, it asks the server to close the connection after answering.
+    static func request(method: String, target: String, host: String, headers: HTTPHeaders, body: [UInt8],
+                        keepAlive: Bool) -> [UInt8] {
         var bytes = Array("\(method) \(target) HTTP/1.1\r\n".utf8)
         appendField("Host", host, to: &bytes)
         var headers = headers
@@ -32,7 +33,7 @@ enum MessageWriter {
         if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
             appendField("Content-Length", String(body.count), to: &bytes)
         }
-        appendField("Connection", "close", to: &bytes)
+        if !keepAlive { appendField("Connection", "close", to: &bytes) }
         return bytes + HTTPSyntax.crlf + body
     }
 

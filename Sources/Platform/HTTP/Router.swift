@@ -1,4 +1,3 @@
-import Synchronization
 
 public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 
@@ -17,7 +16,7 @@ public final class Router: Sendable {
         case notFound
     }
 
-    private let routes = Mutex<[Route]>([])
+    private let routes = Locked<[Route]>([])
 
     public init() {}
 

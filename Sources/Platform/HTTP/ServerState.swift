@@ -1,13 +1,12 @@
 import Foundation
 import Glibc
 
-/// What the accept thread, the connection threads and `shutdown` share. One `NSCondition` guards
-/// all of it, so `stopAccepting` and `shutdown` can sleep until the state they wait for arrives.
+/// What the poller's threads and `shutdown` share. One `NSCondition` guards all of it, so `stopAccepting` and `shutdown` can sleep until the state they wait for arrives.
 /// `@unchecked Sendable`: every stored `var` is only touched with `condition` locked.
 final class ServerState: @unchecked Sendable {
     private let condition = NSCondition()
     private var listener: Int32?
-    private var acceptLoopRunning = false
+    private var listening = false
     private var acceptingStopped = false
     private var draining = false
     /// Open connections by descriptor, and whether each is idle between requests.
@@ -25,33 +24,33 @@ final class ServerState: @unchecked Sendable {
         locked { acceptingStopped }
     }
 
-    /// Records the listener the accept loop is about to serve; false if there already is one.
+    /// Records the listener the poller is about to watch; false if there already is one.
     func beginAccepting(_ fd: Int32) -> Bool {
         locked {
             guard listener == nil else { return false }
             listener = fd
-            acceptLoopRunning = true
+            listening = true
             return true
         }
     }
 
-    /// Called by the accept loop as it ends; the loop closes the listener itself, so the
-    /// descriptor cannot be reused for something else while the loop might still call accept on it.
-    func acceptLoopEnded() {
+    /// Called by the poller once it has closed the listener. It closes it itself, so the descriptor
+    /// cannot be reused for something else while one of its threads might still call accept on it.
+    func listenerClosed() {
         locked {
-            acceptLoopRunning = false
+            listening = false
             condition.broadcast()
         }
     }
 
-    /// Wakes the blocked accept(2) (shutdown(2) on a listening socket makes it fail on Linux) and
-    /// waits until the loop has closed the listener, so connection attempts are refused on return.
+    /// Wakes the poller (shutdown(2) on a listening socket makes it readable, and accept(2) fail,
+    /// on Linux) and waits until it has closed the listener, so connection attempts are refused on return.
     func stopAccepting() {
         locked {
-            guard let listener, acceptLoopRunning else { return }
+            guard let listener, listening else { return }
             acceptingStopped = true
             _ = Glibc.shutdown(listener, Int32(SHUT_RDWR))
-            while acceptLoopRunning { condition.wait() }
+            while listening { condition.wait() }
         }
     }
 

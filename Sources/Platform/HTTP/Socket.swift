@@ -60,21 +60,6 @@ struct Socket: Sendable {
         }
     }
 
-    /// Closes with a clean FIN even when input is still unread. Closing a socket whose receive
-    /// buffer holds data makes the kernel send RST instead, and a client still uploading a body we
-    /// refused (a 413, say) would then lose our response. So stop writing, and read and discard
-    /// until the client closes too, the deadline passes or `maxBytes` were thrown away.
-    func lingeringClose(until deadline: Deadline, maxBytes: Int) {
-        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
-        withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { scratch in
-            var discarded = 0
-            while discarded < maxBytes, let count = try? receive(into: scratch, deadline: deadline) {
-                discarded += count
-            }
-        }
-        close()
-    }
-
     func close() {
         _ = Glibc.close(fd)
     }

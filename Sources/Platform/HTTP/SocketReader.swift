@@ -12,6 +12,8 @@ struct SocketReader {
     }
 
     var isEmpty: Bool { start == storage.count }
+    /// True until the first byte arrives.
+    private(set) var receivedNothing = true
 
     /// Waits for at least one more byte.
     mutating func receiveMore(until deadline: Deadline) throws(SocketError) {
@@ -28,6 +30,51 @@ struct SocketReader {
             Result { () throws(SocketError) in try socket.receive(into: buffer, deadline: deadline) }
         }.get()
         storage.append(contentsOf: scratch[..<count])
+        receivedNothing = false
+    }
+
+    /// Takes what has arrived, without waiting; nothing if nothing has.
+    mutating func receiveArrived() throws(SocketError) {
+        do {
+            try receiveMore(until: .now)
+        } catch .timedOut {
+        }
+    }
+
+    /// Reads what has arrived, without waiting, and throws it away; returns how many bytes.
+    mutating func discardArrived() throws(SocketError) -> Int {
+        let socket = socket
+        do {
+            return try scratch.withUnsafeMutableBytes { buffer in
+                Result { () throws(SocketError) in try socket.receive(into: buffer, deadline: .now) }
+            }.get()
+        } catch .timedOut {
+            return 0
+        }
+    }
+
+    /// True once `readHead` can parse or refuse what the buffer holds without waiting: the empty
+    /// line that ends a head is in, or `maxHeadBytes`, or a start line already over
+    /// `maxStartLineBytes`. Leading empty lines are skipped as `readHead` skips them.
+    func holdsHead(maxStartLineBytes: Int, maxHeadBytes: Int) -> Bool {
+        let (cr, lf) = (HTTPSyntax.cr, HTTPSyntax.lf)
+        if storage.count - start >= maxHeadBytes { return true }
+        var lineStart = start
+        while lineStart + 1 < storage.count && storage[lineStart] == cr && storage[lineStart + 1] == lf { lineStart += 2 }
+        var index = lineStart
+        var sawStartLine = false
+        while index + 1 < storage.count {
+            if storage[index] == cr && storage[index + 1] == lf {
+                if sawStartLine && index == lineStart { return true }
+                sawStartLine = true
+                index += 2
+                lineStart = index
+            } else {
+                if !sawStartLine && index - lineStart > maxStartLineBytes { return true }
+                index += 1
+            }
+        }
+        return !sawStartLine && index - lineStart > maxStartLineBytes
     }
 
     private mutating func consume(_ count: Int) -> [UInt8] {

@@ -2,22 +2,42 @@ import Foundation
 
 /// At most `size` connections, opened when first needed and lent to one transaction at a time.
 /// A caller that finds them all lent waits up to `waitLimit` (forever when nil), then fails with
-/// `.unavailable`. Waiters are served in the order they came: a thread that gives a connection
-/// back and asks again at once (a consumer going from event to event) does not starve the
-/// others (requests, the relay). A connection that is no longer usable (the server restarted) is closed when
-/// returned, and the next borrower opens a fresh one.
+/// `.unavailable`. Waiters are served in the order they came: a connection given back goes
+/// straight to the first waiter, so a thread that gives one back and asks again at once (a
+/// consumer going from event to event) does not starve the others (requests, the relay), and
+/// only that waiter wakes. A connection that is no longer usable (the server restarted) is
+/// closed when returned, and the borrower it goes to opens a fresh one.
+/// `@unchecked Sendable`: `state` is only touched with `lock` held. A pthread mutex, because
+/// `Synchronization.Mutex` spins and takes a priority-inheritance futex, which costs far more
+/// when a dozen request threads on two cores take turns at the pool.
 final class ConnectionPool: @unchecked Sendable {
     let size: Int
     private let waitLimit: Duration?
     private let open: @Sendable () throws(DatabaseError) -> any EngineConnection
-    /// Guards everything below.
-    private let condition = NSCondition()
-    private var idle: [Connection] = []
-    private var lent = 0
-    /// Borrowers waiting, by ticket, first come first.
-    private var queue: [Int] = []
-    private var nextTicket = 0
-    private var closed = false
+    private let lock = NSLock()
+    private var state = State()
+
+    private struct State {
+        var idle: [SendableConnection] = []
+        /// Connections lent out or being opened: the slots taken.
+        var lent = 0
+        /// First come, first served.
+        var waiters: [Waiter] = []
+        var closed = false
+    }
+
+    /// What a waiter is handed.
+    private enum Grant {
+        /// A slot, with an idle connection or none (the waiter opens one).
+        case slot(SendableConnection?)
+        case closed
+    }
+
+    /// A borrower waiting for a slot. `grant` is set under the pool's lock, then `wake` signalled.
+    private final class Waiter: @unchecked Sendable {
+        let wake = DispatchSemaphore(value: 0)
+        var grant: Grant?
+    }
 
     init(size: Int, waitLimit: Duration?, open: @escaping @Sendable () throws(DatabaseError) -> any EngineConnection) {
         precondition(size > 0, "a pool needs at least one connection")
@@ -34,67 +54,102 @@ final class ConnectionPool: @unchecked Sendable {
 
     /// Closes the idle connections now and the lent ones when they come back; later borrowers fail.
     func close() {
-        condition.lock()
-        closed = true
-        let closing = idle
-        idle.removeAll()
-        condition.broadcast()
-        condition.unlock()
-        closing.forEach { $0.engine.close() }
+        let (closing, waiters) = locked { state in
+            state.closed = true
+            defer { state.idle.removeAll(); state.waiters.removeAll() }
+            state.waiters.forEach { $0.grant = .closed }
+            return (state.idle, state.waiters)
+        }
+        waiters.forEach { $0.wake.signal() }
+        closing.forEach { $0.connection.engine.close() }
+    }
+
+    private func locked<T>(_ body: (inout State) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
     }
 
     private func borrow() throws(DatabaseError) -> Connection {
-        let deadline = waitLimit.map { Date().addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
-        condition.lock()
-        let ticket = nextTicket
-        nextTicket += 1
-        queue.append(ticket)
-        func leaveQueue() {
-            queue.removeAll { $0 == ticket }
-            // The next in line may be able to go now.
-            condition.broadcast()
-        }
-        func mayGo() -> Bool { closed || (queue.first == ticket && !(idle.isEmpty && lent >= size)) }
-        while !mayGo() {
-            if let deadline {
-                // Woken or timed out: the loop looks again, and gives up only if still it may not go.
-                guard condition.wait(until: deadline) || mayGo() else {
-                    leaveQueue()
-                    condition.unlock()
-                    throw DatabaseError(.unavailable, engine: "Storage", code: DatabaseError.poolExhaustedCode,
-                                        message: "all \(size) database connections stayed busy for \(waitLimit!)")
-                }
-            } else {
-                condition.wait()
+        enum Turn { case now(Grant), wait(Waiter) }
+        let turn: Turn = locked { state in
+            if state.closed { return .now(.closed) }
+            if state.waiters.isEmpty && (!state.idle.isEmpty || state.lent < size) {
+                state.lent += 1
+                return .now(.slot(state.idle.popLast()))
             }
+            let waiter = Waiter()
+            state.waiters.append(waiter)
+            return .wait(waiter)
         }
-        leaveQueue()
-        guard !closed else {
-            condition.unlock()
+        let grant: Grant
+        switch turn {
+        case .now(let now): grant = now
+        case .wait(let waiter): grant = try awaitGrant(waiter)
+        }
+        switch grant {
+        case .closed:
             throw DatabaseError.misuse("the database is closed")
-        }
-        lent += 1
-        let reused = idle.popLast()
-        condition.unlock()
-        if let reused { return reused }
-        do {
-            return Connection(engine: try open())
-        } catch {
-            condition.lock()
-            lent -= 1
-            condition.broadcast()
-            condition.unlock()
-            throw error
+        case .slot(let idle?):
+            return idle.connection
+        case .slot(nil):
+            do {
+                return Connection(engine: try open())
+            } catch {
+                releaseSlot(nil)
+                throw error
+            }
         }
     }
 
-    private func giveBack(_ connection: Connection) {
-        condition.lock()
-        lent -= 1
-        let keep = !closed && connection.engine.isUsable
-        if keep { idle.append(connection) }
-        condition.broadcast()
-        condition.unlock()
-        if !keep { connection.engine.close() }
+    private func awaitGrant(_ waiter: Waiter) throws(DatabaseError) -> Grant {
+        guard let waitLimit else {
+            waiter.wake.wait()
+            return waiter.grant!
+        }
+        let (seconds, attoseconds) = waitLimit.components
+        let timeout = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        if waiter.wake.wait(timeout: timeout) == .success { return waiter.grant! }
+        // Timed out, but a slot may have been handed over meanwhile: take it rather than lose it.
+        let late: Grant? = locked { state in
+            if let grant = waiter.grant { return grant }
+            state.waiters.removeAll { $0 === waiter }
+            return nil
+        }
+        guard let late else {
+            throw DatabaseError(.unavailable, engine: "Storage", code: DatabaseError.poolExhaustedCode,
+                                message: "all \(size) database connections stayed busy for \(waitLimit)")
+        }
+        return late
     }
+
+    private func giveBack(_ connection: Connection) {
+        let usable = connection.engine.isUsable
+        releaseSlot(usable ? SendableConnection(connection) : nil)
+        if !usable { connection.engine.close() }
+    }
+
+    /// Hands a slot (with `connection`, or none to open) to the first waiter, or frees it.
+    private func releaseSlot(_ connection: SendableConnection?) {
+        let (waiter, leftOver): (Waiter?, SendableConnection?) = locked { state in
+            if !state.waiters.isEmpty && !state.closed {
+                let waiter = state.waiters.removeFirst()
+                waiter.grant = .slot(connection)
+                return (waiter, nil)
+            }
+            state.lent -= 1
+            guard let connection else { return (nil, nil) }
+            if state.closed { return (nil, connection) }
+            state.idle.append(connection)
+            return (nil, nil)
+        }
+        waiter?.wake.signal()
+        leftOver?.connection.engine.close()
+    }
+}
+
+/// A connection only the pool touches while it is idle or being handed over, under its lock.
+private struct SendableConnection: @unchecked Sendable {
+    let connection: Connection
+    init(_ connection: Connection) { self.connection = connection }
 }

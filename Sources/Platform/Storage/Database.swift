@@ -1,11 +1,14 @@
 import Synchronization
 import Foundation
 
-/// A service's database: SQLite (one file, one connection) or PostgreSQL (a server, a bounded
-/// pool), with the same API. Work runs on the caller's thread; `read` and `write` are not
+/// A service's database: SQLite (one file: one connection writes, a few read beside it) or
+/// PostgreSQL (a server, a bounded pool), with the same API. Work runs on the caller's thread; `read` and `write` are not
 /// reentrant (on SQLite the nested call would wait for the one connection forever).
 public final class Database: Sendable {
     private let pool: ConnectionPool
+    /// Where `read` runs: on SQLite, connections of their own, which WAL lets read while the
+    /// writer writes; on PostgreSQL (and an in-memory SQLite database), `pool`.
+    private let readPool: ConnectionPool
     /// PostgreSQL only: how often a write that conflicted with a concurrent one is run again.
     private let conflictRetries: Int
     /// PostgreSQL only: opens a connection to the server, for the pool and for `holdLock`.
@@ -21,8 +24,9 @@ public final class Database: Sendable {
     private let holders = Mutex<[SendableConnection]>([])
 
     /// SQLite: opens the file in WAL mode, creating it unless `create` is false. ":memory:" is the
-    /// one path allowed without WAL. Writers wait up to `busyTimeout` for another process.
-    public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws(DatabaseError) {
+    /// one path allowed without WAL; it has one connection for reads and writes. Writers wait up
+    /// to `busyTimeout` for another process; up to `readers` reads run side by side.
+    public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5), readers: Int = 4) throws(DatabaseError) {
         let connection = try SQLiteConnection(path: path, create: create, busyTimeout: busyTimeout)
         conflictRetries = 0
         openDedicated = nil
@@ -31,6 +35,9 @@ public final class Database: Sendable {
         pool = ConnectionPool(size: 1, waitLimit: nil) { () throws(DatabaseError) in
             guard let connection = first.withLock({ $0.take() }) else { throw DatabaseError.misuse("the database is closed") }
             return connection
+        }
+        readPool = path == ":memory:" ? pool : ConnectionPool(size: readers, waitLimit: nil) { () throws(DatabaseError) in
+            try SQLiteConnection(path: path, create: false, busyTimeout: busyTimeout)
         }
     }
 
@@ -51,6 +58,7 @@ public final class Database: Sendable {
             if let connection = first.withLock({ $0.take() }) { return connection }
             return try open()
         }
+        readPool = pool
     }
 
     /// A database URL without its password, for messages and logs.
@@ -67,7 +75,7 @@ public final class Database: Sendable {
     /// Runs `body` in a read-only transaction, so that all its queries see one snapshot.
     /// Statements that write are refused here: use `write`.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        try onFreshConnection { c in try Self.transaction(on: c, writing: false, body) }
+        try onFreshConnection(from: readPool) { c in try Self.transaction(on: c, writing: false, body) }
     }
 
     /// Runs `body` in a transaction that behaves as if it ran alone, committed when it returns and
@@ -80,7 +88,7 @@ public final class Database: Sendable {
         var attempt = 0
         while true {
             do {
-                return try onFreshConnection { c in try Self.transaction(on: c, writing: true, body) }
+                return try onFreshConnection(from: pool) { c in try Self.transaction(on: c, writing: true, body) }
             } catch let error as DatabaseError where error.kind == .conflict && attempt < conflictRetries {
                 attempt += 1
                 // Jittered and growing, so two retrying transactions do not meet again at once.
@@ -133,6 +141,7 @@ public final class Database: Sendable {
     /// Closes the connections; later calls throw.
     public func close() {
         pool.close()
+        readPool.close()
         holders.withLock { held in
             held.forEach { $0.connection.close() }
             held.removeAll()
@@ -142,7 +151,7 @@ public final class Database: Sendable {
     /// A pooled connection the server dropped since its last use (it restarted) fails at `BEGIN`,
     /// before anything ran: the pool closes it and the transaction takes another, so after a
     /// restart no request fails on the connections that were idle.
-    private func onFreshConnection<T>(_ transaction: (Connection) throws -> T) throws -> T {
+    private func onFreshConnection<T>(from pool: ConnectionPool, _ transaction: (Connection) throws -> T) throws -> T {
         var stale = 0
         while true {
             do {

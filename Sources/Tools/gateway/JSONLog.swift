@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Synchronization
 
 /// One JSON object a line on stdout, in the chassis' shape (`ts`, `level`, `service`, `msg`), so
@@ -7,17 +8,16 @@ import Synchronization
 enum JSONLog {
     private static let lock = Mutex(())
 
-    static func info(_ message: String, _ fields: [String: any Sendable] = [:]) { write("info", message, fields) }
-    static func warning(_ message: String, _ fields: [String: any Sendable] = [:]) { write("warning", message, fields) }
+    static func info(_ message: String, _ fields: [String: JSONLine.Value] = [:]) { write("info", message, fields) }
+    static func warning(_ message: String, _ fields: [String: JSONLine.Value] = [:]) { write("warning", message, fields) }
 
-    private static func write(_ level: String, _ message: String, _ fields: [String: any Sendable]) {
-        var object: [String: Any] = fields
-        object["ts"] = Date.now.ISO8601Format(.init(includingFractionalSeconds: true))
-        object["level"] = level
-        object["service"] = "gateway"
-        object["msg"] = message
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        line.append(0x0A)
+    private static func write(_ level: String, _ message: String, _ fields: [String: JSONLine.Value]) {
+        var fields = fields
+        fields["ts"] = .string(Date.now.ISO8601Format(.init(includingFractionalSeconds: true)))
+        fields["level"] = .string(level)
+        fields["service"] = .string("gateway")
+        fields["msg"] = .string(message)
+        let line = Data(JSONLine.render(fields))
         lock.withLock { _ in FileHandle.standardOutput.write(line) }
     }
 }

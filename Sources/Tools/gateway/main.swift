@@ -21,14 +21,14 @@ do {
     let port = try server.start()
     let routes = configuration.routes.routes.map { "\($0.prefix)=\($0.baseURLs.joined(separator: "|"))" }.sorted().joined(separator: ",")
     replicas.startWatching()
-    JSONLog.info("gateway started", ["port": port, "routes": routes])
+    JSONLog.info("gateway started", ["port": .int(port), "routes": .string(routes)])
 } catch {
     FileHandle.standardError.write(Data("gateway: cannot listen on \(configuration.host):\(configuration.port): \(error)\n".utf8))
     exit(1)
 }
 
 let received = TerminationSignals.wait()
-JSONLog.info("shutting down", ["signal": Int(received)])
+JSONLog.info("shutting down", ["signal": .int(Int(received))])
 // A second signal means "now": exit without waiting for in-flight requests.
 let forceExit = Thread {
     _ = TerminationSignals.wait()
@@ -38,5 +38,5 @@ forceExit.start()
 gateway.beginShutdown()
 replicas.stopWatching()
 let drained = server.shutdown(gracePeriod: configuration.shutdownGracePeriod)
-JSONLog.info("stopped", ["http_drained": drained])
+JSONLog.info("stopped", ["http_drained": .bool(drained)])
 exit(0)

@@ -1,0 +1,66 @@
+import Foundation
+import HTTP
+import Testing
+
+/// The server's threads: idle connections hold none, and a handler waiting on another service
+/// through `HTTPClient` does not hold one that others need.
+@Suite("Server threads")
+struct ThreadingTests {
+    private static func threadCount() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
+    }
+
+    @Test("200 idle keep-alive connections hold no thread each, and another client is still served")
+    func idleConnectionsHoldNoThread() throws {
+        var configuration = HTTPServerConfiguration.loopback()
+        configuration.threads = 4
+        try withServer(configuration) { server, port in
+            let before = Self.threadCount()
+            var idle: [RawConnection] = []
+            for _ in 0..<200 {
+                let connection = try RawConnection(port: port)
+                connection.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+                #expect(connection.readResponse()?.status == 200)
+                idle.append(connection)
+            }
+            #expect(server.openConnections == 200)
+            #expect(Self.threadCount() - before <= configuration.threads, "threads: \(before) before, \(Self.threadCount()) after")
+
+            let other = try RawConnection(port: port)
+            other.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+            #expect(other.readResponse()?.text == "hello")
+            withExtendedLifetime(idle) {}
+        }
+    }
+
+    @Test("with one thread, a handler waiting on an upstream does not keep another request waiting")
+    func blockedHandlerFreesItsTurn() throws {
+        let slowUpstream = Router()
+        slowUpstream.add("GET", "/slow") { _ in
+            Thread.sleep(forTimeInterval: 0.6)
+            return .text("slow")
+        }
+        try withServer(handler: slowUpstream.handle) { _, upstreamPort in
+            let client = HTTPClient()
+            let router = Router()
+            router.add("GET", "/call") { _ in
+                let answer = try client.send(method: "GET", url: "http://127.0.0.1:\(upstreamPort)/slow", timeout: .seconds(5))
+                return .text(String(decoding: answer.body, as: UTF8.self))
+            }
+            router.add("GET", "/fast") { _ in .text("fast") }
+            var configuration = HTTPServerConfiguration.loopback()
+            configuration.threads = 1
+            try withServer(configuration, handler: router.handle) { _, port in
+                let calling = try RawConnection(port: port)
+                calling.send("GET /call HTTP/1.1\r\nHost: test\r\n\r\n")
+                Thread.sleep(forTimeInterval: 0.1)
+                let started = ContinuousClock.now
+                let other = try RawConnection(port: port)
+                other.send("GET /fast HTTP/1.1\r\nHost: test\r\n\r\n")
+                #expect(other.readResponse()?.text == "fast")
+                #expect(started.duration(to: .now) < .milliseconds(300), "the fast request waited for the slow one")
+                #expect(calling.readResponse()?.text == "slow")
+            }
+        }
+    }
+}
