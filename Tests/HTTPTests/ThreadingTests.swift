@@ -4,7 +4,7 @@ import Testing
 
 /// The server's threads: idle connections hold none, and a handler waiting on another service
 /// through `HTTPClient` does not hold one that others need.
-@Suite("Server threads")
+@Suite("Server threads", .serialized)
 struct ThreadingTests {
     private static func threadCount() -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
@@ -37,7 +37,7 @@ struct ThreadingTests {
     func blockedHandlerFreesItsTurn() throws {
         let slowUpstream = Router()
         slowUpstream.add("GET", "/slow") { _ in
-            Thread.sleep(forTimeInterval: 0.6)
+            Thread.sleep(forTimeInterval: 1)
             return .text("slow")
         }
         try withServer(handler: slowUpstream.handle) { _, upstreamPort in
@@ -58,9 +58,27 @@ struct ThreadingTests {
                 let other = try RawConnection(port: port)
                 other.send("GET /fast HTTP/1.1\r\nHost: test\r\n\r\n")
                 #expect(other.readResponse()?.text == "fast")
-                #expect(started.duration(to: .now) < .milliseconds(300), "the fast request waited for the slow one")
+                #expect(started.duration(to: .now) < .milliseconds(700), "the fast request waited for the slow one")
                 #expect(calling.readResponse()?.text == "slow")
             }
+        }
+    }
+
+    @Test("with one thread, the start of a pipelined head waits for its rest without holding the thread")
+    func partialPipelinedHead() throws {
+        var configuration = HTTPServerConfiguration.loopback()
+        configuration.threads = 1
+        try withServer(configuration) { _, port in
+            let pipelining = try RawConnection(port: port)
+            pipelining.send("GET / HTTP/1.1\r\nHost: test\r\n\r\nGET / HT")
+            #expect(pipelining.readResponse()?.text == "hello")
+            let started = ContinuousClock.now
+            let other = try RawConnection(port: port)
+            other.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+            #expect(other.readResponse()?.text == "hello")
+            #expect(started.duration(to: .now) < .milliseconds(700), "the other client waited for the partial head")
+            pipelining.send("TP/1.1\r\nHost: test\r\n\r\n")
+            #expect(pipelining.readResponse()?.text == "hello")
         }
     }
 }

@@ -26,6 +26,26 @@ struct TimeoutTests {
         }
     }
 
+    @Test("the next head on a kept-alive connection is due within headTimeout of its first byte, not the idle timeout")
+    func slowlorisAfterARequest() throws {
+        try withServer(.loopback(headTimeout: .milliseconds(500), idleTimeout: .seconds(5))) { _, port in
+            let connection = try RawConnection(port: port)
+            connection.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+            #expect(connection.readResponse()?.status == 200)
+            let started = ContinuousClock.now
+            connection.send("GET / HTTP/1.1\r\n")
+            var response: RawResponse?
+            for byte in String(repeating: "X-Slow: drip\r\n", count: 10).utf8 {
+                guard connection.send([byte]) else { break }
+                response = connection.readResponse(timeout: .milliseconds(50))
+                if response != nil { break }
+            }
+            let elapsed = started.duration(to: .now)
+            #expect(response?.status == 408)
+            #expect(elapsed >= .milliseconds(450) && elapsed < .milliseconds(1500), "answered after \(elapsed)")
+        }
+    }
+
     @Test("a connection that never sends a byte is closed at the head deadline, without an answer")
     func silentConnection() throws {
         try withServer(.loopback(headTimeout: .milliseconds(300))) { _, port in

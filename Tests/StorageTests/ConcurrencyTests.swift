@@ -23,7 +23,7 @@ struct ConcurrencyTests {
                 try? database.write { connection in
                     try connection.execute("UPDATE item SET name = 'uncommitted' WHERE id = 1")
                     writing.store(true, ordering: .releasing)
-                    Thread.sleep(forTimeInterval: 0.5)
+                    Thread.sleep(forTimeInterval: 1.5)
                 }
             }
             writer.start()
@@ -34,7 +34,7 @@ struct ConcurrencyTests {
                 guard name == "committed" else { throw UnexpectedRead(name: name) }
             }
             #expect(errors.isEmpty)
-            #expect(started.duration(to: .now) < .milliseconds(250), "the reads waited for the write")
+            #expect(started.duration(to: .now) < .milliseconds(1000), "the reads waited for the write")
         }
     }
 

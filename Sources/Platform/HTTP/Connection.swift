@@ -27,8 +27,8 @@ final class Connection: @unchecked Sendable {
     enum Arrival {
         /// A request head is in (or more than a head may hold): `serve` it.
         case request
-        /// Park it again with the same deadline.
-        case waiting
+        /// Park it again until `until`.
+        case waiting(until: Deadline)
         case closed
     }
 
@@ -49,6 +49,9 @@ final class Connection: @unchecked Sendable {
     let parkedUntil = Atomic<Int64>(0)
     private var reader: SocketReader
     private var isFirstRequest = true
+    /// When the head being received is due: within `headTimeout` of the accept for the first
+    /// request, of its first byte for later ones. Nil between requests.
+    private var headDeadline: Deadline?
     /// Bytes thrown away since the last response said `Connection: close`; nil until then.
     private var discarded: Int?
 
@@ -66,23 +69,27 @@ final class Connection: @unchecked Sendable {
     /// The first request's head is due within `headTimeout` of the accept.
     var firstDeadline: Deadline { acceptedAt + configuration.headTimeout }
 
-    /// Poller side: takes what has arrived, without waiting. A closing connection throws it away
-    /// until the client closes too, or `maxBodyBytes` were discarded.
-    func receive() -> Arrival {
+    /// Poller side: takes what has arrived, without waiting, while parked until `deadline`. A
+    /// closing connection throws it away until the client closes too, or `maxBodyBytes` were discarded.
+    func receive(parkedUntil deadline: Deadline) -> Arrival {
         if let discarded {
             guard let count = try? reader.discardArrived(), count > 0, discarded + count < configuration.maxBodyBytes else {
                 return .closed
             }
             self.discarded = discarded + count
-            return .waiting
+            return .waiting(until: deadline)
         }
         do {
             try reader.receiveArrived()
         } catch {
             return .closed
         }
+        if reader.isEmpty { return .waiting(until: deadline) }
+        // A head has begun: from now on it has until its own deadline, not the idle timeout.
+        let due = headDeadline ?? (isFirstRequest ? firstDeadline : .now + configuration.headTimeout)
+        headDeadline = due
         return reader.holdsHead(maxStartLineBytes: configuration.maxRequestLineBytes, maxHeadBytes: configuration.maxHeadBytes)
-            ? .request : .waiting
+            ? .request : .waiting(until: due)
     }
 
     /// Its deadline passed while parked: a connection in the middle of a head gets a 408, one
@@ -97,21 +104,26 @@ final class Connection: @unchecked Sendable {
         return .close
     }
 
-    /// Worker side: serves the requests that have arrived.
+    /// Serves the requests that have arrived in full, even while the server drains (their answers
+    /// then say `Connection: close`), then parks or closes.
     func serve() -> Next {
-        // Idle until now, so a shutdown may have begun meanwhile: then close instead.
-        guard state.setIdle(socket.fd, false) else { return .close }
+        _ = state.setIdle(socket.fd, false)
+        let limits = (start: configuration.maxRequestLineBytes, head: configuration.maxHeadBytes)
         var outcome = Outcome.keepOpen
         repeat {
-            // The first request's head is due within headTimeout of the accept, later ones within
-            // headTimeout of their first byte.
-            let headDeadline = isFirstRequest ? firstDeadline : .now + configuration.headTimeout
+            let due = headDeadline ?? (isFirstRequest ? firstDeadline : .now + configuration.headTimeout)
             isFirstRequest = false
-            outcome = serveRequest(headDeadline: headDeadline)
-        } while outcome == .keepOpen && !reader.isEmpty
+            headDeadline = nil
+            outcome = serveRequest(headDeadline: due)
+        } while outcome == .keepOpen && reader.holdsHead(maxStartLineBytes: limits.start, maxHeadBytes: limits.head)
         switch outcome {
         case .keepOpen:
             guard state.setIdle(socket.fd, true) else { return .close }
+            // Part of a pipelined head may be in: it waits for the rest parked, not on a thread.
+            if !reader.isEmpty {
+                headDeadline = .now + configuration.headTimeout
+                return .park(until: headDeadline!)
+            }
             return .park(until: .now + configuration.idleTimeout)
         case .close:
             // Lingers (see `lingerTime`), parked like any other connection.

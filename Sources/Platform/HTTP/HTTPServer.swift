@@ -9,6 +9,8 @@ public final class HTTPServer: Sendable {
     private let observer: (@Sendable (HTTPExchange) -> Void)?
     private let handler: @Sendable (HTTPRequest) -> HTTPResponse
     private let state = ServerState()
+    private let poller = Locked<Poller?>(nil)
+    private let started = Locked(false)
 
     /// `observer` hears of every answered request, rejected ones included, after the response is written.
     public init(configuration: HTTPServerConfiguration, observer: (@Sendable (HTTPExchange) -> Void)? = nil,
@@ -18,14 +20,14 @@ public final class HTTPServer: Sendable {
         self.handler = handler
     }
 
-    /// Binds, listens and starts accepting on a thread of its own; returns the bound port.
+    /// Binds, listens and starts its first thread; returns the bound port.
     /// A server starts once.
     public func start() throws -> Int {
+        guard started.withLock({ started in
+            defer { started = true }
+            return !started
+        }) else { throw SocketError.system("the server was already started") }
         let (listener, port) = try Listener.open(host: configuration.host, port: configuration.port)
-        guard state.beginAccepting(listener) else {
-            _ = close(listener)
-            throw SocketError.system("the server was already started")
-        }
         let poller: Poller
         do {
             poller = try Poller(listener: listener, state: state, maxThreads: configuration.threads,
@@ -37,9 +39,9 @@ public final class HTTPServer: Sendable {
                                 refuse: { [self] socket in rejectOverCapacity(socket) })
         } catch {
             _ = close(listener)
-            state.listenerClosed()
             throw error
         }
+        self.poller.withLock { $0 = poller }
         poller.start()
         return port
     }
@@ -47,7 +49,7 @@ public final class HTTPServer: Sendable {
     /// Closes the listening socket: from now on connection attempts are refused. Open connections
     /// are still served.
     public func stopAccepting() {
-        state.stopAccepting()
+        poller.withLock { $0 }?.stopAccepting()
     }
 
     /// Stops accepting, lets in-flight requests finish (their responses say `Connection: close`),

@@ -141,11 +141,15 @@ final class Poller: Sendable {
         if start { startThread() }
     }
 
-    /// True if this thread is to end: when others remain and it is idle, or more run than the
-    /// limit now allows (threads started while others were blocked, which have come back).
+    /// True if this thread is to end: when it is idle and another is polling (one that serves
+    /// something slow must not leave nobody to accept), or far more run than the limit now allows
+    /// (threads started while others were blocked, which have come back). Up to `maxThreads` more
+    /// are kept: under a steady load of calls that block, starting and ending a thread a request
+    /// costs more than the request.
     private func leave(ifIdle idle: Bool) -> Bool {
         running.withLock { running in
-            guard running > 1 && (idle || running > maxThreads + blocked.load(ordering: .relaxed)) else { return false }
+            let surplus = running > 2 * maxThreads + blocked.load(ordering: .relaxed)
+            guard running > 1 && (idle ? polling.load(ordering: .relaxed) > 0 : surplus) else { return false }
             running -= 1
             return true
         }
@@ -159,14 +163,17 @@ final class Poller: Sendable {
             && lastSweep.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
     }
 
-    /// Closes the listener once `stopAccepting` asked, wakes connections past their deadline,
-    /// and says whether the server is done: nothing to accept, no connection left.
+    /// Wakes connections past their deadline, and says whether the server is done: nothing to
+    /// accept, no connection left.
+    /// Closes the listener: from now on connection attempts are refused. It waits for a thread
+    /// that is accepting to finish, never for one that serves.
+    func stopAccepting() {
+        listening.withLock { endAccepting(&$0) }
+    }
+
     /// Locks are taken in one order: `listening`, `connections`, then the server state's.
     private func sweepAndCheckDone() -> Bool {
-        let listening = listening.withLock { listening in
-            if state.isAcceptingStopped { endAccepting(&listening) }
-            return listening
-        }
+        let listening = listening.withLock { $0 }
         let now = nanoseconds(.now)
         return connections.withLock { connections in
             for connection in connections.values {
@@ -186,15 +193,16 @@ final class Poller: Sendable {
         var event = epoll_event()
         event.events = EPOLLIN.rawValue | EPOLLONESHOT.rawValue
         event.data.ptr = Unmanaged.passUnretained(connection).toOpaque()
-        _ = epoll_ctl(epoll, isNew ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, connection.socket.fd, &event)
+        // Out of kernel memory or watch slots: no event would ever come for it.
+        if epoll_ctl(epoll, isNew ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, connection.socket.fd, &event) != 0 { end(connection) }
     }
 
     private func wake(_ connection: Connection) {
         let deadline = connection.parkedUntil.exchange(0, ordering: .relaxed)
         if deadline <= nanoseconds(.now) { return settle(connection, connection.timeOut()) }
-        switch connection.receive() {
+        switch connection.receive(parkedUntil: epoch + .nanoseconds(deadline)) {
         case .request: settle(connection, connection.serve())
-        case .waiting: park(connection, until: epoch + .nanoseconds(deadline))
+        case .waiting(let until): park(connection, until: until)
         case .closed: end(connection)
         }
     }
@@ -230,16 +238,17 @@ final class Poller: Sendable {
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else {
                 let error = errno
-                if error == EAGAIN || error == EWOULDBLOCK { return }
-                if state.isAcceptingStopped { return endAccepting(&listening) }
                 if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error) {
                     // Out of descriptors or memory: connections that finish will free some; spinning would not.
                     Thread.sleep(forTimeInterval: 0.05)
                     return
                 }
-                // Anything else is the error of one connection that died in the backlog, which accept(2)
-                // on Linux passes on (ECONNABORTED, EPROTO, ENETDOWN, ...): the listener is fine, go on.
-                continue
+                // The error of one connection that died in the backlog, which accept(2) on Linux
+                // passes on: the listener is fine, go on. Anything else (EAGAIN: nobody is left)
+                // ends this round.
+                if [ECONNABORTED, EPROTO, EINTR, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP,
+                    ENETUNREACH].contains(error) { continue }
+                return
             }
             let acceptedAt = ContinuousClock.now
             // accept4(2), which would set close-on-exec atomically, is not exported by Swift's Glibc
@@ -256,12 +265,12 @@ final class Poller: Sendable {
         }
     }
 
-    /// Closes the listener, once, so connection attempts are refused, and tells `stopAccepting`.
+    /// Closes the listener, once, under the `listening` lock, so that no thread calls accept(2)
+    /// on the descriptor number after it is closed, when it may already name someone else's socket.
     private func endAccepting(_ listening: inout Bool) {
         guard listening else { return }
         listening = false
         _ = epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
         _ = close(listener)
-        state.listenerClosed()
     }
 }
