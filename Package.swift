@@ -60,7 +60,7 @@ let package = Package(
                           path: "Sources/Tools/devstack"),
 
         // Benchmarks (bench/run builds them in release)
-        .executableTarget(name: "bench-saga", dependencies: ["HTTP", "Kafka", "Processes"], path: "bench/saga"),
+        .executableTarget(name: "bench-saga", dependencies: ["HTTP", "Kafka", "Processes", "Chassis", "Ticketing"], path: "bench/saga"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes", "Chassis", "Storage"], path: "Tests/TestSupport"),

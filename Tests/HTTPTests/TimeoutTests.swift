@@ -4,20 +4,24 @@ import Testing
 
 @Suite("Timeouts")
 struct TimeoutTests {
+    /// Starts a head, then sends one more byte of it every 50 ms for up to 7 s: each arrives long
+    /// before any per-read timeout would fire, so only an absolute deadline stops it. The answer
+    /// the server gave meanwhile, if any.
+    private static func trickleHead(on connection: RawConnection) -> RawResponse? {
+        connection.send("GET / HTTP/1.1\r\nHost: test\r\n")
+        for byte in String(repeating: "X-Slow: drip\r\n", count: 10).utf8 {
+            guard connection.send([byte]) else { return nil }
+            if let response = connection.readResponse(timeout: .milliseconds(50)) { return response }
+        }
+        return nil
+    }
+
     @Test("a head trickled a byte at a time (slowloris) gets a 408 at the head deadline, not later")
     func slowloris() throws {
         try withServer(.loopback(headTimeout: .milliseconds(500))) { _, port in
             let started = ContinuousClock.now
             let connection = try RawConnection(port: port)
-            connection.send("GET / HTTP/1.1\r\nHost: test\r\n")
-            // One byte every 50 ms for up to 5 s: each arrives long before any per-read timeout
-            // would fire, so only an absolute deadline stops this.
-            var response: RawResponse?
-            for byte in String(repeating: "X-Slow: drip\r\n", count: 10).utf8 {
-                guard connection.send([byte]) else { break }
-                response = connection.readResponse(timeout: .milliseconds(50))
-                if response != nil { break }
-            }
+            let response = Self.trickleHead(on: connection)
             let elapsed = started.duration(to: .now)
             #expect(response?.status == 408)
             #expect(response?.headers["Connection"] == "close")
@@ -33,13 +37,7 @@ struct TimeoutTests {
             connection.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")
             #expect(connection.readResponse()?.status == 200)
             let started = ContinuousClock.now
-            connection.send("GET / HTTP/1.1\r\n")
-            var response: RawResponse?
-            for byte in String(repeating: "X-Slow: drip\r\n", count: 10).utf8 {
-                guard connection.send([byte]) else { break }
-                response = connection.readResponse(timeout: .milliseconds(50))
-                if response != nil { break }
-            }
+            let response = Self.trickleHead(on: connection)
             let elapsed = started.duration(to: .now)
             #expect(response?.status == 408)
             #expect(elapsed >= .milliseconds(450) && elapsed < .milliseconds(1500), "answered after \(elapsed)")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -22,5 +23,44 @@ struct BenchmarkSmokeTests {
         let footprint = try runTool("bench-saga", ["footprint", "--executable", try ProjectPaths.executable("ticketing-show"),
                                                    "--broker", stack.broker.bootstrapServers], timeout: .seconds(60))
         #expect(footprint.status == 0 && footprint.stdout.hasPrefix("ready_ms=") && footprint.stdout.contains(" rss_idle_mb="), "\(footprint)")
+    }
+
+    @Test("bench-saga consume times a service applying waiting events and relaying its own, against bare librdkafka")
+    func consume() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let run = try runTool("bench-saga", ["consume", "--executable", try ProjectPaths.executable("ticketing-show"),
+                                             "--broker", broker.bootstrapServers, "--events", "200"], timeout: .seconds(180))
+        #expect(run.status == 0, "\(run)")
+        let figures = run.stdout.split(separator: " ").compactMap { field -> (Substring, Double)? in
+            let parts = field.split(separator: "=")
+            guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+            return (parts[0], value)
+        }
+        #expect(figures.map(\.0) == ["consumed_per_s", "raw_read_per_s", "relayed_per_s", "raw_produced_per_s"], "\(run)")
+        #expect(figures.allSatisfy { $0.1 > 0 }, "\(run)")
+    }
+
+    @Test("bench/http.sh measures the show service, the gateway and nginx on the same bytes, with no failed request")
+    func http() throws {
+        let run = try CommandRun(ProjectPaths.root.appendingPathComponent("bench/http.sh").path, [],
+                                 environment: ["BENCH_BIN": ProjectPaths.products.path, "BENCH_RUNS": "1", "BENCH_HTTP_SECONDS": "1"],
+                                 timeout: .seconds(120))
+        #expect(run.status == 0, "\(run)")
+        let rows = run.rows.dropFirst()  // the Markdown separator
+        #expect(rows.count == 3, "\(run)")
+        for row in rows {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(cells.count == 4 && (Double(cells[1].prefix { $0 != " " }) ?? 0) > 0 && cells[3] == "0", "\(row)")
+        }
+    }
+
+    @Test("bench/storage.sh measures writes on SQLite and on PostgreSQL")
+    func storage() throws {
+        let run = try CommandRun(ProjectPaths.root.appendingPathComponent("bench/storage.sh").path, [],
+                                 environment: ["BENCH_BIN": ProjectPaths.products.path, "BENCH_RUNS": "1", "BENCH_STORAGE_SECONDS": "1"],
+                                 timeout: .seconds(120))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("SQLite      POST /entries: ") && run.stdout.contains("ratio PostgreSQL / SQLite: "), "\(run)")
     }
 }

@@ -3,8 +3,10 @@ import Foundation
 // bench-saga saga  --gateway URL --rate N --seconds S [--sample K]
 // bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
 // bench-saga footprint --executable PATH --broker HOST:PORT
+// bench-saga consume --executable PATH --broker HOST:PORT --events N
 // Prints one line: count=… p50=… p90=… p99=… max=… (milliseconds), and failures=… for saga;
-// ready_ms=… rss_idle_mb=… for footprint.
+// ready_ms=… rss_idle_mb=… for footprint; consumed_per_s=… raw_read_per_s=… relayed_per_s=…
+// raw_produced_per_s=… for consume.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: "--\(name)").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
@@ -14,15 +16,21 @@ func usage() -> Never {
         usage: bench-saga saga --gateway URL --rate N --seconds S [--sample K]
                bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
                bench-saga footprint --executable PATH --broker HOST:PORT
+               bench-saga consume --executable PATH --broker HOST:PORT --events N
 
         """.utf8))
     exit(2)
 }
 guard let command = arguments.first else { usage() }
-if command == "footprint" {
+if command == "footprint" || command == "consume" {
     guard let executable = option("executable"), let broker = option("broker") else { usage() }
     do {
-        print(try Footprint(executable: executable, broker: broker).run())
+        if command == "footprint" {
+            print(try Footprint(executable: executable, broker: broker).run())
+        } else {
+            guard let events = option("events").flatMap(Int.init), events >= 2 else { usage() }
+            print(try ConsumeBench(executable: executable, broker: broker, events: events).run())
+        }
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("bench-saga: \(error)\n".utf8))
