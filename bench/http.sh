@@ -28,6 +28,7 @@ trap cleanup EXIT
 
 kafka=$(free_port); show=$(free_port); gateway=$(free_port); static=$(free_port)
 start_broker "$kafka"
+pids+=("$broker_pid")
 env HOST=127.0.0.1 PORT="$show" DATABASE_PATH="$work/show.sqlite" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka" \
   "$bin/ticketing-show" >"$work/show.log" 2>&1 &
 pids+=($!)

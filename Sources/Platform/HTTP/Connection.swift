@@ -1,11 +1,11 @@
 import Glibc
 import Synchronization
 
-/// One accepted socket. Between requests it is parked with the `Poller`, which reads what
-/// arrives without waiting and hands it to a worker once a request head is in; the worker serves
-/// it, request after request while pipelined bytes remain, then parks it again or closes it.
-/// `@unchecked Sendable`: it passes between the poller and the workers, and exactly one of them
-/// owns it at a time.
+/// One accepted socket. Between requests it is parked in the `Poller`'s epoll set; the thread
+/// it wakes reads what arrived without waiting and, once a request head is in, serves it, request
+/// after request while whole pipelined heads remain, then parks it again or closes it.
+/// `@unchecked Sendable`: it passes between the poller's threads, and exactly one of them owns it
+/// at a time.
 final class Connection: @unchecked Sendable {
     private enum Outcome {
         case keepOpen
@@ -86,10 +86,19 @@ final class Connection: @unchecked Sendable {
         }
         if reader.isEmpty { return .waiting(until: deadline) }
         // A head has begun: from now on it has until its own deadline, not the idle timeout.
-        let due = headDeadline ?? (isFirstRequest ? firstDeadline : .now + configuration.headTimeout)
+        let due = headDue
         headDeadline = due
-        return reader.holdsHead(maxStartLineBytes: configuration.maxRequestLineBytes, maxHeadBytes: configuration.maxHeadBytes)
-            ? .request : .waiting(until: due)
+        return holdsHead ? .request : .waiting(until: due)
+    }
+
+    /// When the head being received, or the next, is due.
+    private var headDue: Deadline {
+        headDeadline ?? (isFirstRequest ? firstDeadline : .now + configuration.headTimeout)
+    }
+
+    /// Whether `readHead` can go without waiting (see `SocketReader.holdsHead`).
+    private var holdsHead: Bool {
+        reader.holdsHead(maxStartLineBytes: configuration.maxRequestLineBytes, maxHeadBytes: configuration.maxHeadBytes)
     }
 
     /// Its deadline passed while parked: a connection in the middle of a head gets a 408, one
@@ -108,14 +117,13 @@ final class Connection: @unchecked Sendable {
     /// then say `Connection: close`), then parks or closes.
     func serve() -> Next {
         _ = state.setIdle(socket.fd, false)
-        let limits = (start: configuration.maxRequestLineBytes, head: configuration.maxHeadBytes)
         var outcome = Outcome.keepOpen
         repeat {
-            let due = headDeadline ?? (isFirstRequest ? firstDeadline : .now + configuration.headTimeout)
+            let due = headDue
             isFirstRequest = false
             headDeadline = nil
             outcome = serveRequest(headDeadline: due)
-        } while outcome == .keepOpen && reader.holdsHead(maxStartLineBytes: limits.start, maxHeadBytes: limits.head)
+        } while outcome == .keepOpen && holdsHead
         switch outcome {
         case .keepOpen:
             guard state.setIdle(socket.fd, true) else { return .close }

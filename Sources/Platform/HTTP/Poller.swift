@@ -163,15 +163,15 @@ final class Poller: Sendable {
             && lastSweep.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
     }
 
-    /// Wakes connections past their deadline, and says whether the server is done: nothing to
-    /// accept, no connection left.
     /// Closes the listener: from now on connection attempts are refused. It waits for a thread
     /// that is accepting to finish, never for one that serves.
     func stopAccepting() {
         listening.withLock { endAccepting(&$0) }
     }
 
-    /// Locks are taken in one order: `listening`, `connections`, then the server state's.
+    /// Wakes connections past their deadline, and says whether the server is done: nothing to
+    /// accept, no connection left. Locks are taken in one order: `listening`, `connections`, then
+    /// the server state's.
     private func sweepAndCheckDone() -> Bool {
         let listening = listening.withLock { $0 }
         let now = nanoseconds(.now)
@@ -227,13 +227,14 @@ final class Poller: Sendable {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
+    /// Accepts every connection waiting, under the `listening` lock (see `endAccepting`).
     private func acceptAll() {
         listening.withLock { listening in
-            if listening { acceptAll(listening: &listening) }
+            if listening { acceptWaiting() }
         }
     }
 
-    private func acceptAll(listening: inout Bool) {
+    private func acceptWaiting() {
         while true {
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else {

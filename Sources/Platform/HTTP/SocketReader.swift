@@ -24,11 +24,7 @@ struct SocketReader {
             storage.removeFirst(start)
             start = 0
         }
-        let socket = socket
-        // withUnsafeMutableBytes only rethrows untyped errors; a Result keeps the error's type.
-        let count = try scratch.withUnsafeMutableBytes { buffer in
-            Result { () throws(SocketError) in try socket.receive(into: buffer, deadline: deadline) }
-        }.get()
+        let count = try receiveIntoScratch(until: deadline)
         storage.append(contentsOf: scratch[..<count])
         receivedNothing = false
     }
@@ -43,14 +39,20 @@ struct SocketReader {
 
     /// Reads what has arrived, without waiting, and throws it away; returns how many bytes.
     mutating func discardArrived() throws(SocketError) -> Int {
-        let socket = socket
         do {
-            return try scratch.withUnsafeMutableBytes { buffer in
-                Result { () throws(SocketError) in try socket.receive(into: buffer, deadline: .now) }
-            }.get()
+            return try receiveIntoScratch(until: .now)
         } catch .timedOut {
             return 0
         }
+    }
+
+    /// At least one byte into `scratch`; how many.
+    private mutating func receiveIntoScratch(until deadline: Deadline) throws(SocketError) -> Int {
+        let socket = socket
+        // withUnsafeMutableBytes only rethrows untyped errors; a Result keeps the error's type.
+        return try scratch.withUnsafeMutableBytes { buffer in
+            Result { () throws(SocketError) in try socket.receive(into: buffer, deadline: deadline) }
+        }.get()
     }
 
     /// True once `readHead` can parse or refuse what the buffer holds without waiting: the empty
