@@ -6,6 +6,13 @@ import TestSupport
 /// run of each shows that they still build, drive the system and measure what they say.
 @Suite("Benchmarks: a tiny run of each completes", .serialized)
 struct BenchmarkSmokeTests {
+    /// One run of a benchmark script on this build's executables, as it is, without setting up or building.
+    private static func script(_ path: String, _ environment: [String: String]) throws -> CommandRun {
+        try CommandRun(ProjectPaths.root.appendingPathComponent(path).path, [],
+                       environment: environment.merging(["BENCH_BIN": ProjectPaths.products.path, "BENCH_RUNS": "1"]) { given, _ in given },
+                       timeout: .seconds(120))
+    }
+
     @Test("bench-saga times sagas to Issuable through the gateway, messages across raw Kafka hops, and a service's start")
     func sagaAndChain() throws {
         let stack = try TicketingStack("bench-smoke")
@@ -43,9 +50,7 @@ struct BenchmarkSmokeTests {
 
     @Test("bench/http.sh measures the show service, the gateway and nginx on the same bytes, with no failed request")
     func http() throws {
-        let run = try CommandRun(ProjectPaths.root.appendingPathComponent("bench/http.sh").path, [],
-                                 environment: ["BENCH_BIN": ProjectPaths.products.path, "BENCH_RUNS": "1", "BENCH_HTTP_SECONDS": "1"],
-                                 timeout: .seconds(120))
+        let run = try Self.script("bench/http.sh", ["BENCH_HTTP_SECONDS": "1"])
         #expect(run.status == 0, "\(run)")
         let rows = run.rows.dropFirst()  // the Markdown separator
         #expect(rows.count == 3, "\(run)")
@@ -57,9 +62,7 @@ struct BenchmarkSmokeTests {
 
     @Test("bench/storage.sh measures writes on SQLite and on PostgreSQL")
     func storage() throws {
-        let run = try CommandRun(ProjectPaths.root.appendingPathComponent("bench/storage.sh").path, [],
-                                 environment: ["BENCH_BIN": ProjectPaths.products.path, "BENCH_RUNS": "1", "BENCH_STORAGE_SECONDS": "1"],
-                                 timeout: .seconds(120))
+        let run = try Self.script("bench/storage.sh", ["BENCH_STORAGE_SECONDS": "1"])
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("SQLite      POST /entries: ") && run.stdout.contains("ratio PostgreSQL / SQLite: "), "\(run)")
     }
