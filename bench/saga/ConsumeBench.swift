@@ -40,10 +40,11 @@ struct ConsumeBench {
         let read = try readRaw(topic: Topics.booking, count: events, group: "bench-consume-raw-\(UUID().uuidString.prefix(8))",
                                from: TopicPartition.beginning)
 
-        // The relay's output is watched from the end of its topic, from before the service goes on.
+        // The relay's output is read from the start of its topic, counting SeatsReserved only: an
+        // "end" that resolved at the first fetch, after the service went on, would miss the first ones.
         let relayed = Mutex<Double?>(nil)
         let outputWatcher = try rawReader(topic: Topics.show, group: "bench-consume-out-\(UUID().uuidString.prefix(8))",
-                                          from: TopicPartition.end)
+                                          from: TopicPartition.beginning)
         let watcher = Thread {
             relayed.withLock { $0 = try? Self.rate(outputWatcher, count: events, type: "SeatsReserved", within: .seconds(120)) }
         }
