@@ -40,11 +40,12 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/Platform/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ"], path: "Sources/Platform/Storage"),
         .systemLibrary(name: "CEpoll", path: "Sources/Platform/CEpoll"),
-        .target(name: "HTTP", dependencies: ["CEpoll"], path: "Sources/Platform/HTTP"),
+        .target(name: "JSON", path: "Sources/Platform/JSON"),
+        .target(name: "HTTP", dependencies: ["CEpoll", "JSON"], path: "Sources/Platform/HTTP"),
         .target(name: "Processes", path: "Sources/Platform/Processes"),
 
         // What every bounded context stands on
-        .target(name: "Chassis", dependencies: ["Kafka", "Storage", "HTTP", "Processes"]),
+        .target(name: "Chassis", dependencies: ["Kafka", "Storage", "HTTP", "JSON", "Processes"]),
         .target(name: "ChassisTesting", dependencies: ["Chassis", "HTTP", "Kafka", "Storage"]),
     ]
     // Systems: one library each, one executable per bounded context
@@ -53,7 +54,7 @@ let package = Package(
     + [
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
-        .executableTarget(name: "gateway", dependencies: ["HTTP", "Processes"], path: "Sources/Tools/gateway"),
+        .executableTarget(name: "gateway", dependencies: ["HTTP", "JSON", "Processes"], path: "Sources/Tools/gateway"),
         .executableTarget(name: "deploygen", dependencies: ["Chassis"] + deployedLibraries, path: "Sources/Tools/deploygen"),
         .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
         .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
@@ -66,7 +67,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes", "Chassis", "Storage"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "HTTP", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Kafka
 
 /// CloudEvents 1.0 in Kafka's binary mode: attributes in `ce_*` headers, the event's JSON as value.
@@ -21,7 +22,7 @@ public struct EventEnvelope: Sendable {
     /// the event names, else `saga` (the one being continued), else its aggregate's own.
     public init<E: DomainEvent>(_ event: E, source: String, saga: String? = nil) throws {
         self.init(type: E.eventType, source: source, subject: event.aggregateID,
-                  correlationID: event.correlationID ?? saga ?? event.aggregateID, data: try EventEnvelope.encoder.encode(event).bytes)
+                  correlationID: event.correlationID ?? saga ?? event.aggregateID, data: try JSONCodec.encode(event))
     }
 
     /// Reads the envelope of a consumed record; a record without the required attributes
@@ -51,7 +52,7 @@ public struct EventEnvelope: Sendable {
     /// Decodes the data as `E`; data that does not fit violates the contract.
     public func decode<E: DomainEvent>(_ type: E.Type) throws(ContractViolation) -> E {
         do {
-            return try EventEnvelope.decoder.decode(E.self, from: Data(data))
+            return try JSONCodec.decode(E.self, from: data)
         } catch {
             throw ContractViolation("\(self.type) \(id) does not decode as \(E.self): \(error)")
         }
@@ -59,15 +60,4 @@ public struct EventEnvelope: Sendable {
 
     /// RFC 3339 time in UTC with milliseconds, as CloudEvents' `time` wants.
     public static func now() -> String { Date.now.ISO8601Format(.init(includingFractionalSeconds: true)) }
-
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-    static let decoder = JSONDecoder()
-}
-
-extension Data {
-    var bytes: [UInt8] { [UInt8](self) }
 }

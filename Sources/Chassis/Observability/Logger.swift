@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 import Synchronization
 
 /// One JSON object a line on stdout: time, level, service, message, correlation id and fields.

@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 import Kafka
 import Storage
 
@@ -20,11 +20,10 @@ public struct UnitOfWork {
     /// Appends `event` to the outbox for another topic (rarely needed: topics belong to publishers).
     public func publish<E: DomainEvent>(_ event: E, to topic: String) throws {
         let envelope = try EventEnvelope(event, source: source, saga: saga)
-        let headers = try JSONEncoder().encode(envelope.headers.map { [$0.name, $0.text] })
         // Rows must commit in `seq` order: the relay reads past the highest `seq` it has seen.
         try db.serialize(on: "outbox")
         try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
-                       .text(topic), .text(envelope.subject), .text(String(decoding: headers, as: UTF8.self)),
+                       .text(topic), .text(envelope.subject), .text(OutboxHeaders.text(envelope.headers)),
                        .blob(envelope.data), .text(envelope.time))
     }
 }
@@ -32,8 +31,37 @@ public struct UnitOfWork {
 extension OutgoingMessage {
     /// The record an outbox row (`SELECT topic, message_key, headers, payload`) is published as.
     package init(outboxRow row: Row) throws {
-        let pairs = try JSONDecoder().decode([[String]].self, from: Data(try row.string("headers").utf8))
         self.init(topic: try row.string("topic"), key: Array(try row.string("message_key").utf8),
-                  value: try row.blob("payload"), headers: pairs.map { KafkaHeader($0[0], $0[1]) })
+                  value: try row.blob("payload"), headers: try OutboxHeaders.headers(try row.string("headers")))
     }
+}
+
+/// An outbox row's `headers`: `[["ce_id","…"],…]`, each header a name and its text, in order.
+/// Written and read by hand: through Codable they cost more than the rest of the row.
+enum OutboxHeaders {
+    static func text(_ headers: [KafkaHeader]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(512)
+        for (index, header) in headers.enumerated() {
+            out += (index == 0 ? "[" : ",[").utf8
+            JSONText.appendString(header.name, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.appendString(header.text, to: &out)
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func headers(_ text: String) throws(DatabaseError) -> [KafkaHeader] {
+        guard case .array(let pairs)? = try? JSONNode(parsing: text.utf8) else { throw malformed }
+        return try pairs.map { pair throws(DatabaseError) in
+            guard case .array(let parts) = pair, parts.count == 2, case .string(let name) = parts[0], case .string(let value) = parts[1] else {
+                throw malformed
+            }
+            return KafkaHeader(name, value)
+        }
+    }
+
+    private static let malformed = DatabaseError.mismatch("an outbox row's headers are not a JSON array of [name, text] pairs")
 }

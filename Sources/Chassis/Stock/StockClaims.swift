@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 import Storage
 
 /// The seller's side of `StockHold` (a cart, a reservation): takes stock from its owner by a
@@ -165,7 +166,7 @@ public final class StockClaims: Sendable {
     }
 
     private static func json<T: Encodable>(_ value: T) -> [UInt8] {
-        Array(try! JSONEncoder().encode(value))
+        try! JSONCodec.encode(value)
     }
 }
 

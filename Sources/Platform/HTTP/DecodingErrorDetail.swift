@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 
 /// Turns a `DecodingError` from a handler's `JSONDecoder` into a `detail` that names the field.
 enum DecodingErrorDetail {
@@ -18,7 +18,7 @@ enum DecodingErrorDetail {
         case .dataCorrupted:
             // Foundation on Linux reports a fraction decoded as an integer as corrupt data with no
             // field path, just like broken JSON; parsing the body again tells the two apart.
-            let isJSON = (try? JSONSerialization.jsonObject(with: Data(body), options: .fragmentsAllowed)) != nil
+            let isJSON = (try? JSONNode(parsing: body)) != nil
             return isJSON ? "request body has a value of the wrong type (e.g. a fraction where an integer is expected)"
                           : "request body is not valid JSON"
         @unknown default:

@@ -1,3 +1,5 @@
+import JSON
+
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
@@ -13,7 +15,7 @@ public struct HTTPResponse: Sendable {
     public static func json<T: Encodable>(_ value: T, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
         let body: [UInt8]
         do {
-            body = Array(try JSONCoding.makeEncoder().encode(value))
+            body = try JSONCodec.encode(value)
         } catch {
             // Only values JSON cannot represent (NaN, infinity) get here: the handler's bug, not the client's.
             return Problem(status: 500, detail: "the response could not be encoded").response

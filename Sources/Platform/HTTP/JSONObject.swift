@@ -1,16 +1,14 @@
-import Foundation
+import JSON
 
 /// A request body that must be a JSON object, read with the leniency our users need: numbers may
 /// arrive as strings (`"qty": "10"`), which is what httpie sends for `qty=10`.
 /// Every accessor throws a 400 problem whose detail names the field.
 public struct JSONObject: Sendable {
-    private let fields: [String: JSONValue]
+    private let fields: JSONMembers
 
     /// Throws 400 unless `body` is a JSON object. Checking the Content-Type (415) is the caller's concern.
     public init(body: [UInt8]) throws(Problem) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
-            throw .badRequest("request body is not valid JSON")
-        }
+        guard let value = try? JSONNode(parsing: body) else { throw .badRequest("request body is not valid JSON") }
         guard case .object(let fields) = value else { throw .badRequest("request body must be a JSON object") }
         self.fields = fields
     }
@@ -25,13 +23,18 @@ public struct JSONObject: Sendable {
     public func optionalInt(_ key: String) throws(Problem) -> Int? {
         switch fields[key] {
         case nil, .null?: return nil
-        case .int(let value)?: return value
+        case .number(let text)?:
+            if let value = Int(text) { return value }
+            // `1.0` and `1e3` are whole numbers; `1e30` is one past Int.
+            if let value = Double(text), value == value.rounded() {
+                guard let whole = Int(exactly: value) else { throw Self.outOfRange(key) }
+                return whole
+            }
         // Swift's Int("+5") is 5; a sign the client did not need is more likely a mistake than intent.
         case .string(let text)? where !text.hasPrefix("+"):
             if let value = Int(text) { return value }
             let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
             if !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) { throw Self.outOfRange(key) }
-        case .double(let value)? where value == value.rounded(): throw Self.outOfRange(key)   // whole, but past Int
         default: break
         }
         throw Problem.badRequest("field '\(key)' must be an integer")
@@ -47,9 +50,7 @@ public struct JSONObject: Sendable {
     public func optionalString(_ key: String) throws(Problem) -> String? {
         switch fields[key] {
         case nil, .null?: return nil
-        case .string(let text)?: return text
-        case .int(let value)?: return String(value)
-        case .double(let value)?: return String(value)
+        case .string(let text)?, .number(let text)?: return text
         default: throw Problem.badRequest("field '\(key)' must be a string")
         }
     }
@@ -58,9 +59,7 @@ public struct JSONObject: Sendable {
     public func double(_ key: String) throws(Problem) -> Double {
         switch fields[key] {
         case nil, .null?: throw Self.missing(key)
-        case .int(let value)?: return Double(value)
-        case .double(let value)?: return value
-        case .string(let text)?: if let value = Double(text), value.isFinite { return value }
+        case .number(let text)?, .string(let text)?: if let value = Double(text), value.isFinite { return value }
         default: break
         }
         throw Problem.badRequest("field '\(key)' must be a number")

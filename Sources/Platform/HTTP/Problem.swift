@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 
 /// An RFC 9457 problem. Handlers throw it; it reaches the client as `application/problem+json`
 /// `{"detail":…,"status":…,"title":…,"type":"about:blank"}`.
@@ -38,7 +38,7 @@ public struct Problem: Error, Sendable {
         var headers = headers
         headers["Content-Type"] = "application/problem+json"
         // Two strings and an integer always encode; the empty fallback only satisfies the compiler.
-        let body = (try? JSONCoding.makeEncoder().encode(Body(title: title, status: status, detail: detail))) ?? Data()
-        return HTTPResponse(status: status, headers: headers, body: Array(body))
+        let body = (try? JSONCodec.encode(Body(title: title, status: status, detail: detail))) ?? []
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
 }

@@ -55,7 +55,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     }
 
     /// A stored value that does not decode as asked: the stored data's fault.
-    static func mismatch(_ message: String) -> DatabaseError {
+    public static func mismatch(_ message: String) -> DatabaseError {
         DatabaseError(.data, engine: "Storage", code: "mismatch", message: message)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 import Synchronization
 
 /// Routes each request by path prefix to a service and relays the answer, with a correlation id

@@ -1,3 +1,5 @@
+import TestSupport
+
 /// Fuzz inputs: valid requests mutated the ways parsers get wrong (flipped bytes, truncation,
 /// duplicated or deleted ranges, hostile header lines), and now and then plain noise.
 /// The same seed always yields the same inputs.

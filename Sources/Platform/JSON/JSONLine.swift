@@ -13,32 +13,15 @@ public enum JSONLine {
         out.reserveCapacity(256)
         for (index, key) in fields.keys.sorted().enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(key, to: &out)
+            JSONText.appendString(key, to: &out)
             out.append(UInt8(ascii: ":"))
             switch fields[key]! {
-            case .string(let value): appendString(value, to: &out)
+            case .string(let value): JSONText.appendString(value, to: &out)
             case .int(let value): out += String(value).utf8
             case .bool(let value): out += (value ? "true" : "false").utf8
             }
         }
         out += "}\n".utf8
         return out
-    }
-
-    private static func appendString(_ string: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += "\\\"".utf8
-            case UInt8(ascii: "\\"): out += "\\\\".utf8
-            case UInt8(ascii: "\n"): out += "\\n".utf8
-            case UInt8(ascii: "\r"): out += "\\r".utf8
-            case UInt8(ascii: "\t"): out += "\\t".utf8
-            case 0..<0x20: out += "\\u00".utf8 + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
