@@ -73,7 +73,7 @@ struct BicycleRulesTests {
         let ticketService = system["ticket"].service, bicycleDatabase = system["bicycle"].service.database
         InProcessUpstreams.register(system.url(of: "ticket")) { request in
             if request.path == "/stock/holds" {
-                try? bicycleDatabase.write { c in try c.execute("UPDATE bicycles SET bicycle_status = 'Rented', ticket_id = 99") }
+                _ = try? bicycleDatabase.write { c in try c.execute("UPDATE bicycles SET bicycle_status = 'Rented', ticket_id = 99") }
             }
             return ticketService.handle(request)
         }

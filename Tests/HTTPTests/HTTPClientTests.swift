@@ -90,6 +90,12 @@ struct HTTPClientTests {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n",
+        // Never asked for an upgrade; no meaning outside 100–599.
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+        "HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n",
+        // Past the 8 MiB a caller holds, refused from the length before a byte of it is read.
+        "HTTP/1.1 200 OK\r\nContent-Length: 8388609\r\n\r\n",
     ])
     func malformed(reply: String) throws {
         let server = try LoopbackListener()

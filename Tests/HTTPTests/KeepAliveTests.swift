@@ -1,4 +1,5 @@
 import HTTP
+import TestSupport
 import Testing
 
 @Suite("Keep-alive and framing")
@@ -62,6 +63,11 @@ struct KeepAliveTests {
             persistent.send("GET /items/3 HTTP/1.0\r\n\r\n")
             #expect(persistent.readResponse()?.text == #"{"id":"3"}"#)
             #expect(persistent.isClosedByServer())
+
+            let both = try RawConnection(port: port)
+            both.send("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n")
+            #expect(both.readResponse()?.headers["Connection"] == "close", "close wins")
+            #expect(both.isClosedByServer())
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Synchronization
+import TestSupport
 import Testing
 
 /// A request no well-behaved client sends, the status the server must answer it with, and a
@@ -66,6 +67,11 @@ struct MalformedRequest: Sendable, CustomTestStringConvertible {
         get("a header line without a colon", headers: "Host: test\r\nNonsense\r\n", 400, "without a colon"),
         get("a header name with a space", headers: "Host: test\r\nX A: b\r\n", 400, "invalid header name"),
         get("a missing Host on HTTP/1.1", headers: "Accept: */*\r\n", 400, "missing Host"),
+        get("a Host with a space", headers: "Host: a b\r\n", 400, "invalid Host"),
+        get("a Host with a path", headers: "Host: a/c?d\r\n", 400, "invalid Host"),
+        get("a Host with userinfo", headers: "Host: user@a\r\n", 400, "invalid Host"),
+        get("a Host with a port that is not a number", headers: "Host: a:80x\r\n", 400, "invalid Host"),
+        get("an unclosed IP literal Host", headers: "Host: [::1\r\n", 400, "invalid Host"),
         get("two Host fields", headers: "Host: a\r\nHost: b\r\n", 400, "more than one Host"),
         get("a head over 32 KiB",
             headers: "Host: test\r\n" + (0..<40).map { "X-Filler-\($0): \(String(repeating: "f", count: 1000))\r\n" }.joined(),

@@ -1,13 +1,18 @@
 import Foundation
 import HTTP
+import TestSupport
 import Testing
 
 /// The server's threads: idle connections hold none, and a handler waiting on another service
 /// through `HTTPClient` does not hold one that others need.
 @Suite("Server threads", .serialized)
 struct ThreadingTests {
-    private static func threadCount() -> Int {
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
+    /// The server's own threads (named `http-<port>`), not those of tests running beside it.
+    private static func threadCount(port: Int) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.filter { task in
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines) == "http-\(port)"
+        }.count
     }
 
     @Test("200 idle keep-alive connections hold no thread each, and another client is still served")
@@ -15,7 +20,6 @@ struct ThreadingTests {
         var configuration = HTTPServerConfiguration.loopback()
         configuration.threads = 4
         try withServer(configuration) { server, port in
-            let before = Self.threadCount()
             var idle: [RawConnection] = []
             for _ in 0..<200 {
                 let connection = try RawConnection(port: port)
@@ -24,7 +28,8 @@ struct ThreadingTests {
                 idle.append(connection)
             }
             #expect(server.openConnections == 200)
-            #expect(Self.threadCount() - before <= configuration.threads, "threads: \(before) before, \(Self.threadCount()) after")
+            let threads = Self.threadCount(port: port)
+            #expect(threads > 0 && threads <= configuration.threads, "\(threads) threads serve 200 connections")
 
             let other = try RawConnection(port: port)
             other.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")

@@ -2,28 +2,29 @@ import Foundation
 import Glibc
 import HTTP
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// A response as read off the wire by `RawConnection`.
-struct RawResponse {
-    let status: Int
-    let headers: HTTPHeaders
-    let body: [UInt8]
+public struct RawResponse {
+    public let status: Int
+    public let headers: HTTPHeaders
+    public let body: [UInt8]
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// A client socket to 127.0.0.1 that sends exactly the bytes a test gives it, so requests no
 /// well-behaved client would send can be tested. Every read is bounded by a timeout.
-final class RawConnection {
-    let fd: Int32
+public final class RawConnection {
+    public let fd: Int32
     private var received: [UInt8] = []
     private var peerClosed = false
 
     /// `receiveBufferSize` shrinks the socket's receive buffer, to make a server's send block.
-    init(port: Int, receiveBufferSize: Int32? = nil) throws(TestFailure) {
+    public init(port: Int, receiveBufferSize: Int32? = nil) throws(TestFailure) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure(description: "socket failed") }
         if var size = receiveBufferSize {
@@ -48,7 +49,7 @@ final class RawConnection {
 
     /// False if the server already closed the connection.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -60,18 +61,18 @@ final class RawConnection {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool {
+    public func send(_ text: String) -> Bool {
         send(Array(text.utf8))
     }
 
     /// Tells the server no more bytes are coming.
-    func finishSending() {
+    public func finishSending() {
         shutdown(fd, Int32(SHUT_WR))
     }
 
     /// The next response, or nil if none arrives complete within `timeout`. `bodyless` is for
     /// answers to HEAD, which announce a length but carry no body.
-    func readResponse(timeout: Duration = .seconds(5), bodyless: Bool = false) -> RawResponse? {
+    public func readResponse(timeout: Duration = .seconds(5), bodyless: Bool = false) -> RawResponse? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let response = takeResponse(bodyless: bodyless) { return response }
@@ -80,7 +81,7 @@ final class RawConnection {
     }
 
     /// Exactly `count` bytes, or nil if they do not arrive within `timeout`.
-    func read(count: Int, timeout: Duration = .seconds(5)) -> [UInt8]? {
+    public func read(count: Int, timeout: Duration = .seconds(5)) -> [UInt8]? {
         let deadline = ContinuousClock.now + timeout
         while received.count < count {
             guard receive(until: deadline) else { return nil }
@@ -90,7 +91,7 @@ final class RawConnection {
     }
 
     /// Everything until the server closes, or until `timeout`.
-    func readUntilClosed(timeout: Duration = .seconds(5)) -> [UInt8] {
+    public func readUntilClosed(timeout: Duration = .seconds(5)) -> [UInt8] {
         let deadline = ContinuousClock.now + timeout
         while receive(until: deadline) {}
         defer { received.removeAll() }
@@ -98,7 +99,7 @@ final class RawConnection {
     }
 
     /// True if the server closes the connection within `timeout` without sending anything more.
-    func isClosedByServer(within timeout: Duration = .seconds(5)) -> Bool {
+    public func isClosedByServer(within timeout: Duration = .seconds(5)) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while receive(until: deadline) {}
         return peerClosed && received.isEmpty
@@ -143,7 +144,7 @@ final class RawConnection {
 }
 
 extension sockaddr_in {
-    static func loopback(port: Int) -> sockaddr_in {
+    public static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian

@@ -257,8 +257,8 @@ public final class Service: Sendable {
         http.host = configuration.host
         http.port = configuration.port
         let httpServer = HTTPServer(configuration: http, observer: { [metrics] exchange in
-            metrics.increment(.httpRequests, ["method": exchange.method, "status": "\(exchange.status)"])
-            metrics.observe(.httpRequestDuration, ["method": exchange.method], seconds: exchange.duration.timeInterval)
+            metrics.increment(.httpRequests, ["method": exchange.methodLabel, "status": "\(exchange.status)"])
+            metrics.observe(.httpRequestDuration, ["method": exchange.methodLabel], seconds: exchange.duration.timeInterval)
         }, handler: { [router] request in router.handle(request) })
         let port = try httpServer.start()
         running.withLock { $0 = (httpServer, relay, consumer) }

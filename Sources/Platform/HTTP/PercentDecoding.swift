@@ -1,4 +1,4 @@
-enum PercentDecoding {
+package enum PercentDecoding {
     /// Decodes `%XX` escapes (and `+` as a space in query strings). A malformed escape is kept as
     /// written: it can only fail to match a route or a parameter name, which answers the client well
     /// enough, whereas rejecting it would turn a harmless typo into an error page.
@@ -21,7 +21,7 @@ enum PercentDecoding {
         return String(decoding: decoded, as: UTF8.self)
     }
 
-    static func hexValue(_ byte: UInt8) -> UInt8? {
+    package static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

@@ -75,9 +75,21 @@ final class Poller: Sendable {
     }
 
     private func startThread() {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            Self.nameThisThread(name)
+            run()
+        }
         thread.name = name
         thread.start()
+    }
+
+    /// Foundation keeps `Thread.name` to itself on Linux; the kernel's name (15 bytes at most)
+    /// is the one top, perf and /proc show.
+    private static func nameThisThread(_ name: String) {
+        let fd = open("/proc/thread-self/comm", O_WRONLY)
+        guard fd >= 0 else { return }
+        _ = Array(name.utf8.prefix(15)).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
     }
 
     /// The poller whose thread this is, for `whileBlocked`.

@@ -10,13 +10,12 @@ struct RequestHead {
     let version: HTTPVersion
     let headers: HTTPHeaders
 
-    /// HTTP/1.1 connections persist unless either side says `close`; HTTP/1.0 ones only on request.
+    /// HTTP/1.1 connections persist unless either side says `close`; HTTP/1.0 ones only on
+    /// request, and `close` wins over `keep-alive` when a client sends both.
     var wantsKeepAlive: Bool {
         let options = HTTPSyntax.listElements(headers.values("Connection")).map { $0.lowercased() }
-        switch version {
-        case .http1_1: return !options.contains("close")
-        case .http1_0: return options.contains("keep-alive")
-        }
+        if options.contains("close") { return false }
+        return version == .http1_1 || options.contains("keep-alive")
     }
 
     /// HTTP/1.0 clients cannot expect a 100 Continue (RFC 9110 §10.1.1).
@@ -32,9 +31,10 @@ struct RequestHead {
         headers = try FieldLines.parse(Array(lines.dropFirst()), maxCount: maxHeaderCount)
         // Host names the resource on HTTP/1.1 (RFC 9112 §3.2); two of them would let a proxy and
         // us route the same request to different places.
-        let hosts = headers.values("Host").count
-        if version == .http1_1 && hosts == 0 { throw .badRequest("missing Host header") }
-        if hosts > 1 { throw .badRequest("more than one Host header") }
+        let hosts = headers.values("Host")
+        if version == .http1_1 && hosts.isEmpty { throw .badRequest("missing Host header") }
+        if hosts.count > 1 { throw .badRequest("more than one Host header") }
+        if let host = hosts.first, !HTTPSyntax.isHost(host) { throw .badRequest("invalid Host header") }
     }
 
     private static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(Problem) -> (String, String, HTTPVersion) {

@@ -2,8 +2,9 @@
 enum ResponseReader {
     static let maxHeadBytes = 64 * 1024
     static let maxHeaderCount = 200
-    /// Protects the caller's memory from a runaway upstream; service-to-service answers are far smaller.
-    static let maxBodyBytes = 64 << 20
+    /// Protects the caller's memory from a runaway upstream (the gateway holds one answer per
+    /// request in flight); service-to-service answers are far smaller.
+    static let maxBodyBytes = 8 << 20
 
     /// Problems thrown here describe what is wrong with the response; the client reports them as
     /// malformed. `reusable`: the connection may carry another request (HTTP/1.1, not closing, and
@@ -16,8 +17,10 @@ enum ResponseReader {
             let (status, minorVersion) = try parseStatusLine(lines.first ?? [])
             let headers = try FieldLines.parse(Array(lines.dropFirst()), maxCount: maxHeaderCount)
             // Interim responses (a 100 Continue we did not ask for) precede the real one. 101 would
-            // switch protocols, which this client never requests.
-            if (100..<200).contains(status) && status != 101 { continue }
+            // switch protocols, which this client never requests: relaying it would hand the
+            // caller's connection to another protocol. Statuses outside 100–599 have no meaning.
+            guard (100...599).contains(status), status != 101 else { throw Problem.badRequest("status \(status) is not a valid answer") }
+            if status < 200 { continue }
             let (body, delimited) = try readBody(from: &reader, status: status, headers: headers,
                                                  requestMethod: requestMethod, until: deadline)
             let closing = HTTPSyntax.listElements(headers.values("Connection")).contains { $0.lowercased() == "close" }

@@ -85,7 +85,9 @@ enum KubernetesBase {
         let workload = KubernetesObjects.Workload(
             name: name, system: system.name, component: "gateway", command: "gateway",
             env: [KubernetesObjects.env("PORT", "\(Settings.containerPort)"),
-                  KubernetesObjects.env("ROUTES", ServiceEnvironment.routes(system) { $0 })],
+                  KubernetesObjects.env("ROUTES", ServiceEnvironment.routes(system) { $0 }),
+                  // Its clients are the Ingress controller, which sets X-Forwarded-Host and -Proto.
+                  KubernetesObjects.env("TRUST_FORWARDED_HEADERS", "true")],
             scales: true, preStopSleepSeconds: Settings.shutdownDelayMs / 1000)
         return [
             KubernetesObjects.deployment(workload),

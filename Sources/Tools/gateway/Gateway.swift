@@ -13,16 +13,19 @@ final class Gateway: Sendable {
     private let routes: RouteTable
     private let replicas: Replicas
     private let timeout: Duration
+    /// Whether a client's `Forwarded` and `X-Forwarded-*` fields are a proxy's in front of us.
+    private let trustForwardedHeaders: Bool
     /// Kept connections to each service: a new one per request costs both sides a connect, an
     /// accept and a socket in TIME_WAIT.
     private let client = HTTPClient(keepAlive: 64)
     private let ownEndpoints = Router()
     private let shuttingDown = Atomic<Bool>(false)
 
-    init(routes: RouteTable, replicas: Replicas, timeout: Duration) {
+    init(routes: RouteTable, replicas: Replicas, timeout: Duration, trustForwardedHeaders: Bool) {
         self.routes = routes
         self.replicas = replicas
         self.timeout = timeout
+        self.trustForwardedHeaders = trustForwardedHeaders
         ownEndpoints.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
         ownEndpoints.add("GET", "/readyz") { [unowned self] _ in
             shuttingDown.load(ordering: .acquiring)
@@ -38,7 +41,7 @@ final class Gateway: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = ContinuousClock.now
         let given = request.headers[Self.correlationHeader]
-        let correlationID = given.flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
+        let correlationID = given.flatMap { Self.isCorrelationID($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
         var (response, upstream, failure) = answer(request, correlationID: correlationID)
         response.headers[Self.correlationHeader] = correlationID
 
@@ -54,33 +57,50 @@ final class Gateway: Sendable {
         return response
     }
 
+    /// A client's correlation id is kept when it is a plain token of reasonable length; any other
+    /// is replaced, so that it cannot bloat or forge log lines downstream.
+    static func isCorrelationID(_ value: String) -> Bool {
+        (1...128).contains(value.utf8.count) && value.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            default: "-_.:".utf8.contains(byte)
+            }
+        }
+    }
+
     /// The response, the base URL that served it, and why the upstream failed (for the log only:
     /// the client learns which service failed, not the socket error).
     private func answer(_ request: HTTPRequest, correlationID: String) -> (HTTPResponse, String?, String?) {
         if request.path == "/healthz" || request.path == "/readyz" {
             return (ownEndpoints.handle(request), nil, nil)
         }
-        // Absolute-form targets are for forward proxies; a gateway is the origin to its clients.
-        guard request.target.hasPrefix("/") else {
-            return (Problem.badRequest("the request target must be a path, e.g. /bookings").response, nil, nil)
+        let forwarded: ForwardedTarget
+        do {
+            forwarded = try ForwardedTarget(request.target)
+        } catch {
+            return (error.response, nil, nil)
         }
-        let path = request.target.prefix { $0 != "?" && $0 != "#" }
-        guard let route = routes.route(for: path) else {
+        guard let route = routes.route(for: Substring(forwarded.path)) else {
             let known = routes.routes.map(\.prefix).sorted().joined(separator: ", ")
-            return (Problem.notFound("no route for \(path); the gateway routes \(known)").response, nil, nil)
+            return (Problem.notFound("no route for \(forwarded.path); the gateway routes \(known)").response, nil, nil)
         }
         var headers = HopByHopHeaders.removed(from: request.headers)
         headers[Self.correlationHeader] = correlationID
+        if !trustForwardedHeaders {
+            for (name, _) in headers where name.lowercased() == "forwarded" || name.lowercased().hasPrefix("x-forwarded-") {
+                headers[name] = nil
+            }
+        }
         // The service builds its links from these, so that they point back here. An ingress in
-        // front of the gateway that set them (https, its own host) is kept.
-        if headers["X-Forwarded-Host"] == nil, let host = request.headers["Host"] {
+        // front of the gateway that set them (https, its own host) is kept when trusted.
+        if headers["X-Forwarded-Host"] == nil, let host = forwarded.authority ?? request.headers["Host"] {
             headers["X-Forwarded-Host"] = host
             headers["X-Forwarded-Proto"] = "http"
         }
         let candidates = replicas.order(for: route)
         for (attempt, baseURL) in candidates.enumerated() {
             do throws(HTTPClientError) {
-                let answer = try client.send(method: request.method, url: baseURL + request.target, headers: headers,
+                let answer = try client.send(method: request.method, url: baseURL + forwarded.target, headers: headers,
                                              body: request.body, timeout: timeout)
                 return (HTTPResponse(status: answer.status, headers: HopByHopHeaders.removed(from: answer.headers), body: answer.body),
                         baseURL, nil)

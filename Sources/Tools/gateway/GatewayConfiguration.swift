@@ -9,6 +9,9 @@ struct GatewayConfiguration: Sendable {
     var readinessInterval: Duration
     /// How long SIGTERM waits for in-flight requests.
     var shutdownGracePeriod: Duration
+    /// Keep clients' `Forwarded` and `X-Forwarded-*` fields: only behind a proxy that sets them
+    /// (an ingress), never where clients connect directly and could forge them.
+    var trustForwardedHeaders: Bool
 
     init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -31,5 +34,10 @@ struct GatewayConfiguration: Sendable {
         upstreamTimeout = .milliseconds(try int("UPSTREAM_TIMEOUT_MS", default: 10_000, in: 1...600_000))
         readinessInterval = .milliseconds(try int("READINESS_INTERVAL_MS", default: 500, in: 50...60_000))
         shutdownGracePeriod = .seconds(try int("SHUTDOWN_GRACE_SECONDS", default: 20, in: 1...600))
+        switch value("TRUST_FORWARDED_HEADERS") {
+        case nil, "false": trustForwardedHeaders = false
+        case "true": trustForwardedHeaders = true
+        case let other?: throw ConfigurationError("TRUST_FORWARDED_HEADERS=\(other) must be true or false")
+        }
     }
 }

@@ -14,7 +14,8 @@ do {
 }
 
 let replicas = Replicas(routes: configuration.routes, interval: configuration.readinessInterval)
-let gateway = Gateway(routes: configuration.routes, replicas: replicas, timeout: configuration.upstreamTimeout)
+let gateway = Gateway(routes: configuration.routes, replicas: replicas, timeout: configuration.upstreamTimeout,
+                      trustForwardedHeaders: configuration.trustForwardedHeaders)
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: configuration.host, port: configuration.port),
                         handler: gateway.handle)
 do {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 
 /// A bare socket on 127.0.0.1 for client tests: bound but not listening (connections are
 /// refused), listening but never answering, or answering one request with fixed bytes.
