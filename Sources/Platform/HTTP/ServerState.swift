@@ -7,8 +7,18 @@ import Glibc
 final class ServerState: @unchecked Sendable {
     private let condition = NSCondition()
     private var draining = false
-    /// Open connections by descriptor, and whether each is idle between requests.
-    private var connections: [Int32: Bool] = [:]
+    /// What an open connection is doing.
+    private enum Use {
+        /// Accepted, no request yet: bounded by the head timeout.
+        case fresh
+        case busy
+        /// Kept alive between requests.
+        case idle
+        /// Told to close to make room for a new connection.
+        case shed
+    }
+    private var connections: [Int32: Use] = [:]
+    private var shedCount = 0
 
     var connectionCount: Int {
         locked { connections.count }
@@ -18,20 +28,30 @@ final class ServerState: @unchecked Sendable {
         locked { draining }
     }
 
-    /// Registers a new connection as idle (it has not sent anything yet); false when at `limit`.
+    /// Registers a new connection; false when `limit` connections are open and none of them is
+    /// idle between requests. Otherwise one that is makes room: idle keep-alive connections cannot
+    /// hold every slot while new clients are refused (the one shed sees its connection close, as
+    /// at its idle timeout, and a client opens another).
     func admit(_ fd: Int32, limit: Int) -> Bool {
         locked {
-            guard connections.count < limit else { return false }
-            connections[fd] = true
+            if connections.count - shedCount >= limit {
+                guard let idle = connections.first(where: { $0.value == .idle })?.key else { return false }
+                connections[idle] = .shed
+                shedCount += 1
+                // Its owner wakes to end-of-file and closes it, as when draining.
+                _ = Glibc.shutdown(idle, Int32(SHUT_RD))
+            }
+            connections[fd] = .fresh
             return true
         }
     }
 
-    /// Marks a connection idle (waiting for a request) or busy. False once draining: the
-    /// connection should then close instead of waiting for or starting another request.
+    /// Marks a connection idle (waiting for its next request) or busy. False once draining or
+    /// shed: the connection should then close instead of waiting for or starting another request.
     func setIdle(_ fd: Int32, _ idle: Bool) -> Bool {
         locked {
-            connections[fd] = idle
+            guard connections[fd] != .shed else { return false }
+            connections[fd] = idle ? .idle : .busy
             return !draining
         }
     }
@@ -40,7 +60,7 @@ final class ServerState: @unchecked Sendable {
     /// descriptor number that has already been reused.
     func remove(_ fd: Int32) {
         locked {
-            connections[fd] = nil
+            if connections.removeValue(forKey: fd) == .shed { shedCount -= 1 }
             if connections.isEmpty { condition.broadcast() }
         }
     }
@@ -51,7 +71,7 @@ final class ServerState: @unchecked Sendable {
     func beginDraining() {
         locked {
             draining = true
-            for (fd, idle) in connections where idle {
+            for (fd, use) in connections where use == .fresh || use == .idle {
                 _ = Glibc.shutdown(fd, Int32(SHUT_RD))
             }
         }
