@@ -54,6 +54,8 @@ final class Connection: @unchecked Sendable {
     private var headDeadline: Deadline?
     /// Bytes thrown away since the last response said `Connection: close`; nil until then.
     private var discarded: Int?
+    /// The client's address, asked of the socket once.
+    private lazy var peer: String? = socket.peerAddress()
 
     init(socket: Socket, acceptedAt: ContinuousClock.Instant, configuration: HTTPServerConfiguration, state: ServerState,
          handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse, observer: (@Sendable (HTTPExchange) -> Void)?) {
@@ -163,6 +165,7 @@ final class Connection: @unchecked Sendable {
                                              maxHeadBytes: configuration.maxHeadBytes, until: headDeadline),
                 maxHeaderCount: configuration.maxHeaderCount)
             var parsed = HTTPRequest(method: head.method, target: head.target, headers: head.headers)
+            parsed.remoteAddress = peer
             request = parsed
             let framing = try BodyFraming(requestHeaders: head.headers, maxBodyBytes: configuration.maxBodyBytes)
             // Only now, with every check passed, is the body sure to be read.

@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Filled by `Router` from the `{name}` segments of the matched pattern.
     public var pathParameters: [String: String]
+    /// The client's IP address as the connection shows it; nil for a request built in-process.
+    public var remoteAddress: String?
 
     public init(method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         let (path, query) = RequestTarget.split(target)

@@ -15,17 +15,20 @@ final class Gateway: Sendable {
     private let timeout: Duration
     /// Whether a client's `Forwarded` and `X-Forwarded-*` fields are a proxy's in front of us.
     private let trustForwardedHeaders: Bool
+    private let rateLimits: RateLimits
+    private let buckets = TokenBuckets()
     /// Kept connections to each service: a new one per request costs both sides a connect, an
     /// accept and a socket in TIME_WAIT.
     private let client = HTTPClient(keepAlive: 64)
     private let ownEndpoints = Router()
     private let shuttingDown = Atomic<Bool>(false)
 
-    init(routes: RouteTable, replicas: Replicas, timeout: Duration, trustForwardedHeaders: Bool) {
+    init(routes: RouteTable, replicas: Replicas, timeout: Duration, trustForwardedHeaders: Bool, rateLimits: RateLimits) {
         self.routes = routes
         self.replicas = replicas
         self.timeout = timeout
         self.trustForwardedHeaders = trustForwardedHeaders
+        self.rateLimits = rateLimits
         ownEndpoints.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
         ownEndpoints.add("GET", "/readyz") { [unowned self] _ in
             shuttingDown.load(ordering: .acquiring)
@@ -68,6 +71,16 @@ final class Gateway: Sendable {
         }
     }
 
+    /// Whom a rate limit counts: the connection's address, or behind a trusted proxy the address
+    /// it saw (the last of `X-Forwarded-For`, which each proxy appends to).
+    private func client(of request: HTTPRequest) -> String {
+        if trustForwardedHeaders, let seen = request.headers.values("X-Forwarded-For").last?.split(separator: ",").last {
+            let address = seen.trimmingCharacters(in: .whitespaces)
+            if !address.isEmpty { return address }
+        }
+        return request.remoteAddress ?? "unknown"
+    }
+
     /// The response, the base URL that served it, and why the upstream failed (for the log only:
     /// the client learns which service failed, not the socket error).
     private func answer(_ request: HTTPRequest, correlationID: String) -> (HTTPResponse, String?, String?) {
@@ -83,6 +96,11 @@ final class Gateway: Sendable {
         guard let route = routes.route(for: Substring(forwarded.path)) else {
             let known = routes.routes.map(\.prefix).sorted().joined(separator: ", ")
             return (Problem.notFound("no route for \(forwarded.path); the gateway routes \(known)").response, nil, nil)
+        }
+        if let limit = rateLimits.limit(for: route.prefix), let wait = buckets.take("\(route.prefix) \(client(of: request))", limit) {
+            let problem = Problem(status: 429, detail: "more than \(limit.text) requests to \(route.prefix); retry in \(wait) s",
+                                  headers: ["Retry-After": String(wait)])
+            return (problem.response, nil, "rate limited")
         }
         var headers = HopByHopHeaders.removed(from: request.headers)
         headers[Self.correlationHeader] = correlationID

@@ -12,6 +12,8 @@ struct GatewayConfiguration: Sendable {
     /// Keep clients' `Forwarded` and `X-Forwarded-*` fields: only behind a proxy that sets them
     /// (an ingress), never where clients connect directly and could forge them.
     var trustForwardedHeaders: Bool
+    /// Requests per client under each route's prefix (`RATE_LIMITS`).
+    var rateLimits: RateLimits
 
     init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -38,6 +40,11 @@ struct GatewayConfiguration: Sendable {
         case nil, "false": trustForwardedHeaders = false
         case "true": trustForwardedHeaders = true
         case let other?: throw ConfigurationError("TRUST_FORWARDED_HEADERS=\(other) must be true or false")
+        }
+        if let limits = value("RATE_LIMITS") {
+            rateLimits = try RateLimits(parsing: limits, routes: self.routes)
+        } else {
+            rateLimits = .none
         }
     }
 }
