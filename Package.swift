@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/Platform/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ"], path: "Sources/Platform/Storage"),
         .systemLibrary(name: "CEpoll", path: "Sources/Platform/CEpoll"),
+        .systemLibrary(name: "CCrypto", path: "Sources/Platform/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "JSON", path: "Sources/Platform/JSON"),
         .target(name: "HTTP", dependencies: ["CEpoll", "JSON"], path: "Sources/Platform/HTTP"),
         .target(name: "Processes", path: "Sources/Platform/Processes"),
@@ -54,7 +55,7 @@ let package = Package(
     + [
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
-        .executableTarget(name: "gateway", dependencies: ["HTTP", "JSON", "Processes"], path: "Sources/Tools/gateway"),
+        .executableTarget(name: "gateway", dependencies: ["CCrypto", "HTTP", "JSON", "Processes"], path: "Sources/Tools/gateway"),
         .executableTarget(name: "deploygen", dependencies: ["Chassis"] + deployedLibraries, path: "Sources/Tools/deploygen"),
         .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
         .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
@@ -71,7 +72,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
-        .testTarget(name: "GatewayTests", dependencies: ["gateway", "HTTP", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["gateway", "CCrypto", "HTTP", "TestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "TestSupport"]),
         .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "TestSupport", "HTTP"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",

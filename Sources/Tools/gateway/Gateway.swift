@@ -16,6 +16,7 @@ final class Gateway: Sendable {
     /// Whether a client's `Forwarded` and `X-Forwarded-*` fields are a proxy's in front of us.
     private let trustForwardedHeaders: Bool
     private let rateLimits: RateLimits
+    private let authentication: Authentication?
     private let buckets = TokenBuckets()
     /// Kept connections to each service: a new one per request costs both sides a connect, an
     /// accept and a socket in TIME_WAIT.
@@ -23,12 +24,14 @@ final class Gateway: Sendable {
     private let ownEndpoints = Router()
     private let shuttingDown = Atomic<Bool>(false)
 
-    init(routes: RouteTable, replicas: Replicas, timeout: Duration, trustForwardedHeaders: Bool, rateLimits: RateLimits) {
+    init(routes: RouteTable, replicas: Replicas, timeout: Duration, trustForwardedHeaders: Bool, rateLimits: RateLimits,
+         authentication: Authentication?) {
         self.routes = routes
         self.replicas = replicas
         self.timeout = timeout
         self.trustForwardedHeaders = trustForwardedHeaders
         self.rateLimits = rateLimits
+        self.authentication = authentication
         ownEndpoints.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
         ownEndpoints.add("GET", "/readyz") { [unowned self] _ in
             shuttingDown.load(ordering: .acquiring)
@@ -71,9 +74,9 @@ final class Gateway: Sendable {
         }
     }
 
-    /// Whom a rate limit counts: the connection's address, or behind a trusted proxy the address
-    /// it saw (the last of `X-Forwarded-For`, which each proxy appends to).
-    private func client(of request: HTTPRequest) -> String {
+    /// Whom a rate limit counts when no token says: the connection's address, or behind a
+    /// trusted proxy the address it saw (the last of `X-Forwarded-For`, which each proxy appends to).
+    private func address(of request: HTTPRequest) -> String {
         if trustForwardedHeaders, let seen = request.headers.values("X-Forwarded-For").last?.split(separator: ",").last {
             let address = seen.trimmingCharacters(in: .whitespaces)
             if !address.isEmpty { return address }
@@ -97,13 +100,20 @@ final class Gateway: Sendable {
             let known = routes.routes.map(\.prefix).sorted().joined(separator: ", ")
             return (Problem.notFound("no route for \(forwarded.path); the gateway routes \(known)").response, nil, nil)
         }
-        if let limit = rateLimits.limit(for: route.prefix), let wait = buckets.take("\(route.prefix) \(client(of: request))", limit) {
+        var subject: String?
+        if let refusal = authentication?.refusal(of: request, under: route.prefix, subject: &subject) {
+            return (refusal.response, nil, "not authenticated")
+        }
+        let caller = subject.map { "subject \($0)" } ?? "address \(address(of: request))"
+        if let limit = rateLimits.limit(for: route.prefix), let wait = buckets.take("\(route.prefix) \(caller)", limit) {
             let problem = Problem(status: 429, detail: "more than \(limit.text) requests to \(route.prefix); retry in \(wait) s",
                                   headers: ["Retry-After": String(wait)])
             return (problem.response, nil, "rate limited")
         }
         var headers = HopByHopHeaders.removed(from: request.headers)
         headers[Self.correlationHeader] = correlationID
+        // Only the gateway says who the client is.
+        headers[Authentication.subjectHeader] = subject
         if !trustForwardedHeaders {
             for (name, _) in headers where name.lowercased() == "forwarded" || name.lowercased().hasPrefix("x-forwarded-") {
                 headers[name] = nil

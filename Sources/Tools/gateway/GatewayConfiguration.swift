@@ -14,6 +14,8 @@ struct GatewayConfiguration: Sendable {
     var trustForwardedHeaders: Bool
     /// Requests per client under each route's prefix (`RATE_LIMITS`).
     var rateLimits: RateLimits
+    /// Routes that need a bearer token (`PROTECTED_ROUTES`); nil when none do.
+    var authentication: Authentication?
 
     init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -46,5 +48,6 @@ struct GatewayConfiguration: Sendable {
         } else {
             rateLimits = .none
         }
+        authentication = try Authentication(environment: environment, routes: self.routes)
     }
 }

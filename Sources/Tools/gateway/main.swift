@@ -2,6 +2,17 @@ import Foundation
 import HTTP
 import Processes
 
+if CommandLine.arguments.dropFirst().first == "token" {
+    switch TokenCommand.run(Array(CommandLine.arguments.dropFirst(2)), environment: ProcessInfo.processInfo.environment) {
+    case .success(let token):
+        print(token)
+        exit(0)
+    case .failure(let error):
+        FileHandle.standardError.write(Data("gateway: \(error)\n".utf8))
+        exit(2)
+    }
+}
+
 // Before any thread starts, so every thread inherits the blocked mask.
 TerminationSignals.block()
 
@@ -15,7 +26,8 @@ do {
 
 let replicas = Replicas(routes: configuration.routes, interval: configuration.readinessInterval)
 let gateway = Gateway(routes: configuration.routes, replicas: replicas, timeout: configuration.upstreamTimeout,
-                      trustForwardedHeaders: configuration.trustForwardedHeaders, rateLimits: configuration.rateLimits)
+                      trustForwardedHeaders: configuration.trustForwardedHeaders, rateLimits: configuration.rateLimits,
+                      authentication: configuration.authentication)
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: configuration.host, port: configuration.port),
                         handler: gateway.handle)
 do {
