@@ -39,6 +39,13 @@ struct EdgeInputTests {
         let seen = try #require(upstream.requests.first)
         #expect(seen.target == "/bookings/2?x=1")
         #expect(seen.headers["X-Forwarded-Host"] == "shop.example:8080")
+        #expect(seen.headers["X-Forwarded-Proto"] == "http")
+        #expect(try raw(gateway, "GET https://shop.example/bookings HTTP/1.1\r\nHost: other").status == 200)
+        #expect(upstream.requests.last?.headers["X-Forwarded-Proto"] == "https")
+        for authority in ["a\"><x>", "evil.com\\.good", "user@host", "h:80x"] {
+            #expect(try raw(gateway, "GET http://\(authority)/bookings HTTP/1.1\r\nHost: h").status == 400, "\(authority) stands for Host")
+        }
+        #expect(upstream.requests.count == 2)
     }
 
     @Test("clients' forwarding fields are dropped unless TRUST_FORWARDED_HEADERS says a proxy sets them")

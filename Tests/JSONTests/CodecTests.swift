@@ -58,6 +58,12 @@ struct CodecTests {
         #expect(try JSONCodec.decode([Int].self, from: Array("[1e3, 1.0, -0]".utf8)) == [1000, 1, 0])
         #expect(try JSONCodec.decode(Double.self, from: Array("10".utf8)) == 10)
         #expect(throws: DecodingError.self) { try JSONCodec.decode(Int.self, from: Array("10.5".utf8)) }
+        #expect(throws: DecodingError.self) { try JSONCodec.decode(Int.self, from: Array("9007199254740993.5".utf8)) }
+        #expect(try JSONCodec.decode([Int64].self, from: Array("[-1.20e2, 12.5e1, 1e18, 5000e-3]".utf8)) == [-120, 125, 1_000_000_000_000_000_000, 5])
+        #expect(throws: DecodingError.self) { try JSONCodec.decode(Int.self, from: Array("1e400".utf8)) }
+        #expect(throws: DecodingError.self) { try JSONCodec.decode(Int.self, from: Array("1e-400".utf8)) }
+        #expect(try JSONCodec.encode([Float(0.1), 3.4e38]) == Array("[0.1,3.4e+38]".utf8))
+        #expect(throws: DecodingError.self) { try JSONCodec.decode(Float.self, from: Array("1e300".utf8)) }
         #expect(throws: DecodingError.self) { try JSONCodec.decode(Int8.self, from: Array("128".utf8)) }
         #expect(throws: DecodingError.self) { try JSONCodec.decode(UInt.self, from: Array("-1".utf8)) }
         #expect(throws: DecodingError.self) { try JSONCodec.decode(Int.self, from: Array("\"10\"".utf8)) }
@@ -84,6 +90,27 @@ struct CodecTests {
         #expect(path(#"{"lines":{}}"#) == ("typeMismatch", "lines"))
         #expect(path(#"{"lines":[}"#) == ("dataCorrupted", ""))
         #expect(path(#"{"lines":[{"sku":"a","qty":1}]}"#) == ("none", ""))
+    }
+
+    @Test("keys are sorted by their bytes: canonically equal spellings stay apart")
+    func byteOrder() throws {
+        // Å as U+212B and as U+00C5 are one key to a Swift Dictionary: written by hand.
+        struct Spellings: Encodable {
+            struct Key: CodingKey {
+                let stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                for (key, value) in [("\u{00D0}", 2), ("\u{212B}", 1), ("\u{00C5}", 3), ("b", 4), ("B", 5)] {
+                    try c.encode(value, forKey: Key(stringValue: key))
+                }
+            }
+        }
+        #expect(String(decoding: try JSONCodec.encode(Spellings()), as: UTF8.self)
+            == "{\"B\":5,\"b\":4,\"\u{00C5}\":3,\"\u{00D0}\":2,\"\u{212B}\":1}")
     }
 
     @Test("a key given twice: decoding and encoding both keep the last value")

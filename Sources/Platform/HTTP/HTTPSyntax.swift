@@ -1,5 +1,5 @@
 /// Byte classes and small scanners shared by the request and response parsers (RFC 9110 §5.6).
-enum HTTPSyntax {
+package enum HTTPSyntax {
     static let cr = UInt8(ascii: "\r")
     static let lf = UInt8(ascii: "\n")
     static let space = UInt8(ascii: " ")
@@ -58,7 +58,7 @@ enum HTTPSyntax {
 
     /// `uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2): a name of unreserved,
     /// percent-encoded and sub-delimiter bytes, or a bracketed IP literal; empty is allowed.
-    static func isHost(_ value: String) -> Bool {
+    package static func isHost(_ value: String) -> Bool {
         var rest = Substring(value)
         if rest.hasPrefix("[") {
             guard let close = rest.firstIndex(of: "]") else { return false }

@@ -26,8 +26,8 @@ public struct JSONObject: Sendable {
         case .number(let text)?:
             if let value = Int(text) { return value }
             // `1.0` and `1e3` are whole numbers; `1e30` is one past Int.
-            if let value = Double(text), value == value.rounded() {
-                guard let whole = Int(exactly: value) else { throw Self.outOfRange(key) }
+            if let digits = JSONNode.wholeNumberDigits(text) {
+                guard let whole = Int(digits) else { throw Self.outOfRange(key) }
                 return whole
             }
         // Swift's Int("+5") is 5; a sign the client did not need is more likely a mistake than intent.

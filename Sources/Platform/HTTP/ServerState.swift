@@ -8,9 +8,9 @@ final class ServerState: @unchecked Sendable {
     private let condition = NSCondition()
     private var draining = false
     /// What an open connection is doing.
-    private enum Use {
-        /// Accepted, no request yet: bounded by the head timeout.
-        case fresh
+    private enum Use: Equatable {
+        /// Accepted, no request in full yet (bounded by the head timeout); numbered in order of arrival.
+        case fresh(UInt64)
         case busy
         /// Kept alive between requests.
         case idle
@@ -19,6 +19,7 @@ final class ServerState: @unchecked Sendable {
     }
     private var connections: [Int32: Use] = [:]
     private var shedCount = 0
+    private var admitted: UInt64 = 0
 
     var connectionCount: Int {
         locked { connections.count }
@@ -28,22 +29,29 @@ final class ServerState: @unchecked Sendable {
         locked { draining }
     }
 
-    /// Registers a new connection; false when `limit` connections are open and none of them is
-    /// idle between requests. Otherwise one that is makes room: idle keep-alive connections cannot
-    /// hold every slot while new clients are refused (the one shed sees its connection close, as
-    /// at its idle timeout, and a client opens another).
+    /// Registers a new connection. At `limit`, another makes room: one idle between requests, else
+    /// the one that has been sending its first head the longest. So neither idle keep-alive
+    /// connections nor a slow-loris flood can hold every slot while new clients are refused: a
+    /// client sends its head within moments of connecting and is busy from then on, never shed.
+    /// False only when every connection is busy serving.
     func admit(_ fd: Int32, limit: Int) -> Bool {
         locked {
             if connections.count - shedCount >= limit {
-                guard let idle = connections.first(where: { $0.value == .idle })?.key else { return false }
-                connections[idle] = .shed
+                guard let room = connections.first(where: { $0.value == .idle })?.key ?? oldestFresh() else { return false }
+                connections[room] = .shed
                 shedCount += 1
                 // Its owner wakes to end-of-file and closes it, as when draining.
-                _ = Glibc.shutdown(idle, Int32(SHUT_RD))
+                _ = Glibc.shutdown(room, Int32(SHUT_RD))
             }
-            connections[fd] = .fresh
+            admitted += 1
+            connections[fd] = .fresh(admitted)
             return true
         }
+    }
+
+    private func oldestFresh() -> Int32? {
+        connections.compactMap { fd, use in if case .fresh(let order) = use { (fd, order) } else { nil } }
+            .min { $0.1 < $1.1 }?.0
     }
 
     /// Marks a connection idle (waiting for its next request) or busy. False once draining or
@@ -71,7 +79,7 @@ final class ServerState: @unchecked Sendable {
     func beginDraining() {
         locked {
             draining = true
-            for (fd, use) in connections where use == .fresh || use == .idle {
+            for (fd, use) in connections where use != .busy && use != .shed {
                 _ = Glibc.shutdown(fd, Int32(SHUT_RD))
             }
         }

@@ -25,7 +25,7 @@ final class TreeDecoder: Decoder, SingleValueDecodingContainer {
     func decode(_ type: Bool.Type) throws -> Bool { try node.bool(at: path) }
     func decode(_ type: String.Type) throws -> String { try node.string(at: path) }
     func decode(_ type: Double.Type) throws -> Double { try node.double(at: path) }
-    func decode(_ type: Float.Type) throws -> Float { Float(try node.double(at: path)) }
+    func decode(_ type: Float.Type) throws -> Float { try node.float(at: path) }
     func decode(_ type: Int.Type) throws -> Int { try node.integer(at: path) }
     func decode(_ type: Int8.Type) throws -> Int8 { try node.integer(at: path) }
     func decode(_ type: Int16.Type) throws -> Int16 { try node.integer(at: path) }
@@ -60,7 +60,8 @@ extension JSONNode {
             return data as! T
         }
         if T.self == Decimal.self {
-            guard case .number(let text) = self, let decimal = Decimal(string: text) else { throw mismatch(Decimal.self, at: path()) }
+            guard case .number(let text) = self else { throw mismatch(Decimal.self, at: path()) }
+            guard let decimal = Decimal(string: text) else { throw corrupted("number <\(text)> does not fit in Decimal", at: path()) }
             return decimal as! T
         }
         return try T(from: TreeDecoder(self, path: path()))
@@ -82,12 +83,43 @@ extension JSONNode {
         return value
     }
 
-    /// An integer from its digits, or from a number that is exactly one (`1.0`, `1e3`).
+    func float(at path: @autoclosure () -> PathNode?) throws -> Float {
+        guard case .number(let text) = self else { throw mismatch(Float.self, at: path()) }
+        guard let value = Float(text), value.isFinite else { throw corrupted("number <\(text)> does not fit in Float", at: path()) }
+        return value
+    }
+
+    /// An integer from its digits, or from a number that is exactly one (`1.0`, `1e3`), read
+    /// exactly: `9007199254740993.5` is no integer, though a Double would round it to one.
     func integer<I: FixedWidthInteger>(at path: @autoclosure () -> PathNode?) throws -> I {
         guard case .number(let text) = self else { throw mismatch(I.self, at: path()) }
-        if let value = I(text) { return value }
-        if let value = Double(text).flatMap({ I(exactly: $0) }) { return value }
+        if let value = I(text) ?? JSONNode.wholeNumberDigits(text).flatMap({ I($0) }) { return value }
         throw corrupted("number <\(text)> does not fit in \(I.self)", at: path())
+    }
+
+    /// A JSON number's value as plain integer digits (`-1.20e2` → `-120`) when it is a whole
+    /// number, else nil. One too large for any integer type gives more digits than any holds.
+    public static func wholeNumberDigits(_ text: String) -> String? {
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let e = mantissa.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard let value = Int(mantissa[mantissa.index(after: e)...].drop { $0 == "+" }) else { return nil }
+            exponent = max(-400, min(400, value))
+            mantissa = mantissa[..<e]
+        }
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa = mantissa.dropFirst() }
+        var digits = Array(mantissa.filter { $0 != "." })
+        // The decimal point sits after the integer part's digits, moved by the exponent.
+        let point = (mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count) + exponent
+        if point < digits.count {
+            guard point >= 0 ? digits[point...].allSatisfy({ $0 == "0" }) : digits.allSatisfy({ $0 == "0" }) else { return nil }
+            digits = Array(digits.prefix(max(0, point)))
+        } else {
+            digits += Array(repeating: "0", count: point - digits.count)
+        }
+        let whole = String(digits.drop { $0 == "0" })
+        return whole.isEmpty ? "0" : (negative ? "-" : "") + whole
     }
 
     func mismatch(_ type: Any.Type, at path: @autoclosure () -> PathNode?) -> DecodingError {
@@ -119,7 +151,7 @@ struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try node(key).bool(at: PathNode(path, key)) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try node(key).string(at: PathNode(path, key)) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try node(key).double(at: PathNode(path, key)) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try node(key).double(at: PathNode(path, key))) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try node(key).float(at: PathNode(path, key)) }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try node(key).integer(at: PathNode(path, key)) }
     func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try node(key).integer(at: PathNode(path, key)) }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try node(key).integer(at: PathNode(path, key)) }
@@ -167,14 +199,15 @@ struct UnkeyedReader: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, elements[currentIndex] == .null else { return false }
+        if isAtEnd { return try next { _, _ in false } }   // throws: the array has ended
+        guard elements[currentIndex] == .null else { return false }
         currentIndex += 1
         return true
     }
     mutating func decode(_ type: Bool.Type) throws -> Bool { try next { try $0.bool(at: $1()) } }
     mutating func decode(_ type: String.Type) throws -> String { try next { try $0.string(at: $1()) } }
     mutating func decode(_ type: Double.Type) throws -> Double { try next { try $0.double(at: $1()) } }
-    mutating func decode(_ type: Float.Type) throws -> Float { try next { Float(try $0.double(at: $1())) } }
+    mutating func decode(_ type: Float.Type) throws -> Float { try next { try $0.float(at: $1()) } }
     mutating func decode(_ type: Int.Type) throws -> Int { try next { try $0.integer(at: $1()) } }
     mutating func decode(_ type: Int8.Type) throws -> Int8 { try next { try $0.integer(at: $1()) } }
     mutating func decode(_ type: Int16.Type) throws -> Int16 { try next { try $0.integer(at: $1()) } }

@@ -42,6 +42,14 @@ enum EncodedNode {
         return .double(value)
     }
 
+    /// A Float in its own shortest form (`0.1`, not the Double nearest to it).
+    static func finite(_ value: Float, at path: @autoclosure () -> PathNode?) throws -> EncodedNode {
+        guard value.isFinite else { throw notJSON(value, at: path()) }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return .number(text)
+    }
+
     private static func notJSON(_ value: Any, at path: PathNode?) -> EncodingError {
         .invalidValue(value, .init(codingPath: PathNode.keys(path), debugDescription: "\(value) cannot be written in JSON"))
     }
@@ -73,13 +81,15 @@ final class ObjectBox {
 
     /// Keys sorted; a key encoded twice keeps its last value.
     func write(to out: inout [UInt8]) {
+        // By bytes, not by String's Unicode-aware order, so that keys spelt differently stay apart.
         let sorted = members.enumerated().sorted { a, b in
-            a.element.key == b.element.key ? a.offset < b.offset : a.element.key < b.element.key
+            a.element.key.utf8.elementsEqual(b.element.key.utf8) ? a.offset < b.offset
+                : a.element.key.utf8.lexicographicallyPrecedes(b.element.key.utf8)
         }
         out.append(UInt8(ascii: "{"))
         var first = true
         for (position, (_, member)) in sorted.enumerated() {
-            if position + 1 < sorted.count && sorted[position + 1].element.key == member.key { continue }
+            if position + 1 < sorted.count && sorted[position + 1].element.key.utf8.elementsEqual(member.key.utf8) { continue }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             JSONText.appendString(member.key, to: &out)
@@ -131,7 +141,7 @@ final class TreeEncoder: Encoder, SingleValueEncodingContainer {
     func encode(_ value: Bool) { node = .bool(value) }
     func encode(_ value: String) { node = .string(value) }
     func encode(_ value: Double) throws { node = try .finite(value, at: path) }
-    func encode(_ value: Float) throws { node = try .finite(Double(value), at: path) }
+    func encode(_ value: Float) throws { node = try .finite(value, at: path) }
     func encode(_ value: Int) { node = .int(Int64(value)) }
     func encode(_ value: Int8) { node = .int(Int64(value)) }
     func encode(_ value: Int16) { node = .int(Int64(value)) }
@@ -156,7 +166,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Bool, forKey key: Key) { add(key, .bool(value)) }
     mutating func encode(_ value: String, forKey key: Key) { add(key, .string(value)) }
     mutating func encode(_ value: Double, forKey key: Key) throws { add(key, try .finite(value, at: PathNode(path, key))) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { add(key, try .finite(Double(value), at: PathNode(path, key))) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { add(key, try .finite(value, at: PathNode(path, key))) }
     mutating func encode(_ value: Int, forKey key: Key) { add(key, .int(Int64(value))) }
     mutating func encode(_ value: Int8, forKey key: Key) { add(key, .int(Int64(value))) }
     mutating func encode(_ value: Int16, forKey key: Key) { add(key, .int(Int64(value))) }
@@ -205,7 +215,7 @@ struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: Bool) { add(.bool(value)) }
     mutating func encode(_ value: String) { add(.string(value)) }
     mutating func encode(_ value: Double) throws { add(try .finite(value, at: PathNode(path, IndexKey(count)))) }
-    mutating func encode(_ value: Float) throws { add(try .finite(Double(value), at: PathNode(path, IndexKey(count)))) }
+    mutating func encode(_ value: Float) throws { add(try .finite(value, at: PathNode(path, IndexKey(count)))) }
     mutating func encode(_ value: Int) { add(.int(Int64(value))) }
     mutating func encode(_ value: Int8) { add(.int(Int64(value))) }
     mutating func encode(_ value: Int16) { add(.int(Int64(value))) }

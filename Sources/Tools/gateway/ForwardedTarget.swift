@@ -15,18 +15,23 @@ struct ForwardedTarget {
     let target: String
     /// The authority of an absolute-form target.
     let authority: String?
+    /// Its scheme, `http` or `https`.
+    let scheme: String?
 
     init(_ raw: String) throws(Problem) {
         var rest = Substring(raw.prefix { $0 != "#" })
         var authority: String?
+        var scheme: String?
         if !rest.hasPrefix("/") {
             let lowered = rest.lowercased()
-            guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), let scheme = rest.range(of: "://") else {
+            guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), let separator = rest.range(of: "://") else {
                 throw .badRequest("the request target must be a path, e.g. /bookings")
             }
-            let afterScheme = rest[scheme.upperBound...]
+            scheme = lowered.hasPrefix("https") ? "https" : "http"
+            let afterScheme = rest[separator.upperBound...]
             let host = afterScheme.prefix { $0 != "/" && $0 != "?" }
-            guard !host.isEmpty, !host.contains("@") else { throw .badRequest("the request target's authority is invalid") }
+            // It stands for Host, so it must be one: services put it in every link they answer with.
+            guard !host.isEmpty, HTTPSyntax.isHost(String(host)) else { throw .badRequest("the request target's authority is invalid") }
             authority = String(host)
             rest = afterScheme[host.endIndex...]
             if !rest.hasPrefix("/") { rest = "/" + rest }
@@ -35,6 +40,7 @@ struct ForwardedTarget {
         path = try Self.normalised(rest[..<(rest.firstIndex(of: "?") ?? rest.endIndex)])
         target = path + query
         self.authority = authority
+        self.scheme = scheme
     }
 
     private static func normalised(_ path: Substring) throws(Problem) -> String {

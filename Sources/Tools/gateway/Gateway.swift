@@ -121,9 +121,9 @@ final class Gateway: Sendable {
         }
         // The service builds its links from these, so that they point back here. An ingress in
         // front of the gateway that set them (https, its own host) is kept when trusted.
-        if headers["X-Forwarded-Host"] == nil, let host = forwarded.authority ?? request.headers["Host"] {
+        if headers["X-Forwarded-Host"] == nil, let host = forwarded.authority ?? request.headers["Host"], !host.isEmpty {
             headers["X-Forwarded-Host"] = host
-            headers["X-Forwarded-Proto"] = "http"
+            headers["X-Forwarded-Proto"] = forwarded.scheme ?? "http"
         }
         let candidates = replicas.order(for: route)
         for (attempt, baseURL) in candidates.enumerated() {
