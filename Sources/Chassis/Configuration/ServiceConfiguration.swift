@@ -30,6 +30,8 @@ public struct ServiceConfiguration: Sendable {
     /// How long the consumer may be held by one event (its database failing, a slow policy) before
     /// /healthz and /readyz report it stalled, so that Kubernetes restarts the service.
     public var consumerStallLimit: Duration
+    /// How long a POST's `Idempotency-Key` and its answer are kept.
+    public var idempotencyKeyTTL: Duration
     public let environment: [String: String]
 
     /// Reads the common settings; `defaultPort` is the service's port when PORT is unset.
@@ -68,6 +70,7 @@ public struct ServiceConfiguration: Sendable {
             throw ConfigurationError(description: "SHUTDOWN_DELAY_MS must be shorter than SHUTDOWN_GRACE_SECONDS, which it is part of")
         }
         consumerStallLimit = .seconds(try reader.int("CONSUMER_STALL_SECONDS", default: 60, in: 1...3600))
+        idempotencyKeyTTL = .seconds(try reader.int("IDEMPOTENCY_KEY_TTL_SECONDS", default: 86_400, in: 60...2_592_000))
     }
 
     /// Where the state is, for logs: the file, or the URL without its password.

@@ -43,6 +43,17 @@ enum ChassisSchema {
             PRIMARY KEY (consumer_group, event_id)
         )
         """,
+        // Keys of POSTs that took effect, and their answers (see `IdempotentRequests`).
+        """
+        CREATE TABLE IF NOT EXISTS idempotency_keys (
+            idempotency_key TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            status INTEGER,
+            headers TEXT,
+            body BLOB
+        )
+        """,
     ]
 
     static func create(in db: Database) throws {

@@ -62,6 +62,9 @@ public final class Service: Sendable {
         database = try Self.openDatabase(configuration, for: command)
         self.migrations = migrations
         databaseHealth = DatabaseHealth(database: database, limit: configuration.databaseUnreachableLimit)
+        every(.seconds(60), "idempotency-key-expiry") { [database, ttl = configuration.idempotencyKeyTTL] in
+            try IdempotentRequests.expire(database, ttl: ttl)
+        }
     }
 
     /// The chassis' tables and the context's migrations, before anything reads or writes.
@@ -76,9 +79,9 @@ public final class Service: Sendable {
     /// a conflict that outlived its retries) answers `503` with `Retry-After`, not `500`: the
     /// transaction rolled back, nothing was half-written, and the same request may succeed later.
     public func route(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        router.add(method, pattern) { [log] request in
+        router.add(method, pattern) { [log, database] request in
             do {
-                return try handler(request)
+                return try IdempotentRequests.handle(request, database: database, handler)
             } catch let error as DatabaseError where error.kind == .unavailable || error.kind == .conflict {
                 log.warning("database unavailable for a request", ["path": request.path, "error": "\(error)"])
                 throw Problem(status: 503, detail: "the service's database is unavailable; nothing was changed, try again",
@@ -136,7 +139,10 @@ public final class Service: Sendable {
     /// `saga` is the correlation id they continue (a job settling a saga's pending call); by
     /// default each starts its own, on its aggregate id.
     public func transaction<T>(saga: String? = nil, _ body: (UnitOfWork) throws -> T) throws -> T {
-        let result = try database.write { c in try body(UnitOfWork(db: c, source: name, topic: topic, saga: saga)) }
+        let result = try database.write { c in
+            try IdempotentRequests.record(on: c)
+            return try body(UnitOfWork(db: c, source: name, topic: topic, saga: saga))
+        }
         outboxWake.committed()
         return result
     }

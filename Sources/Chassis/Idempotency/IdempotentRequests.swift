@@ -1,0 +1,111 @@
+import Foundation
+import HTTP
+import JSON
+import Storage
+
+/// `Idempotency-Key` on `POST` (IETF draft-ietf-httpapi-idempotency-key-header): a client that
+/// did not get its answer (a 502 while the service restarted after committing, a timeout) sends
+/// the same request with the same key, and gets the first answer instead of a second booking.
+///
+/// The key is recorded in the request's first transaction, with the effects it commits, so a
+/// request whose transaction rolled back (or never ran) leaves no trace and may simply run again.
+/// Its answer is stored right after, and replayed to every retry. A retry that comes while the
+/// first request is still between its commit and its answer (or after a crash there) gets a 409
+/// with `Retry-After`: its effect exists, its answer is not known yet. The same key with another
+/// request is a 422. Keys are forgotten after `IDEMPOTENCY_KEY_TTL_SECONDS` (a day).
+enum IdempotentRequests {
+    static let header = "Idempotency-Key"
+
+    /// The key the request being handled on this thread brings, until its first transaction records it.
+    final class Claim: @unchecked Sendable {
+        let key: String
+        let fingerprint: String
+        /// Set inside the transaction that records the key; only that thread touches it.
+        var recorded = false
+
+        init(key: String, fingerprint: String) { self.key = key; self.fingerprint = fingerprint }
+    }
+
+    @TaskLocal static var current: Claim?
+
+    /// A second request with a recorded key reached its transaction: it must not commit.
+    struct AlreadyRecorded: Error {}
+
+    /// Runs `handler` for `request`, or answers from what an earlier request with its key left.
+    static func handle(_ request: HTTPRequest, database: Database, _ handler: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
+        guard request.method == "POST", let key = request.headers[header] else { return try handler(request) }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw Problem.badRequest("\(header) must be 1 to 255 visible ASCII characters")
+        }
+        let claim = Claim(key: key, fingerprint: fingerprint(request))
+        if let earlier = try earlierAnswer(for: claim, database) { return earlier }
+        let response: HTTPResponse
+        do {
+            response = try $current.withValue(claim) { try handler(request) }
+        } catch is AlreadyRecorded {
+            throw inProgress
+        } catch let problem as Problem where claim.recorded {
+            // Committed, then refused (an upstream failed after the commit): that is its answer.
+            try store(problem.response, for: claim, database)
+            throw problem
+        }
+        if claim.recorded { try store(response, for: claim, database) }
+        return response
+    }
+
+    /// In the request's transaction on `c`, before its own work: records the key, once.
+    static func record(on c: Connection) throws {
+        guard let claim = current, !claim.recorded else { return }
+        let inserted = try c.execute("""
+            INSERT INTO idempotency_keys (idempotency_key, fingerprint, created_at) VALUES (?, ?, ?)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, .text(claim.key), .text(claim.fingerprint), .real(Date().timeIntervalSince1970))
+        guard inserted == 1 else { throw AlreadyRecorded() }
+        claim.recorded = true
+    }
+
+    /// Forgets keys older than `ttl`; a job runs it.
+    static func expire(_ database: Database, ttl: Duration) throws {
+        let cutoff = Date().timeIntervalSince1970 - Double(ttl.components.seconds)
+        _ = try database.write { c in try c.execute("DELETE FROM idempotency_keys WHERE created_at < ?", .real(cutoff)) }
+    }
+
+    private static let inProgress = Problem(status: 409, detail: "a request with this \(header) has taken effect and its answer is not ready; retry",
+                                            headers: ["Retry-After": "1"])
+
+    private static func earlierAnswer(for claim: Claim, _ database: Database) throws -> HTTPResponse? {
+        guard let row = try database.read({ c in
+            try c.queryOne("SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE idempotency_key = ?", .text(claim.key))
+        }) else { return nil }
+        guard try row.string("fingerprint") == claim.fingerprint else {
+            throw Problem(status: 422, detail: "this \(header) was used for another request")
+        }
+        guard let status = try row.optionalInt("status") else { throw inProgress }
+        var headers: HTTPHeaders = [:]
+        if case .object(let fields)? = try? JSONNode(parsing: try row.string("headers").utf8) {
+            for name in fields.distinctKeys { if case .string(let value)? = fields[name] { headers[name] = value } }
+        }
+        return HTTPResponse(status: status, headers: headers, body: try row.blob("body"))
+    }
+
+    /// The answer, with the headers that describe it (not per-exchange ones like the correlation id).
+    private static func store(_ response: HTTPResponse, for claim: Claim, _ database: Database) throws {
+        var kept: [String: JSONLine.Value] = [:]
+        for name in ["Content-Type", "Location", "Retry-After"] { if let value = response.headers[name] { kept[name] = .string(value) } }
+        _ = try database.write { c in
+            try c.execute("UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE idempotency_key = ?",
+                          .int(response.status), .text(String(decoding: JSONLine.render(kept).dropLast(), as: UTF8.self)),
+                          .blob(response.body), .text(claim.key))
+        }
+    }
+
+    /// What makes two requests the same one: method, target and body, hashed (FNV-1a, 64 bits)
+    /// so that it is the same in every process and after restarts.
+    private static func fingerprint(_ request: HTTPRequest) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in Array("\(request.method) \(request.target)\n".utf8) + request.body {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}

@@ -1,0 +1,82 @@
+import ChassisTesting
+import Foundation
+import HTTP
+import Testing
+@testable import Ticketing
+
+/// `Idempotency-Key` as the chassis gives it to every POST, shown on registering a show.
+@Suite("Idempotent POSTs, in process")
+struct IdempotencyTests {
+    let show: [String: Any] = ["showName": "Cats", "totalCount": 10, "remainCount": 10]
+
+    @Test("a retried POST with its key gets the first answer and takes effect once")
+    func retried() throws {
+        let tester = try ContextTester(ShowContext.self)
+        let first = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "register-cats-1"])
+        let retry = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "register-cats-1"])
+        #expect(first.status == 201)
+        #expect(retry.status == 201)
+        #expect(retry.text == first.text)
+        #expect(retry.response.headers["Location"] == "/shows/1")
+        #expect(retry.response.headers["Content-Type"] == first.response.headers["Content-Type"])
+        #expect(try tester.query("SELECT id FROM shows").count == 1)
+        #expect(try tester.published(ShowRegistered.self).count == 1)
+
+        #expect(try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "register-cats-2"]).status == 201)
+        #expect(try tester.request("POST", "/shows", show).status == 201, "without a key every POST counts")
+        #expect(try tester.query("SELECT id FROM shows").count == 3)
+    }
+
+    @Test("the same key with another request is a 422 and changes nothing")
+    func reusedKey() throws {
+        let tester = try ContextTester(ShowContext.self)
+        _ = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k"])
+        let other = try tester.request("POST", "/shows", ["showName": "Dogs", "totalCount": 5, "remainCount": 5], headers: ["Idempotency-Key": "k"])
+        #expect(other.status == 422)
+        #expect(other.json["detail"] as? String == "this Idempotency-Key was used for another request")
+        #expect(try tester.query("SELECT id FROM shows").count == 1)
+    }
+
+    @Test("a request refused before its transaction leaves no key: corrected, it runs under the same key")
+    func refusedRequestLeavesNoKey() throws {
+        let tester = try ContextTester(ShowContext.self)
+        let bad = try tester.request("POST", "/shows", ["showName": "Cats", "totalCount": 0], headers: ["Idempotency-Key": "k"])
+        #expect(bad.status == 400)
+        #expect(try tester.query("SELECT idempotency_key FROM idempotency_keys").isEmpty)
+        #expect(try tester.request("POST", "/shows", ["showName": "Cats", "totalCount": 0], headers: ["Idempotency-Key": "k"]).status == 400)
+    }
+
+    @Test("a key that is not 1 to 255 visible ASCII characters is a 400", arguments: ["", String(repeating: "k", count: 256), "two words"])
+    func invalidKey(key: String) throws {
+        let tester = try ContextTester(ShowContext.self)
+        #expect(try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": key]).status == 400)
+        #expect(try tester.query("SELECT id FROM shows").isEmpty)
+    }
+
+    @Test("the same request sent eight times at once takes effect once; every answer is the first one or a 409 to retry")
+    func concurrent() throws {
+        let tester = try ContextTester(ShowContext.self)
+        let service = tester.service
+        let body = Array(#"{"showName":"Cats","totalCount":10,"remainCount":10}"#.utf8)
+        let box = StatusesBox(count: 8)
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let request = HTTPRequest(method: "POST", target: "/shows", headers: ["Host": "tester", "Content-Type": "application/json",
+                                                                                  "Idempotency-Key": "same"], body: body)
+            box.set(index, service.handle(request).status)
+        }
+        let statuses = box.statuses
+        #expect(statuses.allSatisfy { $0 == 201 || $0 == 409 }, "\(statuses)")
+        #expect(statuses.contains(201))
+        #expect(try tester.query("SELECT id FROM shows").count == 1)
+        #expect(try tester.published(ShowRegistered.self).count == 1)
+    }
+}
+
+/// The statuses of concurrent requests, one slot each.
+private final class StatusesBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Int]
+    init(count: Int) { slots = Array(repeating: 0, count: count) }
+    func set(_ index: Int, _ status: Int) { lock.withLock { slots[index] = status } }
+    var statuses: [Int] { lock.withLock { slots } }
+}
