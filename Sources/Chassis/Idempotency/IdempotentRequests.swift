@@ -20,8 +20,11 @@ enum IdempotentRequests {
     final class Claim: @unchecked Sendable {
         let key: String
         let fingerprint: String
-        /// Set inside the transaction that records the key; only that thread touches it.
+        /// The key is committed. Only the request's thread touches these.
         var recorded = false
+        /// The open transaction inserted the key; it counts once that transaction commits (one
+        /// rolled back, or run again after a conflict, inserts it again).
+        var inserting = false
 
         init(key: String, fingerprint: String) { self.key = key; self.fingerprint = fingerprint }
     }
@@ -53,7 +56,8 @@ enum IdempotentRequests {
         return response
     }
 
-    /// In the request's transaction on `c`, before its own work: records the key, once.
+    /// In the request's transaction on `c`, before its own work: records the key, in the first
+    /// transaction that commits.
     static func record(on c: Connection) throws {
         guard let claim = current, !claim.recorded else { return }
         let inserted = try c.execute("""
@@ -61,7 +65,14 @@ enum IdempotentRequests {
             ON CONFLICT (idempotency_key) DO NOTHING
             """, .text(claim.key), .text(claim.fingerprint), .real(Date().timeIntervalSince1970))
         guard inserted == 1 else { throw AlreadyRecorded() }
+        claim.inserting = true
+    }
+
+    /// After the transaction that ran `record` committed.
+    static func committed() {
+        guard let claim = current, claim.inserting else { return }
         claim.recorded = true
+        claim.inserting = false
     }
 
     /// Forgets keys older than `ttl`; a job runs it.

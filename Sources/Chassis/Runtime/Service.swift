@@ -143,6 +143,7 @@ public final class Service: Sendable {
             try IdempotentRequests.record(on: c)
             return try body(UnitOfWork(db: c, source: name, topic: topic, saga: saga))
         }
+        IdempotentRequests.committed()
         outboxWake.committed()
         return result
     }
