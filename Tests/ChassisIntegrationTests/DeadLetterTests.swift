@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite("Poison messages", .serialized)
 struct DeadLetterTests {
-    @Test("a poison message lands in the dead-letter topic with its error and the partition moves on")
+    @Test("poison messages land in the dead-letter topic with their error, odd but valid ones are processed, and the partition moves on")
     func poisonMessage() throws {
         let dir = try ProjectPaths.temporaryDirectory("poison")
         let broker = try TestBroker()
@@ -19,19 +19,29 @@ struct DeadLetterTests {
         var badJSON = good
         badJSON.value = Array("{\"entryId\": \"not a number\"".utf8)
         let noHeaders = OutgoingMessage(topic: "demo.ledger", key: nil, value: Array("hello".utf8))
-        try producer.sendAndWait(badJSON)
-        try producer.sendAndWait(noHeaders)
-        try producer.sendAndWait(good)
+        var wrongVersion = try ledgerEvent(entryId: 10)
+        wrongVersion.headers = wrongVersion.headers.map { $0.name == "ce_specversion" ? KafkaHeader("ce_specversion", "0.3") : $0 }
+        var missingField = try ledgerEvent(entryId: 11)
+        missingField.value = Array(#"{"entryId":11,"account":"a"}"#.utf8)
+        var unknownType = try ledgerEvent(entryId: 12)
+        unknownType.headers = unknownType.headers.map { $0.name == "ce_type" ? KafkaHeader("ce_type", "SomethingElse") : $0 }
+        var hugeHeader = try ledgerEvent(entryId: 8)
+        hugeHeader.headers.append(KafkaHeader("x-junk", String(repeating: "j", count: 100_000)))
+        var oversized = try ledgerEvent(entryId: 9)
+        oversized.value = Array(#"{"entryId":9,"account":"acct-9","amount":9,"padding":"\#(String(repeating: "p", count: 500_000))"}"#.utf8)
+        for message in [badJSON, noHeaders, wrongVersion, missingField, unknownType, hugeHeader, oversized, good] {
+            try producer.sendAndWait(message)
+        }
 
-        try eventually("the good event after the poison ones takes effect") { try ledger.effects().map(\.entryId) == [7] }
+        try eventually("the valid events after the poison ones take effect, in order") { try ledger.effects().map(\.entryId) == [8, 9, 7] }
 
         let dlq = "demo.ledger.dlq.demo.ledger"
         let reader = try Consumer(properties: broker.properties(["group.id": "dlq-reader"].merging(TestBroker.fastGroupProperties) { a, _ in a }))
         try reader.subscribe([dlq])
         var dead: [ConsumedMessage] = []
-        try eventually("both poison messages are in \(dlq)") {
+        try eventually("the four poison messages are in \(dlq)") {
             if let m = try reader.poll(timeout: .milliseconds(200)) { dead.append(m) }
-            return dead.count == 2
+            return dead.count == 4
         }
         // Different keys land on different partitions of the dead-letter topic: match by content, not order.
         let undecodable = try #require(dead.first { $0.value == badJSON.value })
@@ -39,7 +49,11 @@ struct DeadLetterTests {
         #expect(undecodable.headers.text("dlq_error")?.contains("does not decode as EntryRecorded") == true)
         #expect(headerless.headers.text("dlq_error")?.contains("ce_specversion") == true)
         #expect(undecodable.headers.text("ce_id") == good.headers.text("ce_id"), "original headers are kept")
-        #expect(dead.map { $0.headers.text("dlq_original_topic") } == ["demo.ledger", "demo.ledger"])
+        #expect(try #require(dead.first { $0.headers.text("ce_id") == wrongVersion.headers.text("ce_id") })
+            .headers.text("dlq_error")?.contains("ce_specversion is not 1.0") == true)
+        #expect(try #require(dead.first { $0.value == missingField.value }).headers.text("dlq_error")?.contains("amount") == true)
+        #expect(dead.map { $0.headers.text("dlq_original_topic") } == Array(repeating: "demo.ledger", count: 4))
+        #expect(try reader.poll(timeout: .seconds(1)) == nil, "the unknown type is skipped, not dead-lettered")
         reader.close()
         ledger.stop()
     }
