@@ -1,12 +1,10 @@
-import TestSupport
-
 /// Fuzz inputs: valid requests mutated the ways parsers get wrong (flipped bytes, truncation,
 /// duplicated or deleted ranges, hostile header lines), and now and then plain noise.
 /// The same seed always yields the same inputs.
-struct RequestFuzzer {
+public struct RequestFuzzer {
     private var random: SeededGenerator
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         random = SeededGenerator(seed: seed)
     }
 
@@ -33,7 +31,7 @@ struct RequestFuzzer {
     /// Bytes that matter to the parser, so flips hit delimiters more often than chance would.
     private static let interestingBytes: [UInt8] = Array("\r\n\0 \t:;,/%?0123456789abcdefABCDEF-+".utf8) + [0x7F, 0x80, 0xFF]
 
-    mutating func next() -> [UInt8] {
+    public mutating func next() -> [UInt8] {
         if Int.random(in: 0..<10, using: &random) == 0 {
             return (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
         }
