@@ -17,6 +17,7 @@ final class Gateway: Sendable {
     private let trustForwardedHeaders: Bool
     private let rateLimits: RateLimits
     private let authentication: Authentication?
+    private let crossOrigin: CrossOrigin?
     private let buckets = TokenBuckets()
     /// Kept connections to each service: a new one per request costs both sides a connect, an
     /// accept and a socket in TIME_WAIT.
@@ -25,13 +26,14 @@ final class Gateway: Sendable {
     private let shuttingDown = Atomic<Bool>(false)
 
     init(routes: RouteTable, replicas: Replicas, timeout: Duration, trustForwardedHeaders: Bool, rateLimits: RateLimits,
-         authentication: Authentication?) {
+         authentication: Authentication?, crossOrigin: CrossOrigin?) {
         self.routes = routes
         self.replicas = replicas
         self.timeout = timeout
         self.trustForwardedHeaders = trustForwardedHeaders
         self.rateLimits = rateLimits
         self.authentication = authentication
+        self.crossOrigin = crossOrigin
         ownEndpoints.add("GET", "/healthz") { _ in .json(["status": "UP"]) }
         ownEndpoints.add("GET", "/readyz") { [unowned self] _ in
             shuttingDown.load(ordering: .acquiring)
@@ -48,7 +50,9 @@ final class Gateway: Sendable {
         let started = ContinuousClock.now
         let given = request.headers[Self.correlationHeader]
         let correlationID = given.flatMap { Self.isCorrelationID($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
-        var (response, upstream, failure) = answer(request, correlationID: correlationID)
+        var (response, upstream, failure) = crossOrigin?.preflight(request).map { ($0, nil, nil) }
+            ?? answer(request, correlationID: correlationID)
+        crossOrigin?.decorate(&response, for: request)
         response.headers[Self.correlationHeader] = correlationID
 
         let elapsed = started.duration(to: .now)

@@ -16,6 +16,8 @@ struct GatewayConfiguration: Sendable {
     var rateLimits: RateLimits
     /// Routes that need a bearer token (`PROTECTED_ROUTES`); nil when none do.
     var authentication: Authentication?
+    /// Browser origins allowed to call (`CORS_ALLOWED_ORIGINS`); nil for none.
+    var crossOrigin: CrossOrigin?
 
     init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -49,5 +51,6 @@ struct GatewayConfiguration: Sendable {
             rateLimits = .none
         }
         authentication = try Authentication(environment: environment, routes: self.routes)
+        crossOrigin = try CrossOrigin(value("CORS_ALLOWED_ORIGINS"))
     }
 }

@@ -27,7 +27,7 @@ do {
 let replicas = Replicas(routes: configuration.routes, interval: configuration.readinessInterval)
 let gateway = Gateway(routes: configuration.routes, replicas: replicas, timeout: configuration.upstreamTimeout,
                       trustForwardedHeaders: configuration.trustForwardedHeaders, rateLimits: configuration.rateLimits,
-                      authentication: configuration.authentication)
+                      authentication: configuration.authentication, crossOrigin: configuration.crossOrigin)
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: configuration.host, port: configuration.port),
                         handler: gateway.handle)
 do {
