@@ -42,6 +42,23 @@ struct RateLimitTests {
         #expect(refused.headers["Retry-After"] == "60")
     }
 
+    @Test("refused tokens count against the address, and an IPv6 client's /64 is one client")
+    func guessingAndRotation() throws {
+        let upstream = try RecordingUpstream { _ in .text("ok") }
+        let gateway = try GatewayProcess(routes: "/payments=\(upstream.url)", environment: [
+            "RATE_LIMITS": "/payments=1/m", "TRUST_FORWARDED_HEADERS": "true", "PROTECTED_ROUTES": "/payments",
+            "JWT_SECRET": String(repeating: "s", count: 32)])
+        func call(from address: String) throws -> Int {
+            try gateway.send("GET", "/payments", headers: ["X-Forwarded-For": address, "Authorization": "Bearer guessed.token.value"]).status
+        }
+        #expect(try call(from: "203.0.113.7") == 401)
+        #expect(try call(from: "203.0.113.7") == 429, "a second guess within the minute is throttled")
+        #expect(try call(from: "2001:db8:1:2::1") == 401)
+        #expect(try call(from: "2001:db8:1:2:ffff::9") == 429, "another address of the same /64")
+        #expect(try call(from: "2001:db8:1:3::1") == 401, "another /64")
+        #expect(upstream.requests.isEmpty)
+    }
+
     @Test("a rate limit the gateway cannot use stops it at start", arguments: [
         ("/nope=1/s", "gateway: RATE_LIMITS: /nope is not a prefix in ROUTES"),
         ("/a=fast", "gateway: RATE_LIMITS: 'fast' for /a is not N/s or N/m with an optional :burst, e.g. 5/s:10"),

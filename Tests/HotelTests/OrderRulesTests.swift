@@ -41,6 +41,20 @@ struct OrderRulesTests {
         #expect(try system.items("/payments").isEmpty)
     }
 
+    @Test("an order refused while payment is down leaves no Idempotency-Key behind: retried once payment is back, it is placed")
+    func retriedAfterPaymentDown() throws {
+        let system = try hotelSystem()
+        let order: [String: Any] = ["name": "Guest", "roomType": "delux"]
+        system.takeDown("payment")
+        #expect(try system["order"].request("POST", "/orders", order, headers: ["Idempotency-Key": "trip-1"]).status == 503)
+        #expect(try system["order"].query("SELECT idempotency_key FROM idempotency_keys").isEmpty)
+        system.bringBack("payment")
+        #expect(try system["order"].request("POST", "/orders", order, headers: ["Idempotency-Key": "trip-1"]).status == 201)
+        #expect(try system["order"].request("POST", "/orders", order, headers: ["Idempotency-Key": "trip-1"]).status == 201)
+        #expect(try system.items("/orders").count == 1)
+        #expect(try system.statuses("/payments") == ["PaymentApproved"])
+    }
+
     @Test("a payment whose answer is lost is cancelled, and the order withdrawn: a charge reliably refunded")
     func lostAnswer() throws {
         let system = try hotelSystem()

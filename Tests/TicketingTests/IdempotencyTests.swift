@@ -27,6 +27,15 @@ struct IdempotencyTests {
         #expect(try tester.query("SELECT id FROM shows").count == 3)
     }
 
+    @Test("a key is its caller's own: another subject's request with the same key and body takes effect too")
+    func perSubject() throws {
+        let tester = try ContextTester(ShowContext.self)
+        for subject in ["alice", "bob", "alice"] {
+            #expect(try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k", "X-Authenticated-Subject": subject]).status == 201)
+        }
+        #expect(try tester.query("SELECT id FROM shows").count == 2)
+    }
+
     @Test("the same key with another request is a 422 and changes nothing")
     func reusedKey() throws {
         let tester = try ContextTester(ShowContext.self)

@@ -40,20 +40,40 @@ enum IdempotentRequests {
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw Problem.badRequest("\(header) must be 1 to 255 visible ASCII characters")
         }
-        let claim = Claim(key: key, fingerprint: fingerprint(request))
+        // Keys are the caller's own: another subject's request with the same key is another request.
+        let subject = request.headers[subjectHeader] ?? ""
+        let claim = Claim(key: subject.isEmpty ? key : "\(subject) \(key)", fingerprint: fingerprint(request))
         if let earlier = try earlierAnswer(for: claim, database) { return earlier }
         let response: HTTPResponse
         do {
             response = try $current.withValue(claim) { try handler(request) }
         } catch is AlreadyRecorded {
             throw inProgress
-        } catch let problem as Problem where claim.recorded {
-            // Committed, then refused (an upstream failed after the commit): that is its answer.
+        } catch let problem as Problem where problem.status < 500 && claim.recorded {
+            // Committed, then refused for good: that is its answer.
             try store(problem.response, for: claim, database)
             throw problem
+        } catch {
+            if claim.recorded { forget(claim, database) }
+            throw error
         }
-        if claim.recorded { try store(response, for: claim, database) }
+        guard claim.recorded else { return response }
+        if response.status >= 500 {
+            forget(claim, database)
+        } else {
+            try store(response, for: claim, database)
+        }
         return response
+    }
+
+    /// Who the gateway says the caller is (see the gateway's `Authentication`).
+    static let subjectHeader = "X-Authenticated-Subject"
+
+    /// The request failed (a 5xx: the service says nothing changed, or that it undid what did):
+    /// its key goes, so that a retry runs in full instead of meeting a 409 for a day. Best effort:
+    /// a key left behind only costs that 409.
+    private static func forget(_ claim: Claim, _ database: Database) {
+        _ = try? database.write { c in try c.execute("DELETE FROM idempotency_keys WHERE idempotency_key = ?", .text(claim.key)) }
     }
 
     /// In the request's transaction on `c`, before its own work: records the key, in the first

@@ -30,14 +30,16 @@ final class ServerState: @unchecked Sendable {
     }
 
     /// Registers a new connection. At `limit`, another makes room: one idle between requests, else
-    /// the one that has been sending its first head the longest. So neither idle keep-alive
-    /// connections nor a slow-loris flood can hold every slot while new clients are refused: a
-    /// client sends its head within moments of connecting and is busy from then on, never shed.
-    /// False only when every connection is busy serving.
+    /// the one that has been sending its first head the longest, either only if nothing unread
+    /// is waiting on it. So neither idle keep-alive connections nor a slow-loris flood can hold
+    /// every slot while new clients are refused: a client sends its head within moments of
+    /// connecting and is busy from then on, never shed. False when no connection can make room.
     func admit(_ fd: Int32, limit: Int) -> Bool {
         locked {
             if connections.count - shedCount >= limit {
-                guard let room = connections.first(where: { $0.value == .idle })?.key ?? oldestFresh() else { return false }
+                guard let room = connections.first(where: { $0.value == .idle && Self.isQuiet($0.key) })?.key ?? oldestQuietFresh() else {
+                    return false
+                }
                 connections[room] = .shed
                 shedCount += 1
                 // Its owner wakes to end-of-file and closes it, as when draining.
@@ -49,9 +51,16 @@ final class ServerState: @unchecked Sendable {
         }
     }
 
-    private func oldestFresh() -> Int32? {
+    private func oldestQuietFresh() -> Int32? {
         connections.compactMap { fd, use in if case .fresh(let order) = use { (fd, order) } else { nil } }
-            .min { $0.1 < $1.1 }?.0
+            .sorted { $0.1 < $1.1 }.first { Self.isQuiet($0.0) }?.0
+    }
+
+    /// Nothing has arrived on `fd` that no thread has read yet: when every thread is busy, a
+    /// request may be waiting in the kernel on a connection that still looks fresh or idle.
+    private static func isQuiet(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) <= 0
     }
 
     /// Marks a connection idle (waiting for its next request) or busy. False once draining or

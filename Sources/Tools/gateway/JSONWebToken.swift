@@ -35,7 +35,10 @@ enum JSONWebToken {
         // The algorithm is ours to choose, never the token's: "none" or an RSA key used as an HMAC secret are classic forgeries.
         guard header["alg"] == .string("HS256") else { throw Refusal("the token is not signed with HS256") }
         guard header["crit"] == nil else { throw Refusal("the token has critical extensions") }
-        let expectedSignature = hmacSHA256(Array("\(parts[0]).\(parts[1])".utf8), key: key)
+        // A failing libcrypto gives no MAC: never compare against an empty one.
+        guard let expectedSignature = hmacSHA256(Array("\(parts[0]).\(parts[1])".utf8), key: key) else {
+            throw Refusal("the token's signature cannot be checked")
+        }
         guard signature.count == expectedSignature.count,
               CRYPTO_memcmp(signature, expectedSignature, signature.count) == 0 else {
             throw Refusal("the token's signature is not valid")
@@ -58,7 +61,7 @@ enum JSONWebToken {
     }
 
     static func mint(subject: String, scopes: [String], issuer: String?, audience: String?, expiresIn: Int,
-                     key: [UInt8], now: Date = Date()) -> String {
+                     key: [UInt8], now: Date = Date()) -> String? {
         var claims: [String: JSONLine.Value] = ["sub": .string(subject), "iat": .int(Int(now.timeIntervalSince1970)),
                                                 "exp": .int(Int(now.timeIntervalSince1970) + expiresIn)]
         if !scopes.isEmpty { claims["scope"] = .string(scopes.joined(separator: " ")) }
@@ -66,15 +69,16 @@ enum JSONWebToken {
         if let audience { claims["aud"] = .string(audience) }
         let header = base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
         let payload = base64URL(JSONLine.render(claims).dropLast())   // no newline inside a token
-        let signature = base64URL(hmacSHA256(Array("\(header).\(payload)".utf8), key: key))
-        return "\(header).\(payload).\(signature)"
+        guard let mac = hmacSHA256(Array("\(header).\(payload)".utf8), key: key) else { return nil }
+        return "\(header).\(payload).\(base64URL(mac))"
     }
 
-    static func hmacSHA256(_ data: [UInt8], key: [UInt8]) -> [UInt8] {
+    /// The 32-byte HMAC-SHA256 of `data`; nil if libcrypto fails.
+    static func hmacSHA256(_ data: [UInt8], key: [UInt8]) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        _ = HMAC(EVP_sha256(), key, Int32(key.count), data, data.count, &out, &length)
-        return Array(out.prefix(Int(length)))
+        guard HMAC(EVP_sha256(), key, Int32(key.count), data, data.count, &out, &length) != nil, length == 32 else { return nil }
+        return Array(out.prefix(32))
     }
 
     static func base64URL(_ bytes: some Collection<UInt8>) -> String {

@@ -21,7 +21,7 @@ enum TokenCommand {
             case "--subject": subject = value
             case "--scope": scopes += value.split(separator: " ").map(String.init)
             case "--expires-in":
-                guard let seconds = Int(value), abs(seconds) <= 366 * 86_400 else {
+                guard let seconds = Int(value), (-366 * 86_400...366 * 86_400).contains(seconds) else {
                     return .failure(ConfigurationError("--expires-in \(value) is not a number of seconds within a year\n\(usage)"))
                 }
                 expiresIn = seconds
@@ -37,7 +37,10 @@ enum TokenCommand {
         } catch {
             return .failure(error)
         }
-        return .success(JSONWebToken.mint(subject: subject, scopes: scopes, issuer: issuer, audience: audience,
-                                          expiresIn: expiresIn, key: key))
+        guard let token = JSONWebToken.mint(subject: subject, scopes: scopes, issuer: issuer, audience: audience,
+                                            expiresIn: expiresIn, key: key) else {
+            return .failure(ConfigurationError("libcrypto could not sign the token"))
+        }
+        return .success(token)
     }
 }
