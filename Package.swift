@@ -58,6 +58,7 @@ let package = Package(
         .executableTarget(name: "gateway", dependencies: ["CCrypto", "HTTP", "JSON", "Processes"], path: "Sources/Tools/gateway"),
         .executableTarget(name: "deploygen", dependencies: ["Chassis"] + deployedLibraries, path: "Sources/Tools/deploygen"),
         .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
+        .executableTarget(name: "chaos", dependencies: ["HTTP", "JSON", "Processes"], path: "Sources/Tools/chaos"),
         .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
                           path: "Sources/Tools/devstack"),
 
@@ -74,7 +75,7 @@ let package = Package(
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "CCrypto", "HTTP", "TestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "TestSupport"]),
-        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "TestSupport", "HTTP"] + allExecutables),
+        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "chaos", "TestSupport", "HTTP", "Storage"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "Storage"]),

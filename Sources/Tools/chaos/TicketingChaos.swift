@@ -1,0 +1,155 @@
+import Foundation
+import HTTP
+import JSON
+
+/// Ticketing under chaos: bookings at a steady rate on a roomy show and on one with few seats
+/// (so some fail), a fifth of them cancelled a moment later, every command retried with the same
+/// `Idempotency-Key` until it gets a definite answer, as a careful client would.
+final class TicketingChaos: @unchecked Sendable {
+    struct Booking {
+        let number: Int
+        let show: Int
+        let qty: Int
+        var id: Int?
+        var cancelAsked = false
+    }
+
+    static let price = 1000
+    private let stack: Stack
+    private let runID: String
+    private let lock = NSLock()
+    private var bookings: [Int: Booking] = [:]
+    private(set) var tally = Tally()
+    /// The roomy show and the small one, with their seats.
+    private(set) var shows: [(id: Int, seats: Int)] = []
+
+    init(stack: Stack, seed: UInt64) {
+        self.stack = stack
+        runID = "chaos-\(seed)-\(Int(Date().timeIntervalSince1970))"
+    }
+
+    func registerShows(bookings: Int) throws {
+        for (name, seats) in [("chaos roomy", bookings * 3 + 10), ("chaos small", 20)] {
+            let body = #"{"showName":"\#(name)","totalCount":\#(seats),"remainCount":\#(seats)}"#
+            guard case .object(let show)? = try send("POST", "/shows", body, key: "\(runID)-show-\(seats)"), let id = show.int("id") else {
+                throw ChaosError("POST /shows got no show")
+            }
+            shows.append((id, seats))
+        }
+        // Booking learns of shows from their events: wait until both can be booked.
+        Thread.sleep(forTimeInterval: 1)
+    }
+
+    /// Places booking `number`; a fifth are cancelled a moment later. Blocks until done.
+    func book(_ number: Int, random: UInt64) {
+        let show = shows[number % 3 == 2 ? 1 : 0]
+        var booking = Booking(number: number, show: show.id, qty: 1 + Int(random % 3))
+        let body = #"{"showId":\#(show.id),"qty":\#(booking.qty),"amount":\#(Self.price)}"#
+        guard case .object(let placed)? = try? send("POST", "/bookings", body, key: "\(runID)-booking-\(number)"),
+              let id = placed.int("id") else { return }
+        booking.id = id
+        lock.withLock { tally.accepted += 1 }
+        if random % 5 == 0 {
+            Thread.sleep(forTimeInterval: Double(random % 2000) / 1000)
+            booking.cancelAsked = true
+            _ = try? send("PATCH", "/bookings/\(id)", #"{"bookStatus":"Cancelled"}"#, key: nil)
+        }
+        lock.withLock { bookings[number] = booking }
+    }
+
+    /// Sends until a definite answer: the body of a 2xx; nil for a 4xx (counted as rejected);
+    /// throws after 60 s of failures. A 409 for a PATCH means it was done already.
+    private func send(_ method: String, _ path: String, _ body: String, key: String?) throws -> JSONNode? {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let key { headers["Idempotency-Key"] = key }
+        let deadline = ContinuousClock.now + .seconds(60)
+        var attempt = 0
+        while ContinuousClock.now < deadline {
+            attempt += 1
+            lock.withLock { tally.sent += 1 }
+            let answer = try? stack.client.send(method: method, url: stack.gateway + path, headers: headers, body: Array(body.utf8),
+                                                timeout: .seconds(5))
+            if let answer, (200..<300).contains(answer.status) { return try? JSONNode(parsing: answer.body) }
+            if let answer, (400..<500).contains(answer.status), answer.status != 409 || method == "PATCH", answer.status != 429 {
+                lock.withLock { tally.rejected["\(method) \(answer.status)", default: 0] += 1 }
+                return nil
+            }
+            lock.withLock { tally.retried["\(answer.map { "\($0.status)" } ?? "no answer")", default: 0] += 1 }
+            Thread.sleep(forTimeInterval: min(2, 0.05 * Double(1 << min(attempt, 6))))
+        }
+        lock.withLock { tally.gaveUp += 1 }
+        throw ChaosError("\(method) \(path) had no definite answer within 60 s")
+    }
+
+    /// What must hold once everything settled; empty when it all does.
+    func violations() throws -> [String] {
+        let placed = lock.withLock { bookings.values.compactMap { b in b.id.map { ($0, b) } } }
+        let sources = try (
+            bookings: stack.collection("bookings"), payments: stack.collection("payments"),
+            tickets: stack.collection("ticketIssuances"), rows: stack.collection("showStatuses"), shows: stack.collection("shows"))
+        var problems: [String] = []
+        let byID = Dictionary(sources.bookings.compactMap { b in b.int("id").map { ($0, b) } }, uniquingKeysWith: { a, _ in a })
+        func grouped(_ items: [JSONMembers]) -> [Int: [JSONMembers]] { Dictionary(grouping: items.filter { $0.int("bookId") != nil }) { $0.int("bookId")! } }
+        let payments = grouped(sources.payments), tickets = grouped(sources.tickets), rows = grouped(sources.rows)
+        var seatsTaken: [Int: Int] = [:]
+        for (id, booking) in placed {
+            guard let stored = byID[id] else { problems.append("booking \(id) was accepted and is gone (an event lost)"); continue }
+            let status = stored.string("bookStatus") ?? "?"
+            let pay = payments[id] ?? [], ticket = tickets[id] ?? [], row = rows[id] ?? []
+            if pay.count > 1 { problems.append("booking \(id) was charged \(pay.count) times (applied twice)") }
+            if ticket.count > 1 { problems.append("booking \(id) has \(ticket.count) tickets (applied twice)") }
+            if row.count != 1 { problems.append("booking \(id) has \(row.count) dashboard rows, not 1 (view differs)") }
+            let payStatus = pay.first?.string("status"), issueStatus = ticket.first?.string("issueStatus")
+            switch status {
+            case "Confirmed":
+                seatsTaken[booking.show, default: 0] += booking.qty
+                if payStatus != "Paid" || pay.first?.int("amount") != booking.qty * Self.price {
+                    problems.append("booking \(id) is Confirmed but its payment is \(payStatus ?? "missing") of \(pay.first?.int("amount") ?? 0)")
+                }
+                if issueStatus != "Issuable" { problems.append("booking \(id) is Confirmed but its ticket is \(issueStatus ?? "missing")") }
+            case "Cancelled":
+                if payStatus == "Paid" { problems.append("booking \(id) is Cancelled but its payment is Paid") }
+                if let issueStatus, issueStatus != "Cancelled" { problems.append("booking \(id) is Cancelled but its ticket is \(issueStatus)") }
+            case "Failed":
+                if !pay.isEmpty { problems.append("booking \(id) Failed but was charged") }
+                if booking.show == shows[0].id { problems.append("booking \(id) Failed on a show with seats for every booking") }
+            default:
+                problems.append("booking \(id) is still \(status) (saga not finished)")
+            }
+            if let view = row.first, view.string("bookStatus") != status || view.string("payStatus") != payStatus
+                || view.string("issueStatus") != issueStatus {
+                problems.append("booking \(id)'s dashboard row says \(view.string("bookStatus") ?? "-")/\(view.string("payStatus") ?? "-")/"
+                                + "\(view.string("issueStatus") ?? "-"), its sources \(status)/\(payStatus ?? "-")/\(issueStatus ?? "-") (view differs)")
+            }
+        }
+        for show in shows {
+            let remain = sources.shows.first { $0.int("id") == show.id }?.int("remainCount")
+            if remain != show.seats - seatsTaken[show.id, default: 0] {
+                problems.append("show \(show.id) has \(remain.map(String.init) ?? "no") seats left; \(show.seats) − \(seatsTaken[show.id, default: 0]) confirmed = \(show.seats - seatsTaken[show.id, default: 0])")
+            }
+        }
+        for process in try stack.processes() where process.isService {
+            let backlog = try stack.gauge("outbox_backlog", of: process), lag = try stack.gauge("consumer_lag", of: process)
+            if backlog > 0 { problems.append("\(process.name) has \(Int(backlog)) events in its outbox") }
+            if lag > 0 { problems.append("\(process.name) lags \(Int(lag)) events behind") }
+        }
+        return problems
+    }
+
+    /// Final statuses of the accepted bookings, for the summary.
+    func outcomes() throws -> [String: Int] {
+        let ids = Set(lock.withLock { bookings.values.compactMap(\.id) })
+        return Dictionary(grouping: try stack.collection("bookings").filter { $0.int("id").map(ids.contains) == true }) {
+            $0.string("bookStatus") ?? "?"
+        }.mapValues(\.count)
+    }
+}
+
+/// What the load saw.
+struct Tally {
+    var sent = 0
+    var accepted = 0
+    var rejected: [String: Int] = [:]
+    var retried: [String: Int] = [:]
+    var gaveUp = 0
+}

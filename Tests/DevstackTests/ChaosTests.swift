@@ -1,0 +1,51 @@
+import Foundation
+import Storage
+import Testing
+import TestSupport
+
+/// `chaos ticketing` against a devstack: a short seeded run in CI; `chaos ticketing --seconds 600`
+/// runs as long as wanted (README, Chaos).
+@Suite("Chaos", .serialized)
+struct ChaosTests {
+    private func chaos(_ stack: DevstackProcess, _ arguments: [String]) throws -> CommandRun {
+        try CommandRun(try ProjectPaths.executable("chaos"), ["ticketing", "--port-base", "\(stack.portBase)"] + arguments,
+                       timeout: .seconds(240))
+    }
+
+    @Test("services killed and frozen, the broker frozen, under load: nothing lost, nothing twice, every saga finished")
+    func shortRun() throws {
+        let stack = try DevstackProcess(system: "ticketing", broker: nil)
+        try stack.waitUntilUp()
+        let run = try chaos(stack, ["--seconds", "15", "--rate", "5", "--fault-every", "3", "--seed", "20261201", "--settle", "120"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("every invariant held"), "\(run.stdout)")
+        let faults = run.stdout.split(separator: "\n").first { $0.hasPrefix("faults: ") } ?? ""
+        #expect(!faults.isEmpty && faults != "faults: 0 kill, 0 pause, 0 broker-pause", "\(run.stdout)")
+    }
+
+    @Test("a broken invariant is reported: a show that leaks a seat per booking makes chaos exit 1 and name it")
+    func brokenInvariant() throws {
+        let stack = try DevstackProcess(system: "ticketing", broker: nil)
+        try stack.waitUntilUp()
+        // As a defect would: every seat taken takes one more.
+        let shows = try Database(path: stack.directory.appendingPathComponent("state/ticketing-show.sqlite").path, create: false)
+        try shows.write { c in
+            try c.execute("""
+                CREATE TRIGGER leak AFTER UPDATE OF remain_count ON shows WHEN NEW.remain_count < OLD.remain_count
+                BEGIN UPDATE shows SET remain_count = NEW.remain_count - 1 WHERE id = NEW.id; END
+                """)
+        }
+        let run = try chaos(stack, ["--seconds", "3", "--rate", "2", "--fault-every", "1000", "--seed", "1", "--settle", "5"])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("NOT settled") && run.stdout.contains("seats left; "), "\(run.stdout)")
+    }
+
+    @Test("bad usage is exit 2 with a message")
+    func usage() throws {
+        let chaos = try ProjectPaths.executable("chaos")
+        let unknown = try CommandRun(chaos, ["hotel"], timeout: .seconds(10))
+        #expect(unknown.status == 2 && unknown.stderr.contains("only ticketing"))
+        let bad = try CommandRun(chaos, ["ticketing", "--rate", "fast"], timeout: .seconds(10))
+        #expect(bad.status == 2 && bad.stderr.contains("--rate needs a positive whole number"))
+    }
+}
