@@ -78,27 +78,6 @@ final class Gateway: Sendable {
         }
     }
 
-    /// Whom a rate limit counts when no token says: the connection's address, or behind a
-    /// trusted proxy the address it saw (the last of `X-Forwarded-For`, which each proxy appends to).
-    private func address(of request: HTTPRequest) -> String {
-        var address = request.remoteAddress ?? "unknown"
-        if trustForwardedHeaders, let seen = request.headers.values("X-Forwarded-For").last?.split(separator: ",").last {
-            let forwarded = seen.trimmingCharacters(in: .whitespaces)
-            if !forwarded.isEmpty { address = forwarded }
-        }
-        return Self.network(of: address)
-    }
-
-    /// An IPv6 address stands for its /64, which one subscriber usually holds whole: rotating
-    /// addresses within it must not give a fresh bucket each time. Anything else as it is.
-    static func network(of address: String) -> String {
-        var parsed = in6_addr()
-        guard address.contains(":"), inet_pton(AF_INET6, address, &parsed) == 1 else { return address }
-        let bytes = withUnsafeBytes(of: parsed) { Array($0.prefix(8)) }
-        return stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-            .joined(separator: ":") + "::/64"
-    }
-
     /// The response, the base URL that served it, and why the upstream failed (for the log only:
     /// the client learns which service failed, not the socket error).
     private func answer(_ request: HTTPRequest, correlationID: String) -> (HTTPResponse, String?, String?) {
@@ -118,7 +97,7 @@ final class Gateway: Sendable {
         var subject: String?
         let refusal = authentication?.refusal(of: request, under: route.prefix, subject: &subject)
         // A request the gateway refuses counts against its address too, so that guessing tokens is throttled.
-        let caller = subject.map { "subject \($0)" } ?? "address \(address(of: request))"
+        let caller = subject.map { "subject \($0)" } ?? "address \(ClientAddress.of(request, trustForwardedHeaders: trustForwardedHeaders))"
         if let limit = rateLimits.limit(for: route.prefix), let wait = buckets.take(caller, on: route.prefix, limit) {
             let problem = Problem(status: 429, detail: "more than \(limit.text) requests to \(route.prefix); retry in \(wait) s",
                                   headers: ["Retry-After": String(wait)])
