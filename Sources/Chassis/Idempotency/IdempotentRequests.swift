@@ -41,7 +41,7 @@ enum IdempotentRequests {
             throw Problem.badRequest("\(header) must be 1 to 255 visible ASCII characters")
         }
         // Keys are the caller's own: another subject's request with the same key is another request.
-        let subject = request.headers[subjectHeader] ?? ""
+        let subject = request.headers[HeaderName.authenticatedSubject] ?? ""
         let claim = Claim(key: subject.isEmpty ? key : "\(subject) \(key)", fingerprint: fingerprint(request))
         if let earlier = try earlierAnswer(for: claim, database) { return earlier }
         let response: HTTPResponse
@@ -65,9 +65,6 @@ enum IdempotentRequests {
         }
         return response
     }
-
-    /// Who the gateway says the caller is (see the gateway's `Authentication`).
-    static let subjectHeader = "X-Authenticated-Subject"
 
     /// The request failed (a 5xx: the service says nothing changed, or that it undid what did):
     /// its key goes, so that a retry runs in full instead of meeting a 409 for a day. Best effort:

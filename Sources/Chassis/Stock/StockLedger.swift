@@ -88,7 +88,7 @@ extension Service {
             let body = try JSONObject(body: request.body)
             let take = StockHold.Take(holdId: try body.string("holdId"), item: try body.int("item"), quantity: try body.int("quantity"))
             guard take.quantity > 0 else { throw Problem.badRequest("field 'quantity' must be positive") }
-            let (answer, created) = try transaction(saga: request.headers["X-Correlation-Id"] ?? take.holdId) { work in
+            let (answer, created) = try transaction(saga: request.headers[HeaderName.correlationID] ?? take.holdId) { work in
                 let result = try ledger.take(take, work)
                 try published(result.0, work)
                 return result
@@ -103,7 +103,7 @@ extension Service {
         }
         route("POST", StockHold.releasePath) { [self] request in
             let holdId = try JSONObject(body: request.body).string("holdId")
-            return .json(try transaction(saga: request.headers["X-Correlation-Id"] ?? holdId) { work in
+            return .json(try transaction(saga: request.headers[HeaderName.correlationID] ?? holdId) { work in
                 let answer = try ledger.release(holdId, work)
                 try published(answer, work)
                 return answer

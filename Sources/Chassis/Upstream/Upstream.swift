@@ -45,7 +45,7 @@ public final class Upstream: Sendable {
                         correlationID: String? = nil) throws(UpstreamUnavailable) -> HTTPClientResponse {
         var headers: HTTPHeaders = [:]
         if body != nil { headers["Content-Type"] = "application/json" }
-        if let correlationID { headers["X-Correlation-Id"] = correlationID }
+        if let correlationID { headers[HeaderName.correlationID] = correlationID }
         return try breaker.call({ () throws -> HTTPClientResponse in
             let response: HTTPClientResponse
             if let local = InProcessUpstreams.handler(for: baseURL) {

@@ -6,9 +6,6 @@ import HTTP
 /// secret), and `exp`, `nbf`, `iss` (`JWT_ISSUER`), `aud` (`JWT_AUDIENCE`) checked within
 /// `JWT_LEEWAY_SECONDS` (60) of clock skew. Routes not named stay open.
 struct Authentication: Sendable {
-    /// The header that carries the token's subject to the services; a client's own is dropped.
-    static let subjectHeader = "X-Authenticated-Subject"
-
     let key: [UInt8]
     let expectations: JSONWebToken.Expectations
     /// Prefix → the scope a token needs there, if any.

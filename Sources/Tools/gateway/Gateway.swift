@@ -6,7 +6,6 @@ import Synchronization
 /// Routes each request by path prefix to a service and relays the answer, with a correlation id
 /// on both legs. Runs on the HTTP server's threads, which may block on the upstream.
 final class Gateway: Sendable {
-    static let correlationHeader = "X-Correlation-Id"
     /// Methods whose request may go to a second replica after the first failed to answer.
     static let idempotentReads: Set = ["GET", "HEAD", "OPTIONS"]
 
@@ -48,12 +47,12 @@ final class Gateway: Sendable {
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = ContinuousClock.now
-        let given = request.headers[Self.correlationHeader]
+        let given = request.headers[HeaderName.correlationID]
         let correlationID = given.flatMap { Self.isCorrelationID($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
         var (response, upstream, failure) = crossOrigin?.preflight(request).map { ($0, nil, nil) }
             ?? answer(request, correlationID: correlationID)
         crossOrigin?.decorate(&response, for: request)
-        response.headers[Self.correlationHeader] = correlationID
+        response.headers[HeaderName.correlationID] = correlationID
 
         let elapsed = started.duration(to: .now)
         var fields: [String: JSONLine.Value] = [
@@ -105,9 +104,9 @@ final class Gateway: Sendable {
         }
         if let refusal { return (refusal.response, nil, "not authenticated") }
         var headers = HopByHopHeaders.removed(from: request.headers)
-        headers[Self.correlationHeader] = correlationID
+        headers[HeaderName.correlationID] = correlationID
         // Only the gateway says who the client is.
-        headers[Authentication.subjectHeader] = subject
+        headers[HeaderName.authenticatedSubject] = subject
         if !trustForwardedHeaders {
             for (name, _) in headers where name.lowercased() == "forwarded" || name.lowercased().hasPrefix("x-forwarded-") {
                 headers[name] = nil
