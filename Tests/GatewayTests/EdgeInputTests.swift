@@ -84,7 +84,7 @@ struct EdgeInputTests {
         #expect(try gateway.send("GET", "/bookings", headers: ["X-Correlation-Id": kept]).headers["X-Correlation-Id"] == kept)
     }
 
-    @Test("HEAD answers with the length GET's body has")
+    @Test("HEAD answers with the length GET's body has, and with none when the service announced none")
     func headLength() throws {
         let upstream = try RecordingUpstream { _ in .text("twelve bytes") }
         let gateway = try GatewayProcess(routes: "/bookings=\(upstream.url)")
@@ -93,6 +93,14 @@ struct EdgeInputTests {
         #expect(head.status == 200)
         #expect(head.headers["Content-Length"] == "12")
         #expect(head.body.isEmpty)
+
+        // A service that streams its GET (chunked) has no length for HEAD either.
+        let listener = try LoopbackListener()
+        listener.answerOnce(with: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        let chunked = try GatewayProcess(routes: "/streams=http://127.0.0.1:\(listener.port)")
+        let streamed = try raw(chunked, "HEAD /streams HTTP/1.1\r\nHost: h", bodyless: true)
+        #expect(streamed.status == 200)
+        #expect(streamed.headers["Content-Length"] == nil, "not 0: the GET has a body")
     }
 
     @Test("a setting that is not true or false stops the gateway at start")

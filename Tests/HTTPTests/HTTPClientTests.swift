@@ -1,5 +1,6 @@
 import HTTP
 import Testing
+import TestSupport
 
 @Suite("HTTPClient")
 struct HTTPClientTests {

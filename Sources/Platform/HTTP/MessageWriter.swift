@@ -9,16 +9,21 @@ enum MessageWriter {
 
     /// `connection` is the Connection field to send, if any. HEAD answers carry the headers of a
     /// GET, Content-Length included, but no body: the body's length, or when the handler gave no
-    /// body (a proxy relaying another server's HEAD answer) the Content-Length it set.
+    /// body (a proxy relaying another server's HEAD answer) the Content-Length it set, or none
+    /// when it set none (a chunked GET has no length to announce).
     static func response(_ response: HTTPResponse, connection: String?, isHeadRequest: Bool) -> [UInt8] {
         let reason = HTTPStatus.reasonPhrase(response.status) ?? ""
         var bytes = Array("HTTP/1.1 \(response.status) \(reason)\r\n".utf8)
         appendFields(response.headers, to: &bytes)
         let forbidsBody = HTTPStatus.forbidsBody(response.status)
         if !forbidsBody {
-            let declared = isHeadRequest && response.body.isEmpty
-                ? try? BodyFraming.contentLength(response.headers.values("Content-Length"), limit: Int.max) : nil
-            appendField("Content-Length", String(declared ?? response.body.count), to: &bytes)
+            if isHeadRequest && response.body.isEmpty {
+                if let declared = try? BodyFraming.contentLength(response.headers.values("Content-Length"), limit: Int.max) {
+                    appendField("Content-Length", String(declared), to: &bytes)
+                }
+            } else {
+                appendField("Content-Length", String(response.body.count), to: &bytes)
+            }
         }
         if let connection { appendField("Connection", connection, to: &bytes) }
         bytes += HTTPSyntax.crlf

@@ -1,14 +1,13 @@
 import Foundation
 import Glibc
-import TestSupport
 
 /// A bare socket on 127.0.0.1 for client tests: bound but not listening (connections are
 /// refused), listening but never answering, or answering one request with fixed bytes.
-final class LoopbackListener: Sendable {
-    let fd: Int32
-    let port: Int
+public final class LoopbackListener: Sendable {
+    public let fd: Int32
+    public let port: Int
 
-    init(listening: Bool = true) throws(TestFailure) {
+    public init(listening: Bool = true) throws(TestFailure) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in.loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -31,7 +30,7 @@ final class LoopbackListener: Sendable {
 
     /// On a thread of its own: accepts one connection (waiting at most 5 s), reads its request
     /// head, writes `reply` and closes the connection.
-    func answerOnce(with reply: String) {
+    public func answerOnce(with reply: String) {
         Thread { [self] in
             var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, 5000) > 0 else { return }
