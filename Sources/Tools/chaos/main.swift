@@ -51,7 +51,6 @@ let loadEnds = started + .seconds(seconds)
 let group = DispatchGroup()
 let pool = DispatchQueue(label: "chaos.load", attributes: .concurrent)
 var random = SeededRandom(seed: seed ^ 0x10AD)
-var faultLog: [String] = []
 let faultThread = Thread {
     var faultRandom = SeededRandom(seed: seed ^ 0xFA17)
     let every = faultEvery
