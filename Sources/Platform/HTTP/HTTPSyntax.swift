@@ -63,7 +63,7 @@ package enum HTTPSyntax {
         if rest.hasPrefix("[") {
             guard let close = rest.firstIndex(of: "]") else { return false }
             let literal = rest[rest.index(after: rest.startIndex)..<close]
-            guard !literal.isEmpty, literal.utf8.allSatisfy({ $0.isHexDigit || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
+            guard !literal.isEmpty, literal.utf8.allSatisfy({ PercentDecoding.hexValue($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
                 return false
             }
             rest = rest[rest.index(after: close)...]
@@ -96,13 +96,6 @@ package enum HTTPSyntax {
 extension String {
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
         utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { lowercasedASCII($0) == lowercasedASCII($1) }
-    }
-}
-
-private extension UInt8 {
-    var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 }
 

@@ -38,7 +38,7 @@ struct Socket: Sendable {
             default: nil
             }
         }
-        return written == nil ? nil : String(cString: text)
+        return written == nil ? nil : String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Reads at least one byte into `buffer` and returns how many.

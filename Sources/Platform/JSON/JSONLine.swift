@@ -17,7 +17,7 @@ public enum JSONLine {
             out.append(UInt8(ascii: ":"))
             switch fields[key]! {
             case .string(let value): JSONText.appendString(value, to: &out)
-            case .int(let value): out += String(value).utf8
+            case .int(let value): JSONText.appendInteger(value, to: &out)
             case .bool(let value): out += (value ? "true" : "false").utf8
             }
         }
