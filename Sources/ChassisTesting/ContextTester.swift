@@ -31,13 +31,15 @@ public final class ContextTester {
     /// Sends a request through the service's router; `json` becomes the body (values as given,
     /// so `"10"` and `10` are both possible).
     public func request(_ method: String, _ path: String, _ json: [String: Any]? = nil, headers: HTTPHeaders = [:]) throws -> Answer {
+        guard let json else { return request(method, path, body: [], headers: headers) }
+        return request(method, path, body: Array(try JSONSerialization.data(withJSONObject: json)), headers: headers)
+    }
+
+    /// Sends a request whose body is exactly `body` (JSON unless `headers` say otherwise).
+    public func request(_ method: String, _ path: String, body: [UInt8], headers: HTTPHeaders = [:]) -> Answer {
         var headers = headers
         if headers["Host"] == nil { headers["Host"] = "tester" }
-        var body: [UInt8] = []
-        if let json {
-            body = Array(try JSONSerialization.data(withJSONObject: json))
-            headers["Content-Type"] = "application/json"
-        }
+        if !body.isEmpty, headers["Content-Type"] == nil { headers["Content-Type"] = "application/json" }
         return Answer(service.handle(HTTPRequest(method: method, target: path, headers: headers, body: body)))
     }
 

@@ -30,6 +30,14 @@ struct ParserTests {
         #expect(try JSONNode(parsing: Array("\"plain\"".utf8)) == .string("plain"))
     }
 
+    @Test("the canonical form: compact, keys once in byte order with their last value, strings escaped one way")
+    func canonical() throws {
+        let node = try JSONNode(parsing: Array(#" { "b" : [ 1 , {"z":null,"a":true} ], "a\u00e9" : "\/x" , "b" : [1.0, {"a":true,"z":null}] } "#.utf8))
+        #expect(String(decoding: node.canonicalBytes, as: UTF8.self) == #"{"aé":"/x","b":[1.0,{"a":true,"z":null}]}"#)
+        let reordered = try JSONNode(parsing: Array(#"{"b":[1.0,{"z":null,"a":true}],"aé":"/x"}"#.utf8))
+        #expect(reordered.canonicalBytes == node.canonicalBytes)
+    }
+
     @Test("nesting is bounded, so a hostile document cannot exhaust the stack")
     func depth() throws {
         let deep = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)

@@ -27,6 +27,22 @@ struct IdempotencyTests {
         #expect(try tester.query("SELECT id FROM shows").count == 3)
     }
 
+    @Test("a retry that spells the same JSON otherwise (member order, spacing, escapes) is the same request")
+    func sameJSONSpelledOtherwise() throws {
+        let tester = try ContextTester(ShowContext.self)
+        let first = tester.request("POST", "/shows", body: Array(#"{"showName":"Cats","totalCount":10,"remainCount":10}"#.utf8),
+                                   headers: ["Idempotency-Key": "k"])
+        let retry = tester.request("POST", "/shows", body: Array(#"{ "remainCount": 10, "totalCount": 10, "showName": "C\u0061ts" }"#.utf8),
+                                   headers: ["Idempotency-Key": "k"])
+        #expect(first.status == 201)
+        #expect(retry.status == 201)
+        #expect(retry.text == first.text)
+        #expect(try tester.query("SELECT id FROM shows").count == 1)
+        let other = tester.request("POST", "/shows", body: Array(#"{"showName":"Cats","totalCount":10,"remainCount":9}"#.utf8),
+                                   headers: ["Idempotency-Key": "k"])
+        #expect(other.status == 422)
+    }
+
     @Test("a key is its caller's own: another subject's request with the same key and body takes effect too")
     func perSubject() throws {
         let tester = try ContextTester(ShowContext.self)

@@ -128,10 +128,13 @@ enum IdempotentRequests {
     }
 
     /// What makes two requests the same one: method, target and body, hashed (FNV-1a, 64 bits)
-    /// so that it is the same in every process and after restarts.
+    /// so that it is the same in every process and after restarts. A JSON body counts in its
+    /// canonical form: a client that serialises the same fields again, in another order, retries
+    /// the same request.
     private static func fingerprint(_ request: HTTPRequest) -> String {
+        let body = (try? JSONNode(parsing: request.body))?.canonicalBytes ?? request.body
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in Array("\(request.method) \(request.target)\n".utf8) + request.body {
+        for byte in Array("\(request.method) \(request.target)\n".utf8) + body {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
         return String(hash, radix: 16)

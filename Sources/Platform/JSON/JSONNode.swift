@@ -18,6 +18,40 @@ public enum JSONNode: Sendable, Equatable {
         self = try parsed.get()
     }
 
+    /// The document in one form: compact, each object's keys once (with their last value) in byte
+    /// order, strings escaped as `JSONText` escapes them, numbers as written. Texts that differ
+    /// only in spacing, member order, escapes or repeated keys give the same bytes.
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        writeCanonical(to: &out)
+        return out
+    }
+
+    private func writeCanonical(to out: inout [UInt8]) {
+        switch self {
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .number(let text): out += text.utf8
+        case .string(let value): JSONText.appendString(value, to: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                element.writeCanonical(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (i, key) in members.distinctKeys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONText.appendString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]!.writeCanonical(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
     /// What a decoding error says it found.
     var kind: String {
         switch self {
