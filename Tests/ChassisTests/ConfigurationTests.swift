@@ -36,6 +36,7 @@ struct ConfigurationTests {
         ("KAFKA_PROPERTIES", "linger.ms=soon", "KAFKA_PROPERTIES: invalid Kafka property linger.ms=soon"), ("SHUTDOWN_GRACE_SECONDS", "0", "SHUTDOWN_GRACE_SECONDS=0"),
         ("KAFKA_TOPIC_RETENTION_MS", "-2", "KAFKA_TOPIC_RETENTION_MS=-2"), ("KAFKA_TOPIC_REPLICATION_FACTOR", "0", "KAFKA_TOPIC_REPLICATION_FACTOR=0"),
         ("CONSUMER_STALL_SECONDS", "soon", "CONSUMER_STALL_SECONDS=soon"),
+        ("LOG_LEVEL", "verbose", "LOG_LEVEL=verbose is not one of debug, info, warning, error"),
     ])
     func invalid(name: String, value: String, mention: String) {
         #expect {

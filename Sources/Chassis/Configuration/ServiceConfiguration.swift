@@ -32,6 +32,8 @@ public struct ServiceConfiguration: Sendable {
     public var consumerStallLimit: Duration
     /// How long a POST's `Idempotency-Key` and its answer are kept.
     public var idempotencyKeyTTL: Duration
+    /// The least severe log lines written, from LOG_LEVEL.
+    public var logLevel: Logger.Level
     public let environment: [String: String]
 
     /// Reads the common settings; `defaultPort` is the service's port when PORT is unset.
@@ -71,6 +73,11 @@ public struct ServiceConfiguration: Sendable {
         }
         consumerStallLimit = .seconds(try reader.int("CONSUMER_STALL_SECONDS", default: 60, in: 1...3600))
         idempotencyKeyTTL = .seconds(try reader.int("IDEMPOTENCY_KEY_TTL_SECONDS", default: 86_400, in: 60...2_592_000))
+        let level = reader.string("LOG_LEVEL", default: Logger.Level.info.rawValue)
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw ConfigurationError(description: "LOG_LEVEL=\(level) is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.logLevel = logLevel
     }
 
     /// Where the state is, for logs: the file, or the URL without its password.

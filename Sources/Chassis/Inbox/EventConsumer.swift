@@ -369,7 +369,7 @@ final class EventConsumer: Sendable {
     private func count(_ message: ConsumedMessage, _ outcome: Outcome, _ envelope: EventEnvelope? = nil) {
         metrics.increment(.consumerEvents, ["topic": message.topic, "outcome": outcome.rawValue])
         if outcome == .processed, let envelope {
-            log.info("event processed", correlationID: envelope.correlationID, ["type": envelope.type, "event_id": envelope.id])
+            log.debug("event processed", correlationID: envelope.correlationID, ["type": envelope.type, "event_id": envelope.id])
         }
     }
 

@@ -4,18 +4,34 @@ import JSON
 import Synchronization
 
 /// One JSON object a line on stdout: time, level, service, message, correlation id and fields.
+/// Lines below `minimum` are not written (`LOG_LEVEL`); `debug` is what happens per event.
 public final class Logger: Sendable {
-    public enum Level: String, Sendable { case info, warning, error }
+    public enum Level: String, Sendable, CaseIterable, Comparable {
+        case debug, info, warning, error
+
+        public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+        private var rank: Int { Level.allCases.firstIndex(of: self)! }
+    }
 
     public let service: String
+    public let minimum: Level
     private let lock = Mutex(())
 
-    public init(service: String) { self.service = service }
+    public init(service: String, minimum: Level = .info) {
+        self.service = service
+        self.minimum = minimum
+    }
 
+    public func debug(_ message: String, correlationID: String? = nil, _ fields: @autoclosure () -> [String: String] = [:]) {
+        guard minimum == .debug else { return }
+        write(.debug, message, correlationID, fields())
+    }
     public func info(_ message: String, correlationID: String? = nil, _ fields: [String: String] = [:]) {
+        guard minimum <= .info else { return }
         write(.info, message, correlationID, fields)
     }
     public func warning(_ message: String, correlationID: String? = nil, _ fields: [String: String] = [:]) {
+        guard minimum <= .warning else { return }
         write(.warning, message, correlationID, fields)
     }
     public func error(_ message: String, correlationID: String? = nil, _ fields: [String: String] = [:]) {

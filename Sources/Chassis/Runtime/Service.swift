@@ -56,9 +56,9 @@ public final class Service: Sendable {
             print(ServiceCommand.usage(service: name, defaultPort: manifest.defaultPort))
             exit(0)
         }
-        log = Logger(service: name)
         try LibraryVersion.requireSupported()
         configuration = try ServiceConfiguration(service: name, defaultPort: manifest.defaultPort, environment: environment)
+        log = Logger(service: name, minimum: configuration.logLevel)
         database = try Self.openDatabase(configuration, for: command)
         self.migrations = migrations
         databaseHealth = DatabaseHealth(database: database, limit: configuration.databaseUnreachableLimit)
