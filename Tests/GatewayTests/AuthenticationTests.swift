@@ -22,7 +22,7 @@ struct AuthenticationTests {
     }
 
     /// A token built by hand, for what `gateway token` will not make.
-    private func craft(header: String, claims: String, secret: String = AuthenticationTests.secret) -> String {
+    static func craft(header: String, claims: String, secret: String = AuthenticationTests.secret) -> String {
         func base64URL(_ bytes: [UInt8]) -> String {
             Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: "")
@@ -73,6 +73,7 @@ struct AuthenticationTests {
         ("early", "the token is not valid yet"),
         ("other key", "the token's signature is not valid"),
         ("alg none", "the token is not signed with HS256"),
+        ("RS256 with no key set", "the token is not signed with HS256"),
         ("other issuer", "the token is not from devstack"),
         ("other audience", "the token is not for ticketing"),
         ("no expiry", "the token has no expiry (exp)"),
@@ -86,12 +87,13 @@ struct AuthenticationTests {
         let valid = #"{"sub":"eve","iss":"devstack","aud":"ticketing","exp":\#(now + 600)}"#
         let token = switch kind {
         case "expired": try mint(["--subject", "eve", "--issuer", "devstack", "--audience", "ticketing", "--expires-in", "-120"])
-        case "early": craft(header: #"{"alg":"HS256"}"#, claims: #"{"iss":"devstack","aud":["x","ticketing"],"exp":\#(now + 600),"nbf":\#(now + 300)}"#)
-        case "other key": craft(header: #"{"alg":"HS256"}"#, claims: valid, secret: String(repeating: "k", count: 40))
-        case "alg none": String(craft(header: #"{"alg":"none"}"#, claims: valid).split(separator: ".")[0...1].joined(separator: ".")) + "."
+        case "early": Self.craft(header: #"{"alg":"HS256"}"#, claims: #"{"iss":"devstack","aud":["x","ticketing"],"exp":\#(now + 600),"nbf":\#(now + 300)}"#)
+        case "other key": Self.craft(header: #"{"alg":"HS256"}"#, claims: valid, secret: String(repeating: "k", count: 40))
+        case "alg none": String(Self.craft(header: #"{"alg":"none"}"#, claims: valid).split(separator: ".")[0...1].joined(separator: ".")) + "."
         case "other issuer": try mint(["--subject", "eve", "--issuer", "elsewhere", "--audience", "ticketing"])
         case "other audience": try mint(["--subject", "eve", "--issuer", "devstack", "--audience", "hotel"])
-        case "no expiry": craft(header: #"{"alg":"HS256"}"#, claims: #"{"sub":"eve","iss":"devstack","aud":"ticketing"}"#)
+        case "RS256 with no key set": ProviderKey.rsa.token(valid)
+        case "no expiry": Self.craft(header: #"{"alg":"HS256"}"#, claims: #"{"sub":"eve","iss":"devstack","aud":"ticketing"}"#)
         default: "not-a-token"
         }
         let answer = try call(gateway, "/payments", token: token)
@@ -110,7 +112,7 @@ struct AuthenticationTests {
     }
 
     @Test("settings the gateway cannot check tokens with stop it at start", arguments: [
-        (["PROTECTED_ROUTES": "/a"], "gateway: JWT_SECRET or JWT_SECRET_FILE is required to check or mint tokens"),
+        (["PROTECTED_ROUTES": "/a"], "gateway: JWT_SECRET, JWT_SECRET_FILE or JWKS_FILE is required to check tokens"),
         (["PROTECTED_ROUTES": "/a", "JWT_SECRET": "short"], "gateway: the JWT secret must be at least 32 bytes long"),
         (["PROTECTED_ROUTES": "/b", "JWT_SECRET": secret], "gateway: PROTECTED_ROUTES: /b is not a prefix in ROUTES"),
         (["PROTECTED_ROUTES": "/a", "JWT_SECRET_FILE": "/nonexistent/secret"], "gateway: JWT_SECRET_FILE=/nonexistent/secret cannot be read"),

@@ -2,11 +2,12 @@ import Foundation
 import HTTP
 
 /// Bearer tokens on the routes `PROTECTED_ROUTES` names (`prefix` or `prefix=scope`,
-/// comma-separated), HS256 with the key in `JWT_SECRET` or the file `JWT_SECRET_FILE` (a mounted
-/// secret), and `exp`, `nbf`, `iss` (`JWT_ISSUER`), `aud` (`JWT_AUDIENCE`) checked within
+/// comma-separated): HS256 with the key in `JWT_SECRET` or the file `JWT_SECRET_FILE` (a mounted
+/// secret), RS256 and ES256 with the keys in the JWKS file `JWKS_FILE` (an identity provider's),
+/// and `exp`, `nbf`, `iss` (`JWT_ISSUER`), `aud` (`JWT_AUDIENCE`) checked within
 /// `JWT_LEEWAY_SECONDS` (60) of clock skew. Routes not named stay open.
 struct Authentication: Sendable {
-    let key: [UInt8]
+    let keys: JSONWebToken.Keys
     let expectations: JSONWebToken.Expectations
     /// Prefix → the scope a token needs there, if any.
     private let protected: [String: String?]
@@ -23,7 +24,14 @@ struct Authentication: Sendable {
             protected[parts[0]] = parts.count == 2 ? parts[1] : nil
         }
         self.protected = protected
-        key = try Self.key(environment)
+        var keys = JSONWebToken.Keys()
+        if let file = environment["JWKS_FILE"], !file.isEmpty { keys.published = try JSONWebKeySet(file: file) }
+        let hasSecret = Self.secretVariables.contains { !(environment[$0] ?? "").isEmpty }
+        guard hasSecret || keys.published != nil else {
+            throw ConfigurationError("JWT_SECRET, JWT_SECRET_FILE or JWKS_FILE is required to check tokens")
+        }
+        if hasSecret { keys.secret = try Self.key(environment) }
+        self.keys = keys
         var expectations = JSONWebToken.Expectations()
         expectations.issuer = environment["JWT_ISSUER"].flatMap { $0.isEmpty ? nil : $0 }
         expectations.audience = environment["JWT_AUDIENCE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -35,6 +43,8 @@ struct Authentication: Sendable {
         }
         self.expectations = expectations
     }
+
+    static let secretVariables = ["JWT_SECRET", "JWT_SECRET_FILE"]
 
     /// The HS256 key: `JWT_SECRET`, or the contents of `JWT_SECRET_FILE` (a trailing newline
     /// dropped); at least 32 bytes, as RFC 7518 §3.2 requires.
@@ -66,7 +76,7 @@ struct Authentication: Sendable {
         let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         let claims: JSONWebToken.Claims
         do {
-            claims = try JSONWebToken.verify(token, key: key, expecting: expectations)
+            claims = try JSONWebToken.verify(token, keys: keys, expecting: expectations)
         } catch {
             return Problem(status: 401, detail: "\(error)",
                            headers: ["WWW-Authenticate": #"\#(challenge), error="invalid_token", error_description="\#(error)""#])

@@ -2,8 +2,9 @@ import CCrypto
 import Foundation
 import JSON
 
-/// JSON Web Tokens signed with HS256 (RFC 7519, RFC 7515 §3, RFC 7518 §3.2): verified at the
-/// gateway, and minted for development (`gateway token`).
+/// JSON Web Tokens (RFC 7519, RFC 7515 §3): HS256 with a shared secret (RFC 7518 §3.2), minted
+/// for development by `gateway token`, and RS256 or ES256 with an identity provider's published
+/// keys (§3.3, §3.4); verified at the gateway.
 enum JSONWebToken {
     /// What a verified token says about its bearer.
     struct Claims: Equatable {
@@ -17,6 +18,16 @@ enum JSONWebToken {
         init(_ description: String) { self.description = description }
     }
 
+    /// What the gateway checks signatures with; at least one of them.
+    struct Keys: Sendable {
+        /// HS256's shared secret.
+        var secret: [UInt8]?
+        /// RS256 and ES256 keys.
+        var published: JSONWebKeySet?
+
+        var algorithms: [String] { (secret == nil ? [] : ["HS256"]) + (published == nil ? [] : ["RS256", "ES256"]) }
+    }
+
     /// What a token must satisfy besides its signature.
     struct Expectations: Sendable {
         var issuer: String?
@@ -25,23 +36,33 @@ enum JSONWebToken {
         var leeway: Double = 60
     }
 
-    static func verify(_ token: String, key: [UInt8], expecting expected: Expectations, now: Date = Date()) throws(Refusal) -> Claims {
+    static func verify(_ token: String, keys: Keys, expecting expected: Expectations, now: Date = Date()) throws(Refusal) -> Claims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = base64URLDecoded(parts[0]), let payloadBytes = base64URLDecoded(parts[1]),
               let signature = base64URLDecoded(parts[2]) else {
             throw Refusal("the token is not three base64url parts")
         }
         guard case .object(let header)? = try? JSONNode(parsing: headerBytes) else { throw Refusal("the token's header is not a JSON object") }
-        // The algorithm is ours to choose, never the token's: "none" or an RSA key used as an HMAC secret are classic forgeries.
-        guard header["alg"] == .string("HS256") else { throw Refusal("the token is not signed with HS256") }
         guard header["crit"] == nil else { throw Refusal("the token has critical extensions") }
-        // A failing libcrypto gives no MAC: never compare against an empty one.
-        guard let expectedSignature = hmacSHA256(Array("\(parts[0]).\(parts[1])".utf8), key: key) else {
-            throw Refusal("the token's signature cannot be checked")
-        }
-        guard signature.count == expectedSignature.count,
-              CRYPTO_memcmp(signature, expectedSignature, signature.count) == 0 else {
-            throw Refusal("the token's signature is not valid")
+        let signingInput = Array("\(parts[0]).\(parts[1])".utf8)
+        // The algorithms are ours to choose, never the token's: "none", or an RSA public key used
+        // as an HMAC secret, are classic forgeries. So each key verifies one algorithm only.
+        switch header["alg"] {
+        case .string("HS256")? where keys.secret != nil:
+            // A failing libcrypto gives no MAC: never compare against an empty one.
+            guard let expectedSignature = hmacSHA256(signingInput, key: keys.secret!) else {
+                throw Refusal("the token's signature cannot be checked")
+            }
+            guard signature.count == expectedSignature.count,
+                  CRYPTO_memcmp(signature, expectedSignature, signature.count) == 0 else {
+                throw Refusal("the token's signature is not valid")
+            }
+        case .string(let algorithm)? where keys.published != nil && (algorithm == "RS256" || algorithm == "ES256"):
+            let id: String? = if case .string(let kid)? = header["kid"] { kid } else { nil }
+            guard let key = keys.published!.key(algorithm: algorithm, id: id) else { throw Refusal("the token's key (kid) is not known") }
+            guard key.verifies(signature, of: signingInput) else { throw Refusal("the token's signature is not valid") }
+        default:
+            throw Refusal("the token is not signed with \(keys.algorithms.joined(separator: " or "))")
         }
         guard case .object(let claims)? = try? JSONNode(parsing: payloadBytes) else { throw Refusal("the token's claims are not a JSON object") }
         let time = now.timeIntervalSince1970
@@ -86,7 +107,7 @@ enum JSONWebToken {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    private static func base64URLDecoded(_ text: Substring) -> [UInt8]? {
+    static func base64URLDecoded(_ text: Substring) -> [UInt8]? {
         guard !text.contains(where: { $0 == "+" || $0 == "/" || $0 == "=" }) else { return nil }
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
