@@ -76,11 +76,11 @@ final class DevstackProcess: Sendable {
 
     var reportedPIDs: Set<Int32> { seenPIDs.withLock { $0 } }
 
-    func gateway(_ method: String, _ path: String, json: [String: Any]? = nil) throws -> HTTPClientResponse {
+    func gateway(_ method: String, _ path: String, json: [String: Any]? = nil, headers: HTTPHeaders = [:]) throws -> HTTPClientResponse {
         let body = try json.map { Array(try JSONSerialization.data(withJSONObject: $0)) } ?? []
-        return try HTTPClient().send(method: method, url: gatewayURL + path,
-                                     headers: json == nil ? [:] : ["Content-Type": "application/json"],
-                                     body: body, timeout: .seconds(10))
+        var headers = headers
+        if json != nil { headers["Content-Type"] = "application/json" }
+        return try HTTPClient().send(method: method, url: gatewayURL + path, headers: headers, body: body, timeout: .seconds(10))
     }
 
     /// Entry ids the ledger's policy consumed from Kafka, read through the gateway.

@@ -38,6 +38,25 @@ struct UpTests {
                 "the state is kept with an external broker")
     }
 
+    @Test("with PROTECTED_ROUTES, up makes the gateway a secret and prints a token that passes where none is refused")
+    func developmentToken() throws {
+        let broker = try TestBroker()
+        let stack = try DevstackProcess(broker: broker, environment: ["PROTECTED_ROUTES": "/entries=entries:write"])
+        try stack.waitUntilUp()
+        let banner = try #require(stack.process.log.split(separator: "\n").first { $0.contains("token  ") }, "\(stack.process.log)")
+        let token = try #require(banner.split(separator: " ").last.map(String.init))
+        #expect(token.split(separator: ".").count == 3, "a JWT: \(banner)")
+        #expect(stack.process.log.contains("(developer, 12 h, for /entries=entries:write"))
+
+        #expect(try stack.gateway("POST", "/entries", json: ["account": "alice", "amount": 10]).status == 401)
+        let created = try stack.gateway("POST", "/entries", json: ["account": "alice", "amount": 10], headers: ["Authorization": "Bearer \(token)"])
+        #expect(created.status == 201, "\(created.text)")
+        let secret = stack.directory.appendingPathComponent("state/jwt-secret").path
+        let permissions = try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as? Int
+        #expect(permissions == 0o600, "the secret is the user's alone")
+        #expect(stack.interrupt(SIGINT).status == 0)
+    }
+
     /// "Up" means works: the seed's own commands, run back to back by a script the moment
     /// devstack says so, succeed and the saga runs to its end.
     @Test("once devstack says ticketing is up, the seed's commands back to back succeed and the booking becomes issuable")

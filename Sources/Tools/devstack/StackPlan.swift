@@ -18,6 +18,8 @@ struct StackPlan: Sendable {
     let gateway: ProcessSpec
     let controlPort: Int
     let stateDirectory: URL
+    /// The gateway's HS256 secret, which devstack makes when routes are protected and no key is given.
+    let developmentSecret: URL?
 
     /// Tansu's JoinGroup wait grows with max.poll.interval.ms; short intervals keep a restarted
     /// service's group join to seconds. Tansu also answers a fetch only when its wait is over,
@@ -104,6 +106,8 @@ struct StackPlan: Sendable {
         env["HOST"] = "127.0.0.1"
         env["PORT"] = "\(base + SystemManifest.gatewayOffset)"
         env["ROUTES"] = system.gatewayRoutes(urls)
+        developmentSecret = DevelopmentToken.secretFile(environment, stateDirectory: stateDirectory)
+        if let developmentSecret { env["JWT_SECRET_FILE"] = developmentSecret.path }
         gateway = ProcessSpec(name: "gateway", executable: try tools.executable("gateway"), arguments: [],
                               environment: env, port: base + SystemManifest.gatewayOffset, readiness: .readyz)
     }

@@ -76,7 +76,14 @@ struct Up {
         console.note("starting \(children.map(\.name).joined(separator: ", "))")
         for child in children { try child.start() }
         for child in children { try awaitReady(child, until: deadline, supervisor) }
-        console.print(banner())
+        var token: String?
+        if DevelopmentToken.isWanted(plan.gateway.environment) {
+            switch DevelopmentToken.mint(gateway: plan.gateway) {
+            case .success(let minted): token = minted
+            case .failure(let failure): console.note(failure.message)
+            }
+        }
+        console.print(banner(token: token))
     }
 
     private func awaitReady(_ process: ManagedProcess, until deadline: ContinuousClock.Instant,
@@ -161,6 +168,7 @@ struct Up {
         do {
             try FileManager.default.createDirectory(at: plan.stateDirectory, withIntermediateDirectories: true)
             // Only the files devstack itself put there: --state-dir may name any folder.
+            if let secret = plan.developmentSecret { try DevelopmentToken.writeSecret(to: secret) }
             if plan.broker != nil {
                 for file in plan.databaseFiles where FileManager.default.fileExists(atPath: file.path) {
                     try FileManager.default.removeItem(at: file)
@@ -171,7 +179,7 @@ struct Up {
         }
     }
 
-    private func banner() -> String {
+    private func banner(token: String?) -> String {
         let gateway = plan.gateway.port
         // The control commands only find this devstack if they are told its ports too.
         let portOption = invocation.controlPort.map { " --control-port \($0)" }
@@ -186,6 +194,10 @@ struct Up {
             rows.append(("postgres", "postgres://postgres@127.0.0.1:\(postgres.spec.port)  (a database per service)"))
         }
         rows.append(("state", plan.stateDirectory.path))
+        if let token {
+            rows.append(("token", "\(token)\n    (\(DevelopmentToken.subject), 12 h, for \(plan.gateway.environment["PROTECTED_ROUTES"]!): "
+                         + "send it as Authorization:\"Bearer …\")"))
+        }
         let width = rows.map(\.0.count).max() ?? 0
         let commands = plan.system.examples.map { $0.replacingOccurrences(of: "{gateway}", with: "\(gateway)") }
             + ["status", "stop \(example)", "start \(example)", "rollout \(plan.system.exampleContext)"].map { "\(Devstack.command) \($0)\(portOption)" }
