@@ -115,6 +115,7 @@ struct AuthenticationTests {
         (["PROTECTED_ROUTES": "/a"], "gateway: JWT_SECRET, JWT_SECRET_FILE or JWKS_FILE is required to check tokens"),
         (["PROTECTED_ROUTES": "/a", "JWT_SECRET": "short"], "gateway: the JWT secret must be at least 32 bytes long"),
         (["PROTECTED_ROUTES": "/b", "JWT_SECRET": secret], "gateway: PROTECTED_ROUTES: /b is not a prefix in ROUTES"),
+        (["PROTECTED_ROUTES": "/a=x y", "JWT_SECRET": secret], "gateway: PROTECTED_ROUTES: the scope of /a must be one word, not 'x y'"),
         (["PROTECTED_ROUTES": "/a", "JWT_SECRET_FILE": "/nonexistent/secret"], "gateway: JWT_SECRET_FILE=/nonexistent/secret cannot be read"),
     ])
     func invalid(settings: [String: String], message: String) throws {

@@ -17,9 +17,13 @@ struct Authentication: Sendable {
         guard let list = environment["PROTECTED_ROUTES"], !list.isEmpty else { return nil }
         var protected: [String: String?] = [:]
         for item in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard routes.routes.contains(where: { $0.prefix == parts[0] }) else {
                 throw ConfigurationError("PROTECTED_ROUTES: \(parts[0]) is not a prefix in ROUTES")
+            }
+            // A token's scopes are one space-separated claim: a scope with a space could never be held.
+            if parts.count == 2, parts[1].isEmpty || parts[1].contains(where: \.isWhitespace) {
+                throw ConfigurationError("PROTECTED_ROUTES: the scope of \(parts[0]) must be one word, not '\(parts[1])'")
             }
             protected[parts[0]] = parts.count == 2 ? parts[1] : nil
         }

@@ -6,45 +6,44 @@ import Synchronization
 /// The public keys of an identity provider, from a JWKS file (RFC 7517 §5, `JWKS_FILE`), for
 /// RS256 and ES256 tokens (RFC 7518 §3.3, §3.4). A key for another use (`"use": "enc"`) or
 /// algorithm is passed over; a key this gateway would use but cannot read stops it at start.
-/// Providers rotate keys by publishing the next one early: a token naming a `kid` not in the set
-/// has the file read again (at most every 10 s), so a mounted file that changed is picked up
-/// without a restart.
+/// Providers rotate keys (publish the next one early, withdraw a leaked one): while tokens are
+/// checked the file is read again every 5 s, so a mounted file that changed counts without a
+/// restart. A file that no longer reads as a key set leaves the keys as they were, with a warning.
 final class JSONWebKeySet: Sendable {
     let file: String
     private let state: Mutex<(keys: [VerificationKey], bytes: [UInt8], readAt: ContinuousClock.Instant)>
-    static let rereadInterval: Duration = .seconds(10)
+    static let rereadInterval: Duration = .seconds(5)
 
     init(file: String) throws(ConfigurationError) {
         self.file = file
         let bytes = try Self.read(file)
-        // As if read a while ago: the first unknown kid has it read again at once.
-        state = Mutex((try Self.keys(in: bytes, file: file), bytes, .now - Self.rereadInterval))
+        state = Mutex((try Self.keys(in: bytes, file: file), bytes, .now))
     }
 
     /// The key a token with this header's `alg` and `kid` was signed with; without a `kid`, the
     /// set's only key for that algorithm.
     func key(algorithm: String, id: String?) -> VerificationKey? {
-        if let key = lookup(algorithm, id) { return key }
-        guard id != nil, rereadIfChanged() else { return nil }
-        return lookup(algorithm, id)
-    }
-
-    /// Reads the file again unless it was read less than `rereadInterval` ago; true when its keys
-    /// changed. A file that no longer reads as a key set leaves the keys as they were.
-    private func rereadIfChanged() -> Bool {
-        state.withLock { state in
-            guard .now - state.readAt >= Self.rereadInterval else { return false }
-            state.readAt = .now
-            guard let bytes = try? Self.read(file), bytes != state.bytes, let keys = try? Self.keys(in: bytes, file: file) else { return false }
-            state.keys = keys
-            state.bytes = bytes
-            return true
-        }
-    }
-
-    private func lookup(_ algorithm: String, _ id: String?) -> VerificationKey? {
+        rereadIfDue()
         let candidates = state.withLock { $0.keys }.filter { $0.algorithm == algorithm && (id == nil || $0.id == id) }
         return candidates.count == 1 ? candidates[0] : nil
+    }
+
+    /// One request in `rereadInterval` reads the file (outside the lock, so the others go on
+    /// with the keys they have) and installs what changed.
+    private func rereadIfDue() {
+        let due = state.withLock { state in
+            guard .now - state.readAt >= Self.rereadInterval else { return false }
+            state.readAt = .now
+            return true
+        }
+        guard due, let bytes = try? Self.read(file), bytes != state.withLock({ $0.bytes }) else { return }
+        do {
+            let keys = try Self.keys(in: bytes, file: file)
+            state.withLock { $0.keys = keys; $0.bytes = bytes }
+            JSONLog.info("signing keys read again", ["file": .string(file), "kids": .string(keys.compactMap(\.id).joined(separator: ","))])
+        } catch {
+            JSONLog.warning("signing keys not changed: \(error.description)", ["file": .string(file)])
+        }
     }
 
     private static func read(_ file: String) throws(ConfigurationError) -> [UInt8] {
