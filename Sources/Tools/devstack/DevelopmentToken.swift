@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Processes
 
 /// With `PROTECTED_ROUTES` set, devstack's gateway wants bearer tokens on those routes. Unless a
@@ -19,12 +20,16 @@ enum DevelopmentToken {
     }
 
     /// 32 random bytes, base64: what RFC 7518 §3.2 asks of an HS256 key.
-    static func writeSecret(to file: URL) throws {
+    /// Created readable by its owner alone from the start, never for a moment by others.
+    static func writeSecret(to file: URL) throws(Failure) {
         var generator = SystemRandomNumberGenerator()
-        let secret = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
-        try? FileManager.default.removeItem(at: file)
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        let secret = Array(Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString().utf8)
+        unlink(file.path)
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .failed("cannot create \(file.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard write(fd, secret, secret.count) == secret.count else {
+            throw .failed("cannot write \(file.path): \(String(cString: strerror(errno)))")
         }
     }
 

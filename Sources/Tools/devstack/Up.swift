@@ -168,7 +168,6 @@ struct Up {
         do {
             try FileManager.default.createDirectory(at: plan.stateDirectory, withIntermediateDirectories: true)
             // Only the files devstack itself put there: --state-dir may name any folder.
-            if let secret = plan.developmentSecret { try DevelopmentToken.writeSecret(to: secret) }
             if plan.broker != nil {
                 for file in plan.databaseFiles where FileManager.default.fileExists(atPath: file.path) {
                     try FileManager.default.removeItem(at: file)
@@ -177,6 +176,7 @@ struct Up {
         } catch {
             throw .failed("cannot prepare the state directory \(plan.stateDirectory.path): \(error)")
         }
+        if let secret = plan.developmentSecret { try DevelopmentToken.writeSecret(to: secret) }
     }
 
     private func banner(token: String?) -> String {
