@@ -11,6 +11,7 @@ struct ConfigurationTests {
         #expect(c.kafkaBootstrapServers == "127.0.0.1:9092")
         #expect(c.databasePath == "data/demo-ledger.sqlite")
         #expect(c.kafkaProperties.isEmpty)
+        #expect(c.logLevel == .info)
         #expect(c.topics == TopicSettings(partitions: 3, replicationFactor: nil, minInsyncReplicas: nil, retentionMs: -1))
     }
 
@@ -23,6 +24,9 @@ struct ConfigurationTests {
         #expect(c.kafkaBootstrapServers == "k:9")
         #expect(c.kafkaProperties == ["linger.ms": "1", "client.rack": "x=y"])
         #expect(c.databasePath == "/tmp/x.db")
+        for (given, level) in [("debug", Logger.Level.debug), ("WARN", .warning), ("Error", .error)] {
+            #expect(try ServiceConfiguration(service: "s", defaultPort: 1, environment: ["LOG_LEVEL": given]).logLevel == level)
+        }
         let topics = try ServiceConfiguration(service: "s", defaultPort: 1, environment: [
             "KAFKA_TOPIC_REPLICATION_FACTOR": "3", "KAFKA_TOPIC_MIN_INSYNC_REPLICAS": "2", "KAFKA_TOPIC_RETENTION_MS": "604800000",
         ]).topics

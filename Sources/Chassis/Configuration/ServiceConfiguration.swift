@@ -74,7 +74,8 @@ public struct ServiceConfiguration: Sendable {
         consumerStallLimit = .seconds(try reader.int("CONSUMER_STALL_SECONDS", default: 60, in: 1...3600))
         idempotencyKeyTTL = .seconds(try reader.int("IDEMPOTENCY_KEY_TTL_SECONDS", default: 86_400, in: 60...2_592_000))
         let level = reader.string("LOG_LEVEL", default: Logger.Level.info.rawValue)
-        guard let logLevel = Logger.Level(rawValue: level) else {
+        // As other tools spell them too: `INFO`, `warn`.
+        guard let logLevel = Logger.Level(rawValue: level.lowercased() == "warn" ? "warning" : level.lowercased()) else {
             throw ConfigurationError(description: "LOG_LEVEL=\(level) is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self.logLevel = logLevel
