@@ -3,18 +3,19 @@ import Storage
 import Testing
 import TestSupport
 
-/// `chaos ticketing` against a devstack: a short seeded run in CI; `chaos ticketing --seconds 600`
-/// runs as long as wanted (README, Chaos).
+/// `chaos SYSTEM` against a devstack: a short seeded run per system in CI; `chaos SYSTEM --seconds
+/// 600` runs as long as wanted (README, Chaos).
 @Suite("Chaos", .serialized)
 struct ChaosTests {
     private func chaos(_ stack: DevstackProcess, _ arguments: [String]) throws -> CommandRun {
-        try CommandRun(try ProjectPaths.executable("chaos"), ["ticketing", "--port-base", "\(stack.portBase)"] + arguments,
+        try CommandRun(try ProjectPaths.executable("chaos"), [stack.system, "--port-base", "\(stack.portBase)"] + arguments,
                        timeout: .seconds(240))
     }
 
-    @Test("services killed and frozen, the broker frozen, under load: nothing lost, nothing twice, every saga finished")
-    func shortRun() throws {
-        let stack = try DevstackProcess(system: "ticketing", broker: nil)
+    @Test("services killed and frozen, the broker frozen, under load: nothing lost, nothing twice, every saga finished",
+          arguments: ["ticketing", "musical", "gifticon", "hotel"])
+    func shortRun(system: String) throws {
+        let stack = try DevstackProcess(system: system, broker: nil)
         try stack.waitUntilUp()
         let run = try chaos(stack, ["--seconds", "15", "--rate", "5", "--fault-every", "3", "--seed", "20261201", "--settle", "120"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
@@ -40,11 +41,27 @@ struct ChaosTests {
         #expect(run.stdout.contains("NOT settled") && run.stdout.contains("seats left; "), "\(run.stdout)")
     }
 
+    @Test("a broken invariant is reported: a musical that leaks a seat per reservation makes chaos exit 1 and name it")
+    func brokenStockInvariant() throws {
+        let stack = try DevstackProcess(system: "musical", broker: nil)
+        try stack.waitUntilUp()
+        let musicals = try Database(path: stack.directory.appendingPathComponent("state/musical-musical.sqlite").path, create: false)
+        try musicals.write { c in
+            try c.execute("""
+                CREATE TRIGGER leak AFTER UPDATE OF reservable_seat ON musicals WHEN NEW.reservable_seat < OLD.reservable_seat
+                BEGIN UPDATE musicals SET reservable_seat = NEW.reservable_seat - 1 WHERE id = NEW.id; END
+                """)
+        }
+        let run = try chaos(stack, ["--seconds", "3", "--rate", "2", "--fault-every", "1000", "--seed", "1", "--settle", "5"])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("NOT settled") && run.stdout.contains(" left; "), "\(run.stdout)")
+    }
+
     @Test("bad usage is exit 2 with a message")
     func usage() throws {
         let chaos = try ProjectPaths.executable("chaos")
         let unknown = try CommandRun(chaos, ["hotel"], timeout: .seconds(10))
-        #expect(unknown.status == 2 && unknown.stderr.contains("only ticketing"))
+        #expect(unknown.status == 2 && unknown.stderr.contains("the systems with their invariants written down are gifticon, hotel, musical, ticketing"))
         let bad = try CommandRun(chaos, ["ticketing", "--rate", "fast"], timeout: .seconds(10))
         #expect(bad.status == 2 && bad.stderr.contains("--rate needs a positive whole number"))
     }

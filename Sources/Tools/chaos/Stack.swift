@@ -53,6 +53,19 @@ struct Stack {
     }
 }
 
+extension Stack {
+    /// Every service's outbox not yet empty and consumer still behind, as problems.
+    func backlogsAndLag() throws -> [String] {
+        var problems: [String] = []
+        for process in try processes() where process.isService {
+            let backlog = try gauge("outbox_backlog", of: process), lag = try gauge("consumer_lag", of: process)
+            if backlog > 0 { problems.append("\(process.name) has \(Int(backlog)) events in its outbox") }
+            if lag > 0 { problems.append("\(process.name) lags \(Int(lag)) events behind") }
+        }
+        return problems
+    }
+}
+
 struct ChaosError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

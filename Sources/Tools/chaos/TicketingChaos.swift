@@ -5,7 +5,7 @@ import JSON
 /// Ticketing under chaos: bookings at a steady rate on a roomy show and on one with few seats
 /// (so some fail), a fifth of them cancelled a moment later, every command retried with the same
 /// `Idempotency-Key` until it gets a definite answer, as a careful client would.
-final class TicketingChaos: @unchecked Sendable {
+final class TicketingChaos: Scenario, @unchecked Sendable {
     struct Booking {
         let number: Int
         let show: Int
@@ -15,23 +15,26 @@ final class TicketingChaos: @unchecked Sendable {
     }
 
     static let price = 1000
-    private let stack: Stack
+    let noun = "bookings"
+    let invariants = "no event lost, no effect applied twice, every saga finished, the dashboard equal to its sources, "
+        + "seats = total − confirmed, outboxes empty, consumer lag 0"
+    let client: CarefulClient
+    private var stack: Stack { client.stack }
     private let runID: String
     private let lock = NSLock()
     private var bookings: [Int: Booking] = [:]
-    private(set) var tally = Tally()
     /// The roomy show and the small one, with their seats.
     private(set) var shows: [(id: Int, seats: Int)] = []
 
-    init(stack: Stack, seed: UInt64) {
-        self.stack = stack
+    init(client: CarefulClient, seed: UInt64) {
+        self.client = client
         runID = "chaos-\(seed)-\(Int(Date().timeIntervalSince1970))"
     }
 
-    func registerShows(bookings: Int) throws {
+    func prepare(commands bookings: Int) throws {
         for (name, seats) in [("chaos roomy", bookings * 3 + 10), ("chaos small", 20)] {
             let body = #"{"showName":"\#(name)","totalCount":\#(seats),"remainCount":\#(seats)}"#
-            guard case .object(let show)? = try send("POST", "/shows", body, key: "\(runID)-show-\(seats)"), let id = show.int("id") else {
+            guard let id = try client.send("POST", "/shows", body, key: "\(runID)-show-\(seats)").fields?.int("id") else {
                 throw ChaosError("POST /shows got no show")
             }
             shows.append((id, seats))
@@ -41,44 +44,19 @@ final class TicketingChaos: @unchecked Sendable {
     }
 
     /// Places booking `number`; a fifth are cancelled a moment later. Blocks until done.
-    func book(_ number: Int, random: UInt64) {
+    func command(_ number: Int, random: UInt64) {
         let show = shows[number % 3 == 2 ? 1 : 0]
         var booking = Booking(number: number, show: show.id, qty: 1 + Int(random % 3))
         let body = #"{"showId":\#(show.id),"qty":\#(booking.qty),"amount":\#(Self.price)}"#
-        guard case .object(let placed)? = try? send("POST", "/bookings", body, key: "\(runID)-booking-\(number)"),
-              let id = placed.int("id") else { return }
+        guard let id = (try? client.send("POST", "/bookings", body, key: "\(runID)-booking-\(number)"))?.fields?.int("id") else { return }
         booking.id = id
-        lock.withLock { tally.accepted += 1 }
+        client.accepted()
         if random % 5 == 0 {
             Thread.sleep(forTimeInterval: Double(random % 2000) / 1000)
             booking.cancelAsked = true
-            _ = try? send("PATCH", "/bookings/\(id)", #"{"bookStatus":"Cancelled"}"#, key: nil)
+            _ = try? client.send("PATCH", "/bookings/\(id)", #"{"bookStatus":"Cancelled"}"#)
         }
         lock.withLock { bookings[number] = booking }
-    }
-
-    /// Sends until a definite answer: the body of a 2xx; nil for a 4xx (counted as rejected);
-    /// throws after 60 s of failures. A 409 for a PATCH means it was done already.
-    private func send(_ method: String, _ path: String, _ body: String, key: String?) throws -> JSONNode? {
-        var headers: HTTPHeaders = ["Content-Type": "application/json"]
-        if let key { headers["Idempotency-Key"] = key }
-        let deadline = ContinuousClock.now + .seconds(60)
-        var attempt = 0
-        while ContinuousClock.now < deadline {
-            attempt += 1
-            lock.withLock { tally.sent += 1 }
-            let answer = try? stack.client.send(method: method, url: stack.gateway + path, headers: headers, body: Array(body.utf8),
-                                                timeout: .seconds(5))
-            if let answer, (200..<300).contains(answer.status) { return try? JSONNode(parsing: answer.body) }
-            if let answer, (400..<500).contains(answer.status), answer.status != 409 || method == "PATCH", answer.status != 429 {
-                lock.withLock { tally.rejected["\(method) \(answer.status)", default: 0] += 1 }
-                return nil
-            }
-            lock.withLock { tally.retried["\(answer.map { "\($0.status)" } ?? "no answer")", default: 0] += 1 }
-            Thread.sleep(forTimeInterval: min(2, 0.05 * Double(1 << min(attempt, 6))))
-        }
-        lock.withLock { tally.gaveUp += 1 }
-        throw ChaosError("\(method) \(path) had no definite answer within 60 s")
     }
 
     /// What must hold once everything settled; empty when it all does.
@@ -128,12 +106,7 @@ final class TicketingChaos: @unchecked Sendable {
                 problems.append("show \(show.id) has \(remain.map(String.init) ?? "no") seats left; \(show.seats) − \(seatsTaken[show.id, default: 0]) confirmed = \(show.seats - seatsTaken[show.id, default: 0])")
             }
         }
-        for process in try stack.processes() where process.isService {
-            let backlog = try stack.gauge("outbox_backlog", of: process), lag = try stack.gauge("consumer_lag", of: process)
-            if backlog > 0 { problems.append("\(process.name) has \(Int(backlog)) events in its outbox") }
-            if lag > 0 { problems.append("\(process.name) lags \(Int(lag)) events behind") }
-        }
-        return problems
+        return problems + (try stack.backlogsAndLag())
     }
 
     /// Final statuses of the accepted bookings, for the summary.
@@ -143,13 +116,4 @@ final class TicketingChaos: @unchecked Sendable {
             $0.string("bookStatus") ?? "?"
         }.mapValues(\.count)
     }
-}
-
-/// What the load saw.
-struct Tally {
-    var sent = 0
-    var accepted = 0
-    var rejected: [String: Int] = [:]
-    var retried: [String: Int] = [:]
-    var gaveUp = 0
 }
