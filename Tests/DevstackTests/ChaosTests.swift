@@ -60,7 +60,7 @@ struct ChaosTests {
     @Test("bad usage is exit 2 with a message")
     func usage() throws {
         let chaos = try ProjectPaths.executable("chaos")
-        let unknown = try CommandRun(chaos, ["hotel"], timeout: .seconds(10))
+        let unknown = try CommandRun(chaos, ["library"], timeout: .seconds(10))
         #expect(unknown.status == 2 && unknown.stderr.contains("the systems with their invariants written down are gifticon, hotel, musical, ticketing"))
         let bad = try CommandRun(chaos, ["ticketing", "--rate", "fast"], timeout: .seconds(10))
         #expect(bad.status == 2 && bad.stderr.contains("--rate needs a positive whole number"))
