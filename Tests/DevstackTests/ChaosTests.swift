@@ -13,7 +13,7 @@ struct ChaosTests {
     }
 
     @Test("services killed and frozen, the broker frozen, under load: nothing lost, nothing twice, every saga finished",
-          arguments: ["ticketing", "musical", "gifticon", "hotel"])
+          arguments: ["ticketing", "bikeshare", "musical", "gifticon", "hotel"])
     func shortRun(system: String) throws {
         let stack = try DevstackProcess(system: system, broker: nil)
         try stack.waitUntilUp()
@@ -61,7 +61,7 @@ struct ChaosTests {
     func usage() throws {
         let chaos = try ProjectPaths.executable("chaos")
         let unknown = try CommandRun(chaos, ["library"], timeout: .seconds(10))
-        #expect(unknown.status == 2 && unknown.stderr.contains("the systems with their invariants written down are gifticon, hotel, musical, ticketing"))
+        #expect(unknown.status == 2 && unknown.stderr.contains("the systems with their invariants written down are bikeshare, gifticon, hotel, musical, ticketing"))
         let bad = try CommandRun(chaos, ["ticketing", "--rate", "fast"], timeout: .seconds(10))
         #expect(bad.status == 2 && bad.stderr.contains("--rate needs a positive whole number"))
     }

@@ -22,4 +22,5 @@ let scenarios: [String: @Sendable (CarefulClient, UInt64) -> any Scenario] = [
     "musical": { StockChaos(.musical, client: $0, seed: $1) },
     "gifticon": { StockChaos(.gifticon, client: $0, seed: $1) },
     "hotel": { HotelChaos(client: $0, seed: $1) },
+    "bikeshare": { BikeShareChaos(client: $0, seed: $1) },
 ]
