@@ -96,6 +96,11 @@ public final class ContextTester {
     /// Runs every background job once (saga deadlines, deferred calls).
     public func runJobs() throws { try service.runJobsOnce() }
 
+    /// Changes the context's own tables, as a crash half-way or an operator would.
+    public func execute(_ sql: String, _ parameters: SQLValue...) throws {
+        _ = try service.database.write { c in try c.execute(sql, parameters) }
+    }
+
     /// Reads the context's own tables.
     public func query(_ sql: String, _ parameters: SQLValue...) throws -> [Row] {
         try service.database.read { c in try c.query(sql, parameters) }

@@ -43,6 +43,33 @@ struct IdempotencyTests {
         #expect(other.status == 422)
     }
 
+    @Test("a process that died between its commit and its answer: retries wait, then get what it created as a 201")
+    func answerLost() throws {
+        let tester = try ContextTester(ShowContext.self)
+        let first = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k"])
+        #expect(first.status == 201)
+        // As if the process died before storing the answer.
+        try tester.execute("UPDATE idempotency_keys SET status = NULL, headers = NULL, body = NULL")
+        let early = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k"])
+        #expect(early.status == 409 && early.response.headers["Retry-After"] == "1", "it may still be on its way: \(early)")
+
+        try tester.execute("UPDATE idempotency_keys SET created_at = created_at - 31")
+        let late = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k"])
+        #expect(late.status == 201)
+        #expect(late.response.headers["Location"] == "/shows/1")
+        #expect(late.text == (try tester.request("GET", "/shows/1")).text)
+        #expect(try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k"]).text == late.text, "kept as its answer")
+        #expect(try tester.query("SELECT id FROM shows").count == 1)
+
+        // A request that created nothing it can point to.
+        #expect(try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "j"]).status == 201)
+        try tester.execute("UPDATE idempotency_keys SET status = NULL, headers = NULL, body = NULL, location = NULL, created_at = created_at - 31 "
+                           + "WHERE idempotency_key = 'j'")
+        let lost = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "j"])
+        #expect(lost.status == 409 && lost.response.headers["Retry-After"] == nil, "a definite answer: \(lost)")
+        #expect(try tester.query("SELECT id FROM shows").count == 2)
+    }
+
     @Test("a key is its caller's own: another subject's request with the same key and body takes effect too")
     func perSubject() throws {
         let tester = try ContextTester(ShowContext.self)

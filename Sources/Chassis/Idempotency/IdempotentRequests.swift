@@ -13,6 +13,11 @@ import Storage
 /// first request is still between its commit and its answer (or after a crash there) gets a 409
 /// with `Retry-After`: its effect exists, its answer is not known yet. The same key with another
 /// request is a 422. Keys are forgotten after `IDEMPOTENCY_KEY_TTL_SECONDS` (a day).
+///
+/// A process that dies between the commit and the answer leaves a key with no answer. Past
+/// `answerDeadline` none is coming: a retry then gets what the request created (the first
+/// resource it inserted, read as a `GET` would, as a `201` with its `Location`), or, when it
+/// created nothing, a 409 without `Retry-After` saying the answer is lost.
 enum IdempotentRequests {
     static let header = "Idempotency-Key"
 
@@ -35,7 +40,9 @@ enum IdempotentRequests {
     struct AlreadyRecorded: Error {}
 
     /// Runs `handler` for `request`, or answers from what an earlier request with its key left.
-    static func handle(_ request: HTTPRequest, database: Database, _ handler: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
+    /// `reading` answers a `GET` of the service's own resources.
+    static func handle(_ request: HTTPRequest, database: Database, reading: (HTTPRequest) -> HTTPResponse?,
+                       _ handler: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
         guard request.method == "POST", let key = request.headers[header] else { return try handler(request) }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw Problem.badRequest("\(header) must be 1 to 255 visible ASCII characters")
@@ -43,7 +50,11 @@ enum IdempotentRequests {
         // Keys are the caller's own: another subject's request with the same key is another request.
         let subject = request.headers[HeaderName.authenticatedSubject] ?? ""
         let claim = Claim(key: subject.isEmpty ? key : "\(subject) \(key)", fingerprint: fingerprint(request))
-        if let earlier = try earlierAnswer(for: claim, database) { return earlier }
+        switch try earlierAnswer(for: claim, database) {
+        case .none: break
+        case .answered(let earlier): return earlier
+        case .lost(let location): return try recovered(location, of: request, for: claim, database, reading)
+        }
         let response: HTTPResponse
         do {
             response = try $current.withValue(claim) { try handler(request) }
@@ -85,6 +96,13 @@ enum IdempotentRequests {
         claim.inserting = true
     }
 
+    /// In the same transaction, after `record`: the first resource the request creates is where
+    /// its answer can be found again if the answer itself is lost.
+    static func created(_ location: String, on c: Connection) throws {
+        guard let claim = current, claim.inserting || claim.recorded else { return }
+        try c.execute("UPDATE idempotency_keys SET location = ? WHERE idempotency_key = ? AND location IS NULL", .text(location), .text(claim.key))
+    }
+
     /// After the transaction that ran `record` committed.
     static func committed() {
         guard let claim = current, claim.inserting else { return }
@@ -101,19 +119,54 @@ enum IdempotentRequests {
     private static let inProgress = Problem(status: 409, detail: "a request with this \(header) has taken effect and its answer is not ready; retry",
                                             headers: ["Retry-After": "1"])
 
-    private static func earlierAnswer(for claim: Claim, _ database: Database) throws -> HTTPResponse? {
+    /// How long a request may take from its commit to its answer; a key with no answer after
+    /// this is one whose process died on the way. Requests answer within seconds (upstream calls
+    /// and statements have deadlines well under it).
+    static let answerDeadline: TimeInterval = 30
+
+    private enum Earlier {
+        case none
+        case answered(HTTPResponse)
+        /// Took effect, and no answer is coming: what it created, if anything.
+        case lost(location: String?)
+    }
+
+    private static func earlierAnswer(for claim: Claim, _ database: Database) throws -> Earlier {
         guard let row = try database.read({ c in
-            try c.queryOne("SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE idempotency_key = ?", .text(claim.key))
-        }) else { return nil }
+            try c.queryOne("SELECT fingerprint, created_at, status, headers, body, location FROM idempotency_keys WHERE idempotency_key = ?",
+                           .text(claim.key))
+        }) else { return .none }
         guard try row.string("fingerprint") == claim.fingerprint else {
             throw Problem(status: 422, detail: "this \(header) was used for another request")
         }
-        guard let status = try row.optionalInt("status") else { throw inProgress }
+        guard let status = try row.optionalInt("status") else {
+            guard Date().timeIntervalSince1970 - (try row.double("created_at")) > answerDeadline else { throw inProgress }
+            return .lost(location: try row.optionalString("location"))
+        }
         var headers: HTTPHeaders = [:]
         if case .object(let fields)? = try? JSONNode(parsing: try row.string("headers").utf8) {
             for name in fields.distinctKeys { if case .string(let value)? = fields[name] { headers[name] = value } }
         }
-        return HTTPResponse(status: status, headers: headers, body: try row.blob("body"))
+        return .answered(HTTPResponse(status: status, headers: headers, body: try row.blob("body")))
+    }
+
+    /// The answer a request whose own answer was lost gets: what it created as it is now, kept
+    /// as its answer from then on.
+    private static func recovered(_ location: String?, of request: HTTPRequest, for claim: Claim, _ database: Database,
+                                  _ reading: (HTTPRequest) -> HTTPResponse?) throws -> HTTPResponse {
+        guard let location else {
+            throw Problem(status: 409, detail: "a request with this \(header) took effect and its answer was lost; read what it changed")
+        }
+        var headers = request.headers
+        headers[header] = nil
+        guard let read = reading(HTTPRequest(method: "GET", target: location, headers: headers, body: [])), read.status == 200 else {
+            throw Problem(status: 409, detail: "a request with this \(header) took effect and its answer was lost; \(location) cannot be read")
+        }
+        var answer = read
+        answer.status = 201
+        answer.headers["Location"] = location
+        try store(answer, for: claim, database)
+        return answer
     }
 
     /// The answer, with the headers that describe it (not per-exchange ones like the correlation id).

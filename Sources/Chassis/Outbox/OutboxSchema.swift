@@ -51,7 +51,8 @@ enum ChassisSchema {
             created_at REAL NOT NULL,
             status INTEGER,
             headers TEXT,
-            body BLOB
+            body BLOB,
+            location TEXT
         )
         """,
     ]

@@ -49,7 +49,9 @@ public struct Resource<Record: Codable & Sendable & Identifiable>: Sendable wher
 
     /// Inserts one row and answers it as stored (its new id, its defaults).
     public func insert(_ values: KeyValuePairs<String, SQLValue>, _ c: Connection) throws -> Record {
-        try insert(values, conflict: "", c)!
+        let record = try insert(values, conflict: "", c)!
+        try IdempotentRequests.created("/\(path)/\(record.id)", on: c)
+        return record
     }
 
     /// Inserts one row unless it conflicts with one already there (a redelivered event, a

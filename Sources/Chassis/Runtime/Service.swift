@@ -79,9 +79,9 @@ public final class Service: Sendable {
     /// a conflict that outlived its retries) answers `503` with `Retry-After`, not `500`: the
     /// transaction rolled back, nothing was half-written, and the same request may succeed later.
     public func route(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        router.add(method, pattern) { [log, database] request in
+        router.add(method, pattern) { [log, database, weak router] request in
             do {
-                return try IdempotentRequests.handle(request, database: database, handler)
+                return try IdempotentRequests.handle(request, database: database, reading: { router?.handle($0) }, handler)
             } catch let error as DatabaseError where error.kind == .unavailable || error.kind == .conflict {
                 log.warning("database unavailable for a request", ["path": request.path, "error": "\(error)"])
                 throw Problem(status: 503, detail: "the service's database is unavailable; nothing was changed, try again",
