@@ -44,7 +44,8 @@ final class HotelChaos: Scenario, @unchecked Sendable {
                 order.fate = answer.map { $0.succeeded || $0.status == 409 ? .cancelled : .kept } ?? .unknown
             } else {
                 let answer = try? client.send("POST", "/reservations", #"{"orderId":\#(id),"status":"confirmed"}"#, key: "\(runID)-confirm-\(number)")
-                order.fate = answer.map { $0.succeeded ? .confirmed : .kept } ?? .unknown
+                // A 409 for a confirmation whose answer was lost: it may have taken effect.
+                order.fate = answer.map { $0.succeeded ? .confirmed : $0.status == 409 ? .unknown : .kept } ?? .unknown
             }
         }
         lock.withLock { orders[number] = order }
