@@ -24,37 +24,27 @@ struct ChaosTests {
         #expect(!faults.isEmpty && faults != "faults: 0 kill, 0 pause, 0 broker-pause", "\(run.stdout)")
     }
 
-    @Test("a broken invariant is reported: a show that leaks a seat per booking makes chaos exit 1 and name it")
-    func brokenInvariant() throws {
-        let stack = try DevstackProcess(system: "ticketing", broker: nil)
-        try stack.waitUntilUp()
-        // As a defect would: every seat taken takes one more.
-        let shows = try Database(path: stack.directory.appendingPathComponent("state/ticketing-show.sqlite").path, create: false)
-        try shows.write { c in
-            try c.execute("""
-                CREATE TRIGGER leak AFTER UPDATE OF remain_count ON shows WHEN NEW.remain_count < OLD.remain_count
-                BEGIN UPDATE shows SET remain_count = NEW.remain_count - 1 WHERE id = NEW.id; END
-                """)
-        }
-        let run = try chaos(stack, ["--seconds", "3", "--rate", "2", "--fault-every", "1000", "--seed", "1", "--settle", "5"])
-        #expect(run.status == 1, "\(run.stdout)")
-        #expect(run.stdout.contains("NOT settled") && run.stdout.contains("seats left; "), "\(run.stdout)")
-    }
+    /// As a defect would: every seat taken takes one more.
+    static let leaks = [
+        ("ticketing", "ticketing-show", """
+            CREATE TRIGGER leak AFTER UPDATE OF remain_count ON shows WHEN NEW.remain_count < OLD.remain_count
+            BEGIN UPDATE shows SET remain_count = NEW.remain_count - 1 WHERE id = NEW.id; END
+            """, "seats left; "),
+        ("musical", "musical-musical", """
+            CREATE TRIGGER leak AFTER UPDATE OF reservable_seat ON musicals WHEN NEW.reservable_seat < OLD.reservable_seat
+            BEGIN UPDATE musicals SET reservable_seat = NEW.reservable_seat - 1 WHERE id = NEW.id; END
+            """, " left; "),
+    ]
 
-    @Test("a broken invariant is reported: a musical that leaks a seat per reservation makes chaos exit 1 and name it")
-    func brokenStockInvariant() throws {
-        let stack = try DevstackProcess(system: "musical", broker: nil)
+    @Test("a broken invariant is reported: stock that leaks a seat per booking makes chaos exit 1 and name it", arguments: leaks)
+    func brokenInvariant(system: String, service: String, trigger: String, mention: String) throws {
+        let stack = try DevstackProcess(system: system, broker: nil)
         try stack.waitUntilUp()
-        let musicals = try Database(path: stack.directory.appendingPathComponent("state/musical-musical.sqlite").path, create: false)
-        try musicals.write { c in
-            try c.execute("""
-                CREATE TRIGGER leak AFTER UPDATE OF reservable_seat ON musicals WHEN NEW.reservable_seat < OLD.reservable_seat
-                BEGIN UPDATE musicals SET reservable_seat = NEW.reservable_seat - 1 WHERE id = NEW.id; END
-                """)
-        }
+        let database = try Database(path: stack.directory.appendingPathComponent("state/\(service).sqlite").path, create: false)
+        try database.write { c in try c.execute(trigger) }
         let run = try chaos(stack, ["--seconds", "3", "--rate", "2", "--fault-every", "1000", "--seed", "1", "--settle", "5"])
         #expect(run.status == 1, "\(run.stdout)")
-        #expect(run.stdout.contains("NOT settled") && run.stdout.contains(" left; "), "\(run.stdout)")
+        #expect(run.stdout.contains("NOT settled") && run.stdout.contains(mention), "\(run.stdout)")
     }
 
     @Test("bad usage is exit 2 with a message")
