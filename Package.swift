@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(name: "gateway", dependencies: ["CCrypto", "HTTP", "JSON", "Processes"], path: "Sources/Tools/gateway"),
         .executableTarget(name: "deploygen", dependencies: ["Chassis"] + deployedLibraries, path: "Sources/Tools/deploygen"),
         .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
-        .executableTarget(name: "chaos", dependencies: ["HTTP", "JSON", "Processes", "BikeShare", "Hotel"], path: "Sources/Tools/chaos"),
+        .executableTarget(name: "chaos", dependencies: ["HTTP", "JSON", "Storage", "Processes", "BikeShare", "Hotel"], path: "Sources/Tools/chaos"),
         .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
                           path: "Sources/Tools/devstack"),
 

@@ -1,21 +1,27 @@
 import Foundation
+import Storage
 
 /// Faults at seeded random moments: a service or the gateway killed (devstack restarts it), a
 /// service frozen for a few seconds (a long pause, a hung process), the broker frozen (it
 /// answers nothing, then everything it held, as after a network partition; the local broker keeps
-/// its log in memory, so it is paused rather than restarted, which would lose what it held).
+/// its log in memory, so it is paused rather than restarted, which would lose what it held), or a
+/// service's database held busy by another writer for a few seconds (its requests get 503s, its
+/// consumer retries, nothing may be lost or done twice).
 final class Faults: @unchecked Sendable {
-    enum Kind: String, CaseIterable { case kill, pause, brokerPause = "broker-pause" }
+    enum Kind: String, CaseIterable { case kill, pause, brokerPause = "broker-pause", databaseBusy = "database-busy" }
 
     private let stack: Stack
+    /// Where devstack keeps the services' SQLite files.
+    private let stateDirectory: URL
     private var random: SeededRandom
     private let lock = NSLock()
     private var counts: [Kind: Int] = [:]
     /// Frozen pids, resumed however the run ends.
     private var frozen: Set<Int32> = []
 
-    init(stack: Stack, seed: UInt64) {
+    init(stack: Stack, stateDirectory: URL, seed: UInt64) {
         self.stack = stack
+        self.stateDirectory = stateDirectory
         random = SeededRandom(seed: seed)
     }
 
@@ -25,10 +31,17 @@ final class Faults: @unchecked Sendable {
     func injectOne() throws -> String {
         let processes = try stack.processes()
         let (kind, pause, pick) = lock.withLock {
-            (Kind.allCases[Int(random.next() % 3)], 2 + Double(random.next() % 4), random.next())
+            (Kind.allCases[Int(random.next() % UInt64(Kind.allCases.count))], 2 + Double(random.next() % 4), random.next())
         }
-        let candidates = processes.filter { kind == .brokerPause ? $0.isBroker : (kind == .kill ? !$0.isBroker : $0.isService) }
-        guard !candidates.isEmpty else { return "no process to fault" }
+        let candidates = processes.filter {
+            switch kind {
+            case .kill: !$0.isBroker
+            case .pause: $0.isService
+            case .brokerPause: $0.isBroker
+            case .databaseBusy: $0.isService && FileManager.default.fileExists(atPath: database(of: $0).path)
+            }
+        }
+        guard !candidates.isEmpty else { return "no process to fault (\(kind.rawValue))" }
         let target = candidates[Int(pick % UInt64(candidates.count))]
         lock.withLock { counts[kind, default: 0] += 1 }
         switch kind {
@@ -42,7 +55,17 @@ final class Faults: @unchecked Sendable {
             kill(target.pid, SIGCONT)
             lock.withLock { _ = frozen.remove(target.pid) }
             return "froze \(target.name) (pid \(target.pid)) for \(Int(pause)) s"
+        case .databaseBusy:
+            // A write transaction held open, 5 to 8 s: every other writer waits, and past the
+            // services' 5 s busy timeout gives up (a 503, a consumer's retry).
+            let database = try Database(path: database(of: target).path, create: false, busyTimeout: .seconds(10))
+            try database.write { _ in Thread.sleep(forTimeInterval: pause + 3) }
+            return "held \(target.name)'s database busy for \(Int(pause + 3)) s"
         }
+    }
+
+    private func database(of process: Stack.Process) -> URL {
+        stateDirectory.appendingPathComponent("\(process.name).sqlite")
     }
 
     /// Whatever is still frozen goes on.

@@ -10,7 +10,8 @@ import Processes
 
 let usage = """
     usage: chaos \(scenarios.keys.sorted().joined(separator: "|")) [--seconds 60] [--rate 10] [--fault-every 8] [--seed N] [--port-base 8080] [--settle 120]
-    Runs against `devstack up SYSTEM` on the same --port-base (gateway on base+8, control API on base+9).
+                 [--state-dir .devstack/SYSTEM]
+    Runs against `devstack up SYSTEM` on the same --port-base (gateway on base+8, control API on base+9) and --state-dir.
     """
 
 func fail(_ message: String, status: Int32) -> Never {
@@ -23,9 +24,15 @@ guard let system = arguments.popFirst(), !system.hasPrefix("-") else { fail("whi
 guard let makeScenario = scenarios[system] else {
     fail("\(system): the systems with their invariants written down are \(scenarios.keys.sorted().joined(separator: ", "))\n\(usage)", status: 2)
 }
+var stateDirectory = URL(fileURLWithPath: ".devstack/\(system)")
 var options: [String: Int] = ["--seconds": 60, "--rate": 10, "--fault-every": 8, "--port-base": 8080, "--settle": 120,
                               "--seed": Int(UInt32.random(in: 1...UInt32.max))]
 while let option = arguments.popFirst() {
+    if option == "--state-dir" {
+        guard let path = arguments.popFirst(), !path.isEmpty else { fail("--state-dir needs a folder\n\(usage)", status: 2) }
+        stateDirectory = URL(fileURLWithPath: path)
+        continue
+    }
     guard options[option] != nil else { fail("unknown option \(option)\n\(usage)", status: 2) }
     guard let text = arguments.popFirst(), let value = Int(text), value > 0 else { fail("\(option) needs a positive whole number\n\(usage)", status: 2) }
     options[option] = value
@@ -36,7 +43,7 @@ let stack = Stack(control: "http://127.0.0.1:\(base + 9)", gateway: "http://127.
 let scenario = makeScenario(CarefulClient(stack: stack), seed)
 print("chaos \(system): seed \(seed), \(seconds) s at \(rate) \(scenario.noun)/s, a fault every ~\(options["--fault-every"]!) s")
 
-let faults = Faults(stack: stack, seed: seed)
+let faults = Faults(stack: stack, stateDirectory: stateDirectory, seed: seed)
 TerminationSignals.block()
 Thread { _ = TerminationSignals.wait(); faults.resumeAll(); exit(1) }.start()
 
