@@ -14,10 +14,13 @@ import Storage
 /// with `Retry-After`: its effect exists, its answer is not known yet. The same key with another
 /// request is a 422. Keys are forgotten after `IDEMPOTENCY_KEY_TTL_SECONDS` (a day).
 ///
-/// A process that dies between the commit and the answer leaves a key with no answer. Past
-/// `answerDeadline` none is coming: a retry then gets what the request created (the first
-/// resource it inserted, read as a `GET` would, as a `201` with its `Location`), or, when it
-/// created nothing, a 409 without `Retry-After` saying the answer is lost.
+/// A 5xx the handler answers or throws as a `Problem` says its effect is undone (an order
+/// withdrawn when payment failed): the key goes, and a retry runs in full. Any other failure once
+/// the key is committed (a later transaction failing on a busy database, a crash) leaves the
+/// key, since what committed stays. Past `answerDeadline` no answer is coming: a retry then gets
+/// what the request created (the first resource it inserted, read as a `GET` would, as a `201`
+/// with its `Location`), or, when it created nothing, a 409 without `Retry-After` saying the
+/// answer is lost.
 enum IdempotentRequests {
     static let header = "Idempotency-Key"
 
@@ -60,13 +63,10 @@ enum IdempotentRequests {
             response = try $current.withValue(claim) { try handler(request) }
         } catch is AlreadyRecorded {
             throw inProgress
-        } catch let problem as Problem where problem.status < 500 && claim.recorded {
-            // Committed, then refused for good: that is its answer.
-            try store(problem.response, for: claim, database)
+        } catch let problem as Problem where claim.recorded {
+            // Committed, then refused for good (that is its answer), or undone (a 5xx).
+            if problem.status < 500 { try store(problem.response, for: claim, database) } else { forget(claim, database) }
             throw problem
-        } catch {
-            if claim.recorded { forget(claim, database) }
-            throw error
         }
         guard claim.recorded else { return response }
         if response.status >= 500 {
@@ -77,11 +77,13 @@ enum IdempotentRequests {
         return response
     }
 
-    /// The request failed (a 5xx: the service says nothing changed, or that it undid what did):
-    /// its key goes, so that a retry runs in full instead of meeting a 409 for a day. Best effort:
-    /// a key left behind only costs that 409.
+    /// The request answered a 5xx (the service says it undid what it did): its key goes, so that
+    /// a retry runs in full. Never a key that already has an answer. Best effort: a key left
+    /// behind is answered as one whose answer was lost.
     private static func forget(_ claim: Claim, _ database: Database) {
-        _ = try? database.write { c in try c.execute("DELETE FROM idempotency_keys WHERE idempotency_key = ?", .text(claim.key)) }
+        _ = try? database.write { c in
+            try c.execute("DELETE FROM idempotency_keys WHERE idempotency_key = ? AND status IS NULL", .text(claim.key))
+        }
     }
 
     /// In the request's transaction on `c`, before its own work: records the key, in the first
@@ -121,8 +123,9 @@ enum IdempotentRequests {
 
     /// How long a request may take from its commit to its answer; a key with no answer after
     /// this is one whose process died on the way. Requests answer within seconds (upstream calls
-    /// and statements have deadlines well under it).
-    static let answerDeadline: TimeInterval = 30
+    /// and statements have deadlines well under it), and what a request left half done is settled
+    /// before it (hotel withdraws an order its payment never answered after 30 s).
+    static let answerDeadline: TimeInterval = 60
 
     private enum Earlier {
         case none
@@ -162,22 +165,27 @@ enum IdempotentRequests {
         guard let read = reading(HTTPRequest(method: "GET", target: location, headers: headers, body: [])), read.status == 200 else {
             throw Problem(status: 409, detail: "a request with this \(header) took effect and its answer was lost; \(location) cannot be read")
         }
-        var answer = read
-        answer.status = 201
-        answer.headers["Location"] = location
-        try store(answer, for: claim, database)
+        var answer = HTTPResponse(status: 201, headers: ["Location": location], body: read.body)
+        answer.headers["Content-Type"] = read.headers["Content-Type"]
+        // Two retries recovering at once: the first stored answer is everyone's.
+        guard try store(answer, for: claim, database) else {
+            guard case .answered(let stored) = try earlierAnswer(for: claim, database) else { throw inProgress }
+            return stored
+        }
         return answer
     }
 
     /// The answer, with the headers that describe it (not per-exchange ones like the correlation id).
-    private static func store(_ response: HTTPResponse, for claim: Claim, _ database: Database) throws {
+    /// False when the key had an answer already (a recovered one).
+    @discardableResult
+    private static func store(_ response: HTTPResponse, for claim: Claim, _ database: Database) throws -> Bool {
         var kept: [String: JSONLine.Value] = [:]
         for name in ["Content-Type", "Location", "Retry-After"] { if let value = response.headers[name] { kept[name] = .string(value) } }
-        _ = try database.write { c in
-            try c.execute("UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE idempotency_key = ?",
+        return try database.write { c in
+            try c.execute("UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE idempotency_key = ? AND status IS NULL",
                           .int(response.status), .text(String(decoding: JSONLine.render(kept).dropLast(), as: UTF8.self)),
                           .blob(response.body), .text(claim.key))
-        }
+        } == 1
     }
 
     /// What makes two requests the same one: method, target and body, hashed (FNV-1a, 64 bits)

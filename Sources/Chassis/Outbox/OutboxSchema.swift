@@ -60,8 +60,10 @@ enum ChassisSchema {
     static func create(in db: Database) throws {
         try db.write { c in for sql in statements { try c.execute(sql) } }
         // Added after the table first shipped: a database made before gets the column.
-        if (try? db.read({ c in try c.query("SELECT location FROM idempotency_keys WHERE 0 = 1") })) == nil {
-            try db.write { c in try c.execute("ALTER TABLE idempotency_keys ADD COLUMN location TEXT") }
+        do {
+            _ = try db.read { c in try c.query("SELECT location FROM idempotency_keys WHERE 0 = 1") }
+        } catch let error as DatabaseError where error.kind != .unavailable && error.kind != .conflict {
+            _ = try db.write { c in try c.execute("ALTER TABLE idempotency_keys ADD COLUMN location TEXT") }
         }
     }
 }

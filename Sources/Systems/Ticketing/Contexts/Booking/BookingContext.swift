@@ -82,8 +82,10 @@ public enum BookingContext: BoundedContext {
                                        : Problem.unavailable("show answered \(answer.status) for show \(id); try again shortly", retryAfterSeconds: 1)
         }
         let name = try JSONObject(body: answer.body).string("showName")
-        _ = try service.transaction { work in
-            try work.db.execute("INSERT INTO known_shows (id, show_name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", .int(id), .text(name))
+        // A plain write, not a transaction of the request: it is no effect of the booking, so the
+        // request's Idempotency-Key is recorded with the booking itself.
+        _ = try service.database.write { c in
+            try c.execute("INSERT INTO known_shows (id, show_name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", .int(id), .text(name))
         }
     }
 
