@@ -8,7 +8,10 @@ import JSON
 /// returned a moment later. A `PATCH` answered with a 409 after an attempt whose answer was lost
 /// is read back to learn what happened.
 final class BikeShareChaos: Scenario, @unchecked Sendable {
-    enum Fate { case kept, refunded, rented, returned }
+    enum Fate { case kept, refunded, rented, returned
+        /// A command of its was never answered: either end is consistent.
+        case unknown
+    }
 
     struct Pass {
         let id: Int
@@ -40,20 +43,28 @@ final class BikeShareChaos: Scenario, @unchecked Sendable {
         client.accepted()
         var pass = Pass(id: id, type: type)
         defer { lock.withLock { passes[number] = pass } }
-        guard paid(id, bought.string("ticketStatus")) else { return }
+        guard paid(id, bought.string("ticketStatus")) else { pass.fate = .unknown; return }
         if random % 5 == 0 {
-            if (try? client.send("PATCH", "/tickets/\(id)", #"{"ticketStatus":"refundRequested"}"#)).map(settled) == true { pass.fate = .refunded }
+            pass.fate = .unknown
+            if let answer = try? client.send("PATCH", "/tickets/\(id)", #"{"ticketStatus":"refundRequested"}"#) {
+                pass.fate = settled(answer) ? .refunded : .kept
+            }
             return
         }
         guard let bicycle = (try? client.send("POST", "/bicycles", #"{"bicycleStatus":"Registered"}"#, key: "\(runID)-bicycle-\(number)"))?
             .fields?.int("bicycleId") else { return }
         pass.bicycle = bicycle
-        guard (try? client.send("PATCH", "/bicycles/\(bicycle)", #"{"ticketId":\#(id),"usingTime":30}"#)).map(settled) == true,
-              read("/bicycles/\(bicycle)")?.int("ticketId") == id else { return }
+        pass.fate = .unknown
+        guard let rent = try? client.send("PATCH", "/bicycles/\(bicycle)", #"{"ticketId":\#(id),"usingTime":30}"#) else { return }
+        guard settled(rent), let rented = read("/bicycles/\(bicycle)") else { pass.fate = settled(rent) ? .unknown : .kept; return }
+        guard rented.int("ticketId") == id else { pass.fate = .kept; return }
         pass.fate = .rented
         if random % 2 == 0 {
             Thread.sleep(forTimeInterval: Double(random % 1000) / 1000)
-            if (try? client.send("PATCH", "/bicycles/\(bicycle)", #"{"bicycleStatus":"Returned"}"#)).map(settled) == true { pass.fate = .returned }
+            pass.fate = .unknown
+            if let answer = try? client.send("PATCH", "/bicycles/\(bicycle)", #"{"bicycleStatus":"Returned"}"#) {
+                pass.fate = settled(answer) ? .returned : .rented
+            }
         }
     }
 
@@ -72,9 +83,15 @@ final class BikeShareChaos: Scenario, @unchecked Sendable {
     /// Done: a 2xx, or a 409 after an attempt whose answer was lost (read back by the caller).
     private func settled(_ answer: CarefulClient.Answer) -> Bool { answer.succeeded || answer.status == 409 }
 
-    /// A resource's fields as they are now; nil when it cannot be read.
+    /// A resource's fields as they are now, asked again for up to 30 s (the gateway may be
+    /// restarting); nil when it cannot be read.
     private func read(_ path: String) -> JSONMembers? {
-        if case .object(let fields)? = try? stack.get(path) { fields } else { nil }
+        let deadline = ContinuousClock.now + .seconds(30)
+        repeat {
+            if case .object(let fields)? = try? stack.get(path) { return fields }
+            Thread.sleep(forTimeInterval: 0.5)
+        } while ContinuousClock.now < deadline
+        return nil
     }
 
     func violations() throws -> [String] {
@@ -87,11 +104,25 @@ final class BikeShareChaos: Scenario, @unchecked Sendable {
         let rows = try byTicket("rentBicycleViews")
         let bicycles = Dictionary(try stack.collection("bicycles").compactMap { b in b.int("bicycleId").map { ($0, b) } }, uniquingKeysWith: { a, _ in a })
         var problems: [String] = []
+        // Every pass from the first this run sold on is one it was answered for.
+        let first = placed.first?.id ?? .max
+        for id in try stack.collection("tickets").compactMap({ $0.int("ticketId") }) where id >= first && !ids.contains(id) {
+            problems.append("pass \(id) exists but was never sold to this run (a retried POST applied twice)")
+        }
         for pass in placed {
             let name = "pass \(pass.id)"
             guard let ticket = tickets[pass.id]?.first else { problems.append("\(name) was sold and is gone (an event lost)"); continue }
-            let (ticketStatus, payStatus, sent, bicycleStatus): (String, String, Int, String?) = switch pass.fate {
-            case .kept: ("ticketPurchased", "paymentApproved", 0, nil)
+            let bicycleNow = pass.bicycle.flatMap { bicycles[$0] }
+            // A command never answered: judged by where it ended, which must still be consistent.
+            let judged: Fate = switch (ticket.string("ticketStatus"), bicycleNow?.string("bicycleStatus")) {
+            case ("refunded"?, _): .refunded
+            case ("ticketUsed"?, "Available"?): .returned
+            case ("ticketUsed"?, _): .rented
+            default: .kept
+            }
+            let fate = pass.fate == .unknown ? judged : pass.fate
+            let (ticketStatus, payStatus, sent, bicycleStatus): (String, String, Int, String?) = switch fate {
+            case .kept, .unknown: ("ticketPurchased", "paymentApproved", 0, nil)
             case .refunded: ("refunded", "paymentCancelled", 0, nil)
             case .rented: ("ticketUsed", "paymentApproved", 1, "Rented")
             case .returned: ("ticketUsed", "paymentApproved", 2, "Available")

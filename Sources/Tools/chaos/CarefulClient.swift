@@ -4,11 +4,14 @@ import JSON
 
 /// A client that wants a definite answer, as a careful one would: each command sent again after
 /// a 5xx, no answer, a 429 or a 409 with `Retry-After` (its key's first request is still on
-/// its way), with the same `Idempotency-Key`, for up to 60 s. It counts what it saw.
+/// its way), with the same `Idempotency-Key`, for up to `patience` (a key whose first request
+/// died on the way is answered after 60 s). It counts what it saw.
 final class CarefulClient: @unchecked Sendable {
     let stack: Stack
     private let lock = NSLock()
     private var counts = Tally()
+
+    static let patience: Duration = .seconds(120)
 
     init(stack: Stack) { self.stack = stack }
 
@@ -16,11 +19,11 @@ final class CarefulClient: @unchecked Sendable {
 
     func accepted() { lock.withLock { counts.accepted += 1 } }
 
-    /// A definite answer: a 2xx or a 4xx (counted as rejected). Throws after 60 s without one.
+    /// A definite answer: a 2xx or a 4xx (counted as rejected). Throws after `patience` without one.
     func send(_ method: String, _ path: String, _ body: String = "", key: String? = nil) throws -> Answer {
         var headers: HTTPHeaders = body.isEmpty ? [:] : ["Content-Type": "application/json"]
         if let key { headers["Idempotency-Key"] = key }
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + Self.patience
         var attempt = 0
         while ContinuousClock.now < deadline {
             attempt += 1
@@ -39,7 +42,7 @@ final class CarefulClient: @unchecked Sendable {
             Thread.sleep(forTimeInterval: min(2, 0.05 * Double(1 << min(attempt, 6))))
         }
         lock.withLock { counts.gaveUp += 1 }
-        throw ChaosError("\(method) \(path) had no definite answer within 60 s")
+        throw ChaosError("\(method) \(path) had no definite answer within \(Self.patience)")
     }
 
     struct Answer {

@@ -63,6 +63,9 @@ final class HotelChaos: Scenario, @unchecked Sendable {
         let rows = Dictionary(grouping: try stack.collection("mypages").filter { ($0.int("orderId") ?? 0) >= first }) { $0.int("orderId")! }
         var problems: [String] = []
         let accepted = Set(placed.map(\.id))
+        for (id, order) in stored where !accepted.contains(id) && order.string("name")?.hasPrefix(runID + "-") == true {
+            problems.append("order \(id) (\(order.string("name")!)) exists but was never accepted (a retried POST applied twice)")
+        }
         // Orders withdrawn while payment failed leave no order, and no charge.
         for (id, pay) in payments where !accepted.contains(id) && stored[id] == nil {
             if pay.contains(where: { $0.string("status") == "PaymentApproved" }) { problems.append("order \(id) is gone and its payment is still approved") }

@@ -70,6 +70,10 @@ final class TicketingChaos: Scenario, @unchecked Sendable {
         func grouped(_ items: [JSONMembers]) -> [Int: [JSONMembers]] { Dictionary(grouping: items.filter { $0.int("bookId") != nil }) { $0.int("bookId")! } }
         let payments = grouped(sources.payments), tickets = grouped(sources.tickets), rows = grouped(sources.rows)
         var seatsTaken: [Int: Int] = [:]
+        let accepted = Set(placed.map(\.0)), ours = Set(shows.map(\.id))
+        for (id, booking) in byID where !accepted.contains(id) && booking.int("showId").map(ours.contains) == true {
+            problems.append("booking \(id) exists but was never accepted (a retried POST applied twice)")
+        }
         for (id, booking) in placed {
             guard let stored = byID[id] else { problems.append("booking \(id) was accepted and is gone (an event lost)"); continue }
             let status = stored.string("bookStatus") ?? "?"

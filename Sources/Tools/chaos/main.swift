@@ -102,7 +102,7 @@ let outcomes = (try? scenario.outcomes()) ?? [:]
 func counts(_ counts: [String: Int]) -> String {
     counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", ")
 }
-let gaveUp = tally.gaveUp > 0 ? "; \(tally.gaveUp) given up after 60 s" : ""
+let gaveUp = tally.gaveUp > 0 ? "; \(tally.gaveUp) given up after \(CarefulClient.patience)" : ""
 print("requests: \(number) \(scenario.noun) placed, \(tally.accepted) accepted; \(tally.sent) sent in all; retried: \(counts(tally.retried)); "
       + "rejected: \(counts(tally.rejected))\(gaveUp)")
 print("faults: " + Faults.Kind.allCases.map { "\(faults.injected[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
