@@ -24,13 +24,11 @@ final class BikeShareChaos: Scenario, @unchecked Sendable {
     let invariants = "no pass or bicycle lost, every pass paid once at its price and its refund compensated, a pass rents once, "
         + "one message per rental and per return, the rentBicycleViews view equal to its sources, outboxes empty, consumer lag 0"
     let client: CarefulClient
-    private let runID: String
     private let lock = NSLock()
     private var passes: [Int: Pass] = [:]
 
-    init(client: CarefulClient, seed: UInt64) {
+    init(client: CarefulClient) {
         self.client = client
-        runID = "chaos-\(seed)-\(Int(Date().timeIntervalSince1970))"
     }
 
     func prepare(commands: Int) throws {}
@@ -156,6 +154,4 @@ final class BikeShareChaos: Scenario, @unchecked Sendable {
     func outcomes() throws -> [String: Int] {
         Dictionary(grouping: lock.withLock { Array(passes.values) }) { "\($0.fate)" }.mapValues(\.count)
     }
-
-    private var stack: Stack { client.stack }
 }

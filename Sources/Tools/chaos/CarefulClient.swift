@@ -8,12 +8,18 @@ import JSON
 /// died on the way is answered after 60 s). It counts what it saw.
 final class CarefulClient: @unchecked Sendable {
     let stack: Stack
+    /// What this run's idempotency keys and names start with: the seed and the start time, so a
+    /// second run with the same seed on the same stack is not taken for a retry of the first.
+    let runID: String
     private let lock = NSLock()
     private var counts = Tally()
 
     static let patience: Duration = .seconds(120)
 
-    init(stack: Stack) { self.stack = stack }
+    init(stack: Stack, seed: UInt64) {
+        self.stack = stack
+        runID = "chaos-\(seed)-\(Int(Date().timeIntervalSince1970))"
+    }
 
     var tally: Tally { lock.withLock { counts } }
 

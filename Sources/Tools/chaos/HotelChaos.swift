@@ -20,13 +20,11 @@ final class HotelChaos: Scenario, @unchecked Sendable {
         + "its cancellation compensated, every reservation and notification once, the mypages view equal to its sources, "
         + "outboxes empty, consumer lag 0"
     let client: CarefulClient
-    private let runID: String
     private let lock = NSLock()
     private var orders: [Int: Order] = [:]
 
-    init(client: CarefulClient, seed: UInt64) {
+    init(client: CarefulClient) {
         self.client = client
-        runID = "chaos-\(seed)-\(Int(Date().timeIntervalSince1970))"
     }
 
     func prepare(commands: Int) throws {}
@@ -110,6 +108,4 @@ final class HotelChaos: Scenario, @unchecked Sendable {
             $0.string("status") ?? "?"
         }.mapValues(\.count)
     }
-
-    private var stack: Stack { client.stack }
 }

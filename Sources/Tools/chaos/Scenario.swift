@@ -16,11 +16,16 @@ protocol Scenario: AnyObject, Sendable {
     func outcomes() throws -> [String: Int]
 }
 
+extension Scenario {
+    var stack: Stack { client.stack }
+    var runID: String { client.runID }
+}
+
 /// The systems whose invariants are written down.
-let scenarios: [String: @Sendable (CarefulClient, UInt64) -> any Scenario] = [
-    "ticketing": { TicketingChaos(client: $0, seed: $1) },
-    "musical": { StockChaos(.musical, client: $0, seed: $1) },
-    "gifticon": { StockChaos(.gifticon, client: $0, seed: $1) },
-    "hotel": { HotelChaos(client: $0, seed: $1) },
-    "bikeshare": { BikeShareChaos(client: $0, seed: $1) },
+let scenarios: [String: @Sendable (CarefulClient) -> any Scenario] = [
+    "ticketing": { TicketingChaos(client: $0) },
+    "musical": { StockChaos(.musical, client: $0) },
+    "gifticon": { StockChaos(.gifticon, client: $0) },
+    "hotel": { HotelChaos(client: $0) },
+    "bikeshare": { BikeShareChaos(client: $0) },
 ]

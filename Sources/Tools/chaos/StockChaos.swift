@@ -42,16 +42,14 @@ final class StockChaos: Scenario, @unchecked Sendable {
         "no claim lost or made twice, every claim paid once and its cancellation compensated, the \(shape.view) view equal to its "
             + "sources, stock = initial − claimed, outboxes empty, consumer lag 0"
     }
-    private let runID: String
     private let lock = NSLock()
     private var claims: [Int: Claim] = [:]
     /// The roomy item and the small one: business key and initial stock.
     private(set) var items: [(key: Int, stock: Int)] = []
 
-    init(_ shape: Shape, client: CarefulClient, seed: UInt64) {
+    init(_ shape: Shape, client: CarefulClient) {
         self.shape = shape
         self.client = client
-        runID = "chaos-\(seed)-\(Int(Date().timeIntervalSince1970))"
     }
 
     func prepare(commands: Int) throws {
@@ -140,6 +138,4 @@ final class StockChaos: Scenario, @unchecked Sendable {
         let placed = lock.withLock { Array(claims.values) }
         return Dictionary(grouping: placed) { $0.cancelled ? "cancelled" : $0.cancelUnknown ? "cancel unanswered" : "kept" }.mapValues(\.count)
     }
-
-    private var stack: Stack { client.stack }
 }

@@ -19,16 +19,13 @@ final class TicketingChaos: Scenario, @unchecked Sendable {
     let invariants = "no event lost, no effect applied twice, every saga finished, the dashboard equal to its sources, "
         + "seats = total − confirmed, outboxes empty, consumer lag 0"
     let client: CarefulClient
-    private var stack: Stack { client.stack }
-    private let runID: String
     private let lock = NSLock()
     private var bookings: [Int: Booking] = [:]
     /// The roomy show and the small one, with their seats.
     private(set) var shows: [(id: Int, seats: Int)] = []
 
-    init(client: CarefulClient, seed: UInt64) {
+    init(client: CarefulClient) {
         self.client = client
-        runID = "chaos-\(seed)-\(Int(Date().timeIntervalSince1970))"
     }
 
     func prepare(commands bookings: Int) throws {

@@ -40,7 +40,7 @@ while let option = arguments.popFirst() {
 let seconds = options["--seconds"]!, rate = options["--rate"]!, seed = UInt64(options["--seed"]!)
 let base = options["--port-base"]!, faultEvery = Double(options["--fault-every"]!), settleSeconds = options["--settle"]!
 let stack = Stack(control: "http://127.0.0.1:\(base + 9)", gateway: "http://127.0.0.1:\(base + 8)")
-let scenario = makeScenario(CarefulClient(stack: stack), seed)
+let scenario = makeScenario(CarefulClient(stack: stack, seed: seed))
 print("chaos \(system): seed \(seed), \(seconds) s at \(rate) \(scenario.noun)/s, a fault every ~\(options["--fault-every"]!) s")
 
 let faults = Faults(stack: stack, stateDirectory: stateDirectory, seed: seed)
