@@ -23,16 +23,12 @@ struct AuthenticationTests {
 
     /// A token built by hand, for what `gateway token` will not make.
     static func craft(header: String, claims: String, secret: String = AuthenticationTests.secret) -> String {
-        func base64URL(_ bytes: [UInt8]) -> String {
-            Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: "")
-        }
-        let signingInput = base64URL(Array(header.utf8)) + "." + base64URL(Array(claims.utf8))
+        let signingInput = ProviderKey.base64URL(Array(header.utf8)) + "." + ProviderKey.base64URL(Array(claims.utf8))
         var mac = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let key = Array(secret.utf8), data = Array(signingInput.utf8)
         _ = HMAC(EVP_sha256(), key, Int32(key.count), data, data.count, &mac, &length)
-        return signingInput + "." + base64URL(mac)
+        return signingInput + "." + ProviderKey.base64URL(mac)
     }
 
     private func call(_ gateway: GatewayProcess, _ path: String, token: String?, headers: HTTPHeaders = [:]) throws -> HTTPClientResponse {
