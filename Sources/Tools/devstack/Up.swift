@@ -195,7 +195,7 @@ struct Up {
         }
         rows.append(("state", plan.stateDirectory.path))
         if let token {
-            rows.append(("token", "\(token)\n    (\(DevelopmentToken.subject), 12 h, for \(plan.gateway.environment["PROTECTED_ROUTES"]!): "
+            rows.append(("token", "\(token)\n    (\(DevelopmentToken.subject), \(DevelopmentToken.lifetime / 3600) h, for \(plan.gateway.environment["PROTECTED_ROUTES"]!): "
                          + "send it as Authorization:\"Bearer …\")"))
         }
         let width = rows.map(\.0.count).max() ?? 0
