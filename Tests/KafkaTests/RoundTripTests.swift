@@ -63,4 +63,36 @@ struct RoundTripTests {
         #expect(try consume(6, storing: 4) == ["0", "1", "2", "3", "4", "5"])
         #expect(try consume(6, storing: 6) == ["4", "5", "6", "7", "8", "9"])
     }
+
+    /// What a member does once the broker lost its state: the offsets committed since (librdkafka
+    /// commits the old log's positions on unassign) must not make it skip the new log's records.
+    @Test("after resubscribeFromBeginning the next assignment reads from the start, whatever the group committed",
+          arguments: ["range", "cooperative-sticky"])
+    func resubscribeFromBeginning(strategy: String) throws {
+        let broker = try TestBroker()
+        try broker.createTopics([TopicSpec("again.events", partitions: 1)])
+        let producer = try Producer(properties: broker.properties())
+        for i in 0..<5 {
+            try producer.sendAndWait(OutgoingMessage(topic: "again.events", key: nil, value: Array("\(i)".utf8)))
+        }
+        let consumer = try Consumer(properties: broker.properties(["group.id": "again.\(strategy)", "partition.assignment.strategy": strategy].merging(TestBroker.fastGroupProperties) { a, _ in a }))
+        defer { consumer.close() }
+        try consumer.subscribe(["again.events"])
+        func read(_ count: Int) throws -> [String] {
+            var values: [String] = []
+            try eventually("\(count) messages consumed") {
+                if let m = try consumer.poll(timeout: .milliseconds(200)) {
+                    values.append(String(decoding: m.value, as: UTF8.self))
+                    try consumer.store(m)
+                }
+                return values.count == count
+            }
+            return values
+        }
+        #expect(try read(5) == ["0", "1", "2", "3", "4"])
+        try consumer.commit()
+
+        try consumer.resubscribeFromBeginning()
+        #expect(try read(5) == ["0", "1", "2", "3", "4"], "the committed offset 5 is not where it resumes")
+    }
 }

@@ -310,8 +310,10 @@ final class EventConsumer: Sendable {
     /// offsets or producer sessions, and the topics are created again under new ids. librdkafka
     /// may then leave the member assigned nothing until some later metadata refresh. So a missing
     /// subscribed topic is created again, and once every one is back (or seen back under a new
-    /// id) the member rejoins its group and the relay replaces its producer: partitions are
-    /// served again within seconds of the broker's return.
+    /// id) the member rejoins its group, reading every partition from its beginning (offsets
+    /// kept from before are positions in a log that is gone; the inbox skips what was done), and
+    /// the relay replaces its producer: partitions are served again within seconds of the
+    /// broker's return.
     private func watchTopics(_ watch: inout TopicWatch, _ consumer: Consumer, _ deadLetters: inout Producer?) {
         if watch.admin == nil { watch.admin = try? Admin(properties: kafka) }
         guard let ids = try? watch.admin?.topicIDs(topics, timeout: .seconds(2)) else { return }
@@ -345,7 +347,7 @@ final class EventConsumer: Sendable {
     }
 
     private func rejoin(_ consumer: Consumer, _ watch: inout TopicWatch) {
-        do { try consumer.resubscribe() } catch { log.error("cannot rejoin the group", ["error": "\(error)"]) }
+        do { try consumer.resubscribeFromBeginning() } catch { log.error("cannot rejoin the group", ["error": "\(error)"]) }
         watch.rejoinedAt = .now
     }
 

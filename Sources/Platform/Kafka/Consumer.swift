@@ -49,13 +49,22 @@ public final class Consumer: @unchecked Sendable {
         rd_kafka_destroy(handle)
     }
 
-    /// Leaves and joins the group again with the same topics, so the next assignment is computed
-    /// from fresh metadata (librdkafka may not notice that a vanished topic came back). Nothing is
-    /// committed on the way out: the offsets held are positions in a log the broker no longer has.
-    public func resubscribe() throws(KafkaError) {
+    /// For a broker that lost its state (its topics are back under new ids): leaves and joins the
+    /// group again with the same topics, so the next assignment is computed from fresh metadata
+    /// (librdkafka may not notice that a vanished topic came back), and that assignment starts
+    /// every partition at its beginning. The offsets this member held, and any it committed to
+    /// the new broker since (librdkafka commits on unassign), are positions in a log the broker
+    /// no longer has: resuming from them would skip the new log's first records. The caller
+    /// makes re-reading harmless (an inbox).
+    public func resubscribeFromBeginning() throws(KafkaError) {
         let topics = subscription
         callbacks.skipNextCommit.store(true, ordering: .releasing)
-        rd_kafka_unsubscribe(handle)
+        callbacks.nextAssignmentFromBeginning.store(true, ordering: .releasing)
+        // Eager: subscribing again rejoins under the same member id. Leaving first would race a
+        // join librdkafka may have in flight, and Tansu then keeps the member that left as the
+        // group's leader for good: nobody gets partitions. Cooperative: an unchanged subscription
+        // is no reason to rejoin, so the member leaves first.
+        if rd_kafka_rebalance_protocol(handle).map({ String(cString: $0) }) == "COOPERATIVE" { rd_kafka_unsubscribe(handle) }
         try subscribe(topics)
     }
 
@@ -146,8 +155,10 @@ public final class Consumer: @unchecked Sendable {
 /// Applies assignments the way the group's protocol requires, committing before giving up partitions.
 private final class RebalanceCallbacks: Sendable {
     let onRebalance: @Sendable (RebalanceEvent) -> Void
-    /// Set by `resubscribe`: the next revoke commits nothing.
+    /// Set by `resubscribeFromBeginning`: the next revoke commits nothing.
     let skipNextCommit = Atomic<Bool>(false)
+    /// Set by `resubscribeFromBeginning`: the next assignment starts at each partition's beginning.
+    let nextAssignmentFromBeginning = Atomic<Bool>(false)
 
     init(onRebalance: @escaping @Sendable (RebalanceEvent) -> Void) { self.onRebalance = onRebalance }
 
@@ -156,6 +167,9 @@ private final class RebalanceCallbacks: Sendable {
         let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
         let parts = partitions(of: list).map(\.0)
         if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+            if let list, nextAssignmentFromBeginning.exchange(false, ordering: .acquiringAndReleasing) {
+                for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = TopicPartition.beginning }
+            }
             if cooperative {
                 if let error = rd_kafka_incremental_assign(rk, list) { rd_kafka_error_destroy(error) }
             } else {
