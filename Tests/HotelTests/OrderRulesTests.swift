@@ -17,6 +17,18 @@ struct OrderRulesTests {
         #expect(try system.statuses("/reservations") == ["Requested", "Requested"])
     }
 
+    @Test("an order's optional fields read as null when absent, and as their value, once, when given")
+    func optionalFields() throws {
+        let system = try hotelSystem()
+        try system.order()
+        try system.request("POST", "/orders", ["name": "Guest4", "roomType": "Prime", "guestCnt": "4", "cardNo": "12345"])
+        let absent = try system.request("GET", "/orders/1").text
+        #expect(absent.contains(#""cardNo":null"#) && absent.contains(#""guestCnt":null"#), "\(absent)")
+        let given = try system.request("GET", "/orders/2").text
+        #expect(given.contains(#""cardNo":12345"#) && given.contains(#""guestCnt":4"#), "\(given)")
+        #expect(given.components(separatedBy: #""cardNo""#).count == 2, "one cardNo: \(given)")
+    }
+
     @Test("a bad order is a 400 and changes nothing", arguments: [
         ["roomType": "delux"], ["name": "x"], ["name": " ", "roomType": "delux"], ["name": "x", "roomType": "delux", "guestCnt": "0"],
         ["name": "x", "roomType": "delux", "guestCnt": "two"], ["name": "x", "roomType": "delux", "cardNo": "-1"],

@@ -1,4 +1,5 @@
 import HTTP
+import Synchronization
 
 /// Spring Data REST's HAL shape, which the seeds' outputs show: every item carries `_links` with
 /// `self` and its own relation, every collection `_links.self`, as absolute URLs built from the
@@ -57,15 +58,12 @@ private struct Linked<Record: Encodable>: Encodable {
         self.message = message
     }
 
+    /// Every optional field as `null` first; the record's own encoding then replaces those that
+    /// have a value (a key encoded twice keeps its last value, in JSONCodec as in JSONEncoder).
     func encode(to encoder: any Encoder) throws {
-        try record.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
-        for field in Mirror(reflecting: record).children {
-            let value = Mirror(reflecting: field.value)
-            if let name = field.label, value.displayStyle == .optional, value.children.isEmpty {
-                try container.encodeNil(forKey: Key(name))
-            }
-        }
+        for name in OptionalFields.names(of: record) { try container.encodeNil(forKey: Key(name)) }
+        try record.encode(to: encoder)
         try container.encodeIfPresent(message, forKey: Key("message"))
         try container.encode(links, forKey: Key("_links"))
     }
@@ -76,6 +74,21 @@ private struct Linked<Record: Encodable>: Encodable {
         init?(stringValue: String) { self.stringValue = stringValue }
         var intValue: Int? { nil }
         init?(intValue: Int) { nil }
+    }
+}
+
+/// The names of a record type's optional properties (its JSON keys: records keep the synthesized
+/// coding keys), found by reflection once per type rather than on every answer.
+private enum OptionalFields {
+    private static let known = Mutex<[ObjectIdentifier: [String]]>([:])
+
+    static func names<Record>(of record: Record) -> [String] {
+        if let names = known.withLock({ $0[ObjectIdentifier(Record.self)] }) { return names }
+        let names = Mirror(reflecting: record).children.compactMap { field in
+            Mirror(reflecting: field.value).displayStyle == .optional ? field.label : nil
+        }
+        known.withLock { $0[ObjectIdentifier(Record.self)] = names }
+        return names
     }
 }
 

@@ -15,8 +15,22 @@ extension Row {
         }
     }
 
-    /// The column a property reads: `showId` → `show_id`.
+    /// The column a property reads: `showId` → `show_id`. Every field of every row decoded asks,
+    /// so ASCII names (all of ours) take a byte loop.
     public static func column(for key: String) -> String {
+        if key.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(key.utf8.count + 4)
+            for byte in key.utf8 {
+                if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) {
+                    bytes.append(UInt8(ascii: "_"))
+                    bytes.append(byte + 0x20)
+                } else {
+                    bytes.append(byte)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var column = ""
         for character in key {
             if character.isUppercase {

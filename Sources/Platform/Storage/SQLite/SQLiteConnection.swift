@@ -71,21 +71,22 @@ final class SQLiteConnection: EngineConnection {
     }
 
     /// Reads take a deferred transaction; writes take the write lock up front, where the busy
-    /// timeout applies, so writers run one at a time.
+    /// timeout applies, so writers run one at a time. Prepared once, like every statement: two of
+    /// these run with every transaction.
     func begin(writing: Bool) throws(DatabaseError) {
-        try runScript(writing ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        _ = try run(writing ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", [], firstOnly: false)
         allowsWrites = writing
     }
 
     func commit() throws(DatabaseError) {
         allowsWrites = true
-        try runScript("COMMIT")
+        _ = try run("COMMIT", [], firstOnly: false)
     }
 
     func rollback() {
         allowsWrites = true
         // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
-        if sqlite3_get_autocommit(handle) == 0 { try? runScript("ROLLBACK") }
+        if sqlite3_get_autocommit(handle) == 0 { _ = try? run("ROLLBACK", [], firstOnly: false) }
     }
 
     /// `BEGIN IMMEDIATE` already makes every write transaction run alone.
