@@ -97,3 +97,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Release builds specialize generics across modules (a context's event types through the
+// chassis' and JSON's generic code): without it every event and row decoded pays for runtime
+// type lookups.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+}
