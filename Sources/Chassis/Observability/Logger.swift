@@ -1,7 +1,6 @@
 import Foundation
 import HTTP
 import JSON
-import Synchronization
 
 /// One JSON object a line on stdout: time, level, service, message, correlation id and fields.
 /// Lines below `minimum` are not written (`LOG_LEVEL`); `debug` is what happens per event.
@@ -15,7 +14,6 @@ public final class Logger: Sendable {
 
     public let service: String
     public let minimum: Level
-    private let lock = Mutex(())
 
     public init(service: String, minimum: Level = .info) {
         self.service = service
@@ -45,7 +43,6 @@ public final class Logger: Sendable {
         object["service"] = .string(service)
         object["msg"] = .string(message)
         if let correlationID { object["correlation_id"] = .string(correlationID) }
-        let line = Data(JSONLine.render(object))
-        lock.withLock { _ in FileHandle.standardOutput.write(line) }
+        JSONLine.print(object)
     }
 }

@@ -1,3 +1,6 @@
+import Glibc
+import Synchronization
+
 /// A flat JSON object on one line, keys sorted, strings escaped as RFC 8259 requires, ending in a
 /// newline: the shape of every log line. Written by hand because JSONSerialization cost more than
 /// the request the line logs.
@@ -23,5 +26,23 @@ public enum JSONLine {
         }
         out += "}\n".utf8
         return out
+    }
+
+    private static let standardOutput = Mutex(())
+
+    /// `fields` as one line on standard output: one write(2) (more only for what a short write
+    /// left), one line at a time, so lines from many threads never interleave. Straight to the
+    /// descriptor: through FileHandle it cost a gateway a tenth of each proxied request.
+    public static func print(_ fields: [String: Value]) {
+        let line = render(fields)
+        standardOutput.withLock { _ in
+            line.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { return }
+                }
+            }
+        }
     }
 }

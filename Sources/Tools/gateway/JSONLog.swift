@@ -1,14 +1,11 @@
 import Foundation
 import HTTP
 import JSON
-import Synchronization
 
 /// One JSON object a line on stdout, in the chassis' shape (`ts`, `level`, `service`, `msg`), so
 /// the gateway's lines read and filter like the services'. Numbers stay numbers (`status`,
 /// `duration_ms`).
 enum JSONLog {
-    private static let lock = Mutex(())
-
     static func info(_ message: String, _ fields: [String: JSONLine.Value] = [:]) { write("info", message, fields) }
     static func warning(_ message: String, _ fields: [String: JSONLine.Value] = [:]) { write("warning", message, fields) }
 
@@ -18,7 +15,6 @@ enum JSONLog {
         fields["level"] = .string(level)
         fields["service"] = .string("gateway")
         fields["msg"] = .string(message)
-        let line = Data(JSONLine.render(fields))
-        lock.withLock { _ in FileHandle.standardOutput.write(line) }
+        JSONLine.print(fields)
     }
 }
