@@ -49,17 +49,22 @@ public final class Consumer: @unchecked Sendable {
         rd_kafka_destroy(handle)
     }
 
-    /// For a broker that lost its state (its topics are back under new ids): leaves and joins the
-    /// group again with the same topics, so the next assignment is computed from fresh metadata
-    /// (librdkafka may not notice that a vanished topic came back), and that assignment starts
-    /// every partition at its beginning. The offsets this member held, and any it committed to
-    /// the new broker since (librdkafka commits on unassign), are positions in a log the broker
-    /// no longer has: resuming from them would skip the new log's first records. The caller
-    /// makes re-reading harmless (an inbox).
-    public func resubscribeFromBeginning() throws(KafkaError) {
+    /// For a broker that lost its state (its topics are back under new ids): joins the group
+    /// again with the same topics, so the next assignment is computed from fresh metadata
+    /// (librdkafka may not notice that a vanished topic came back), and every assignment in the
+    /// next `window` starts each partition at its beginning. The offsets this member held, and
+    /// any it committed to the new broker since (librdkafka commits on unassign), are positions
+    /// in a log the broker no longer has: resuming from them would skip the new log's first
+    /// records. A window, not just the next assignment: librdkafka holds a subscribe back while
+    /// a rebalance of its own is under way, so that rebalance's assignment may come first and
+    /// ours after it. The caller makes re-reading harmless (an inbox).
+    ///
+    /// With the cooperative protocol, partitions the member keeps through the rejoin keep their
+    /// positions; the eager protocol (the default) revokes and assigns them all.
+    public func resubscribeFromBeginning(window: Duration = .seconds(60)) throws(KafkaError) {
         let topics = subscription
         callbacks.skipNextCommit.store(true, ordering: .releasing)
-        callbacks.nextAssignmentFromBeginning.store(true, ordering: .releasing)
+        callbacks.fromBeginningUntil.withLock { $0 = .now + window }
         // Eager: subscribing again rejoins under the same member id. Leaving first would race a
         // join librdkafka may have in flight, and Tansu then keeps the member that left as the
         // group's leader for good: nobody gets partitions. Cooperative: an unchanged subscription
@@ -157,8 +162,8 @@ private final class RebalanceCallbacks: Sendable {
     let onRebalance: @Sendable (RebalanceEvent) -> Void
     /// Set by `resubscribeFromBeginning`: the next revoke commits nothing.
     let skipNextCommit = Atomic<Bool>(false)
-    /// Set by `resubscribeFromBeginning`: the next assignment starts at each partition's beginning.
-    let nextAssignmentFromBeginning = Atomic<Bool>(false)
+    /// Set by `resubscribeFromBeginning`: assignments until then start at each partition's beginning.
+    let fromBeginningUntil = Mutex<ContinuousClock.Instant?>(nil)
 
     init(onRebalance: @escaping @Sendable (RebalanceEvent) -> Void) { self.onRebalance = onRebalance }
 
@@ -167,7 +172,7 @@ private final class RebalanceCallbacks: Sendable {
         let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
         let parts = partitions(of: list).map(\.0)
         if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
-            if let list, nextAssignmentFromBeginning.exchange(false, ordering: .acquiringAndReleasing) {
+            if let list, let until = fromBeginningUntil.withLock({ $0 }), ContinuousClock.now < until {
                 for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = TopicPartition.beginning }
             }
             if cooperative {
