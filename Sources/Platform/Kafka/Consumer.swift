@@ -11,7 +11,8 @@ public enum RebalanceEvent: Sendable {
 ///
 /// Offsets are stored only when the caller says a message is done (`store`), never on poll:
 /// `enable.auto.offset.store=false`. Stored offsets are committed in the background, on every
-/// revoke (so the next owner resumes where we stopped) and on `close`.
+/// revoke (so the next owner resumes where we stopped; not in the window after the broker lost
+/// its state, see `resubscribeFromBeginning`) and on `close`.
 ///
 /// Use one consumer from one thread at a time; librdkafka's handle itself is thread-safe.
 public final class Consumer: @unchecked Sendable {
@@ -52,10 +53,10 @@ public final class Consumer: @unchecked Sendable {
     /// For a broker that lost its state (its topics are back under new ids): joins the group
     /// again with the same topics, so the next assignment is computed from fresh metadata
     /// (librdkafka may not notice that a vanished topic came back), and every assignment in the
-    /// next `window` starts each partition at its beginning. The offsets this member held, and
-    /// any it committed to the new broker since (librdkafka commits on unassign), are positions
-    /// in a log the broker no longer has: resuming from them would skip the new log's first
-    /// records. A window, not just the next assignment: librdkafka holds a subscribe back while
+    /// next `window` starts each partition at its beginning (and no revoke in it commits). The
+    /// offsets this member held, and any it committed to the new broker since (librdkafka commits
+    /// on unassign), are positions in a log the broker no longer has: resuming from them would
+    /// skip the new log's first records. A window, not just the next assignment: librdkafka holds a subscribe back while
     /// a rebalance of its own is under way, so that rebalance's assignment may come first and
     /// ours after it. The caller makes re-reading harmless (an inbox).
     ///
@@ -63,7 +64,6 @@ public final class Consumer: @unchecked Sendable {
     /// positions; the eager protocol (the default) revokes and assigns them all.
     public func resubscribeFromBeginning(window: Duration = .seconds(60)) throws(KafkaError) {
         let topics = subscription
-        callbacks.skipNextCommit.store(true, ordering: .releasing)
         callbacks.fromBeginningUntil.withLock { $0 = .now + window }
         // Eager: subscribing again rejoins under the same member id. Leaving first would race a
         // join librdkafka may have in flight, and Tansu then keeps the member that left as the
@@ -160,10 +160,11 @@ public final class Consumer: @unchecked Sendable {
 /// Applies assignments the way the group's protocol requires, committing before giving up partitions.
 private final class RebalanceCallbacks: Sendable {
     let onRebalance: @Sendable (RebalanceEvent) -> Void
-    /// Set by `resubscribeFromBeginning`: the next revoke commits nothing.
-    let skipNextCommit = Atomic<Bool>(false)
-    /// Set by `resubscribeFromBeginning`: assignments until then start at each partition's beginning.
+    /// Set by `resubscribeFromBeginning`: until then assignments start at each partition's
+    /// beginning and revokes commit nothing (the offsets held may be the lost log's).
     let fromBeginningUntil = Mutex<ContinuousClock.Instant?>(nil)
+
+    private var afterStateLoss: Bool { fromBeginningUntil.withLock { $0 }.map { ContinuousClock.now < $0 } ?? false }
 
     init(onRebalance: @escaping @Sendable (RebalanceEvent) -> Void) { self.onRebalance = onRebalance }
 
@@ -172,7 +173,7 @@ private final class RebalanceCallbacks: Sendable {
         let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
         let parts = partitions(of: list).map(\.0)
         if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
-            if let list, let until = fromBeginningUntil.withLock({ $0 }), ContinuousClock.now < until {
+            if let list, afterStateLoss {
                 for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = TopicPartition.beginning }
             }
             if cooperative {
@@ -183,8 +184,7 @@ private final class RebalanceCallbacks: Sendable {
             onRebalance(.assigned(parts))
         } else {
             // Lost partitions already belong to someone else: committing for them would be wrong.
-            let skip = skipNextCommit.exchange(false, ordering: .acquiringAndReleasing)
-            if rd_kafka_assignment_lost(rk) == 0 && !skip { rd_kafka_commit(rk, nil, 0) }
+            if rd_kafka_assignment_lost(rk) == 0 && !afterStateLoss { rd_kafka_commit(rk, nil, 0) }
             onRebalance(.revoked(parts))
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(rk, list) { rd_kafka_error_destroy(error) }
