@@ -56,10 +56,12 @@ struct RolloutTests {
 
         let load = Load(stack, threads: 4)
         Thread.sleep(forTimeInterval: 1)
+        let rollingOut = ContinuousClock.now
         for context in ["booking", "show", "pay", "issuance", "dashboard"] {
             let rollout = try stack.control(["rollout", context])
             #expect(rollout.status == 0, "\(context): \(rollout)")
         }
+        print("rollout under load: five rollouts took \(ContinuousClock.now - rollingOut)")
         Thread.sleep(forTimeInterval: 1)
         load.finish()
 
@@ -71,11 +73,17 @@ struct RolloutTests {
         #expect(booked.count > 20, "the load ran: \(booked.count) bookings")
         #expect(Set(booked).count == booked.count)
 
-        try eventually("every booking is paid once and shown issuable", timeout: .seconds(60)) {
+        var seen = "nothing read yet"
+        let settling = ContinuousClock.now
+        try eventually("every booking is paid once and shown issuable; last seen: \(seen)", timeout: .seconds(120), interval: .seconds(1)) {
             let payments = try list(stack, "payments").compactMap { $0["bookId"] as? Int }
             let issuable = try list(stack, "showStatuses").filter { $0["issueStatus"] as? String == "Issuable" }.count
+            let unpaid = Set(booked).subtracting(payments).sorted()
+            seen = "\(payments.count) payments (\(payments.count - Set(payments).count) twice), "
+                + "\(issuable) issuable of \(booked.count) bookings, unpaid: \(unpaid.prefix(10))"
             return payments.sorted() == booked.sorted() && issuable == booked.count
         }
+        print("rollout under load: every saga done \(ContinuousClock.now - settling) after the load stopped")
         let seatsLeft = try stack.gateway("GET", "/shows/1").jsonObject["remainCount"] as? Int
         #expect(seatsLeft == 100_000 - booked.count, "every booking took its seat once")
 
