@@ -49,16 +49,17 @@ public final class Connection {
     /// Runs `body` in a savepoint: when it throws, what it did is undone and the transaction goes
     /// on (on PostgreSQL too, where a failed statement otherwise spoils the whole transaction).
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try runScript("SAVEPOINT item")
+        // As statements, not scripts: SQLite keeps them prepared (a consumer runs one per event).
+        try execute("SAVEPOINT item")
         do {
             let result = try body()
-            try runScript("RELEASE SAVEPOINT item")
+            try execute("RELEASE SAVEPOINT item")
             return result
         } catch {
             // If even that fails, the transaction itself is gone (SQLite's ON CONFLICT ROLLBACK
             // ends it whole): its own error, not `body`'s, says what happened.
-            try runScript("ROLLBACK TO SAVEPOINT item")
-            try runScript("RELEASE SAVEPOINT item")
+            try execute("ROLLBACK TO SAVEPOINT item")
+            try execute("RELEASE SAVEPOINT item")
             throw error
         }
     }
