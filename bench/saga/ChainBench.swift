@@ -5,7 +5,7 @@ import Synchronization
 /// The reference for the saga: the same number of hops with nothing but Kafka. Messages go to
 /// topic 0 at a steady rate; `hops - 1` relays (a consumer and a producer each, librdkafka as the
 /// services use it, nothing else) copy each topic to the next; the last topic is read here.
-/// Producers linger 1 ms and consumers wait at most 5 ms for a fetch, as devstack's services do,
+/// Producers do not linger and consumers wait at most 5 ms for a fetch, as devstack's services do,
 /// on the same broker. (kcat cannot be a relay: `kcat -P` reading a pipe produces only at its end.)
 struct ChainBench {
     let broker: String
@@ -23,7 +23,7 @@ struct ChainBench {
         defer { done.store(true, ordering: .releasing) }
         for (from, to) in zip(topics, topics.dropFirst()) {
             let consumer = try reader(of: from, run: run)
-            let producer = try Producer(properties: ["bootstrap.servers": broker, "linger.ms": "1"])
+            let producer = try Producer(properties: ["bootstrap.servers": broker, "linger.ms": "0"])
             Thread.detachNewThread {
                 var id = 0
                 while !done.load(ordering: .acquiring) {
@@ -37,7 +37,7 @@ struct ChainBench {
 
         let sent = Mutex([Int: ContinuousClock.Instant]())
         let latencies = Mutex(Latencies())
-        let producer = try Producer(properties: ["bootstrap.servers": broker, "linger.ms": "1"])
+        let producer = try Producer(properties: ["bootstrap.servers": broker, "linger.ms": "0"])
         let consumer = try reader(of: topics.last!, run: run)
 
         // Until a message crosses every hop, the relays are still finding their partitions.

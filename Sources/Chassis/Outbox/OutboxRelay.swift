@@ -36,11 +36,13 @@ final class OutboxRelay: Sendable {
     /// order by a new producer), which needs the idempotent producer. These override
     /// `KAFKA_PROPERTIES`: the order depends on them.
     ///
-    /// `linger.ms` is 1 unless `KAFKA_PROPERTIES` says otherwise: the relay hands librdkafka every
-    /// row it read at once, so they batch without waiting, and a lone event (one saga step) should
-    /// not wait librdkafka's default 5 ms for company.
+    /// `linger.ms` is 0 unless `KAFKA_PROPERTIES` says otherwise: the relay hands librdkafka every
+    /// row it read at once, so they batch without waiting, and under load the requests in flight
+    /// (five per partition) hold the next batch back while it fills. A lone event (one saga step)
+    /// waits for nothing: 1 ms cost a saga of five hops 6 ms at 20 bookings/s (p50 38-42 → 31-34
+    /// ms) and gained nothing measurable at 200/s.
     private var producerProperties: KafkaProperties {
-        ["linger.ms": "1"].merging(kafka) { _, given in given }
+        ["linger.ms": "0"].merging(kafka) { _, given in given }
             .merging(["enable.idempotence": "true", "message.timeout.ms": "0", "enable.gapless.guarantee": "true"]) { _, relay in relay }
     }
     private let stallTimeout: Duration = .seconds(5)
