@@ -22,6 +22,26 @@ struct DatabaseTests {
         }
     }
 
+    @Test("A write that need not be durable commits without a sync; the writer syncs every commit again after it, even one that threw")
+    func notDurable() throws {
+        try withTemporaryDatabasePath { path in
+            let database = try Database(path: path)
+            defer { database.close() }
+            func synchronous(_ c: Connection) throws -> Int? { try c.queryOne("PRAGMA synchronous")?.int("synchronous") }
+            try database.write { try $0.execute("CREATE TABLE t (x)") }
+            #expect(try database.write(durable: false) { c in
+                try c.execute("INSERT INTO t VALUES (1)")
+                return try synchronous(c)
+            } == 1)
+            #expect(try database.write { try synchronous($0) } == 2)
+            #expect(throws: DatabaseError.self) {
+                try database.write(durable: false) { c in try c.execute("INSERT INTO nowhere VALUES (1)") }
+            }
+            #expect(try database.write { try synchronous($0) } == 2)
+            #expect(try database.read { try $0.queryOne("SELECT COUNT(*) AS n FROM t")?.int("n") } == 1)
+        }
+    }
+
     @Test("An in-memory database is the one allowed to run without WAL")
     func inMemory() throws {
         let database = try Database(path: ":memory:")

@@ -73,6 +73,29 @@ struct PostgreSQLTests {
         #expect(try db.read { try $0.query("SELECT id FROM t") }.count == 1)
     }
 
+    @Test("A write that need not be durable commits asynchronously, and only that transaction")
+    func notDurable() throws {
+        // The tests' server commits asynchronously throughout: this database's sessions do not.
+        let url = try TestPostgreSQL.newDatabase("storage")
+        let setup = try Database(url: url, poolSize: 2)
+        try setup.write { c in
+            let name = try #require(try c.queryOne("SELECT current_database() AS name")?.string("name"))
+            try c.execute("ALTER DATABASE \"\(name)\" SET synchronous_commit = on")
+        }
+        setup.close()
+        let db = try Database(url: url, poolSize: 2)
+        defer { db.close() }
+        func setting(_ c: Connection) throws -> String? { try c.queryOne("SHOW synchronous_commit")?.string("synchronous_commit") }
+        try db.migrate([Migration(1, "t", "CREATE TABLE t (x INTEGER)")])
+        #expect(try db.write { try setting($0) } == "on")
+        #expect(try db.write(durable: false) { c in
+            try c.execute("INSERT INTO t VALUES (1)")
+            return try setting(c)
+        } == "off")
+        for _ in 0..<2 { #expect(try db.write { try setting($0) } == "on") }
+        #expect(try db.read { try $0.queryOne("SELECT COUNT(*) AS n FROM t")?.int("n") } == 1)
+    }
+
     @Test("A write that throws rolls back everything it did")
     func rollback() throws {
         struct Abort: Error {}

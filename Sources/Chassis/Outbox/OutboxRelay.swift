@@ -212,7 +212,9 @@ final class OutboxRelay: Sendable {
         }
         guard !delivered.isEmpty else { return !failed.isEmpty }
         do {
-            try database.write { c in
+            // Not durable: a delete lost in a crash of the machine publishes its row again, which
+            // consumers skip, and a sync per settle would slow the policies sharing the database.
+            try database.write(durable: false) { c in
                 for seq in delivered { try c.execute("DELETE FROM outbox WHERE seq = ?", .integer(Int64(seq))) }
             }
         } catch {

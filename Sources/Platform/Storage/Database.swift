@@ -75,7 +75,7 @@ public final class Database: Sendable {
     /// Runs `body` in a read-only transaction, so that all its queries see one snapshot.
     /// Statements that write are refused here: use `write`.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        try onFreshConnection(from: readPool) { c in try Self.transaction(on: c, writing: false, body) }
+        try onFreshConnection(from: readPool) { c in try Self.transaction(on: c, writing: false, durable: true, body) }
     }
 
     /// Runs `body` in a transaction that behaves as if it ran alone, committed when it returns and
@@ -83,12 +83,17 @@ public final class Database: Sendable {
     /// PostgreSQL it is `SERIALIZABLE`, and a conflict with a concurrent transaction runs `body`
     /// again (so `body` must not have effects outside the database), up to `conflictRetries`
     /// times. The result is discardable because a write's closure often ends in `execute`.
+    ///
+    /// A commit is on disk when `write` returns, unless `durable` is false: then a crash of the
+    /// machine (not of the process) may undo it, whole, and only if no later durable commit made
+    /// it to disk. For work that is safe to lose, like deleting outbox rows already published
+    /// (lost, they are published again and consumers skip them): it saves a disk sync.
     @discardableResult
-    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+    public func write<T>(durable: Bool = true, _ body: (Connection) throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                return try onFreshConnection(from: pool) { c in try Self.transaction(on: c, writing: true, body) }
+                return try onFreshConnection(from: pool) { c in try Self.transaction(on: c, writing: true, durable: durable, body) }
             } catch let error as DatabaseError where error.kind == .conflict && attempt < conflictRetries {
                 attempt += 1
                 // Jittered and growing, so two retrying transactions do not meet again at once.
@@ -167,9 +172,10 @@ public final class Database: Sendable {
         let error: DatabaseError
     }
 
-    private static func transaction<T>(on connection: Connection, writing: Bool, _ body: (Connection) throws -> T) throws -> T {
+    private static func transaction<T>(on connection: Connection, writing: Bool, durable: Bool,
+                                       _ body: (Connection) throws -> T) throws -> T {
         do {
-            try connection.engine.begin(writing: writing)
+            try connection.engine.begin(writing: writing, durable: durable)
         } catch where !connection.engine.isUsable {
             throw StaleConnection(error: error)
         }

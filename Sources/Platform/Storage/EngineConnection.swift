@@ -7,8 +7,9 @@ protocol EngineConnection: AnyObject {
     func run(_ sql: String, _ parameters: [SQLValue], firstOnly: Bool) throws(DatabaseError) -> (rows: [Row], changes: Int)
     /// SQL that may hold several statements and no parameters: a migration.
     func runScript(_ sql: String) throws(DatabaseError)
-    /// A read-only snapshot, or a write transaction that behaves as if it ran alone.
-    func begin(writing: Bool) throws(DatabaseError)
+    /// A read-only snapshot, or a write transaction that behaves as if it ran alone; one that is
+    /// not `durable` may lose its commit in a crash of the machine (see `Database.write`).
+    func begin(writing: Bool, durable: Bool) throws(DatabaseError)
     func commit() throws(DatabaseError)
     /// Never throws: a connection that cannot roll back is no longer `isUsable`.
     func rollback()
