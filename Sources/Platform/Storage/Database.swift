@@ -84,10 +84,11 @@ public final class Database: Sendable {
     /// again (so `body` must not have effects outside the database), up to `conflictRetries`
     /// times. The result is discardable because a write's closure often ends in `execute`.
     ///
-    /// A commit is on disk when `write` returns, unless `durable` is false: then a crash of the
-    /// machine (not of the process) may undo it, whole, and only if no later durable commit made
-    /// it to disk. For work that is safe to lose, like deleting outbox rows already published
-    /// (lost, they are published again and consumers skip them): it saves a disk sync.
+    /// A commit is on disk when `write` returns, unless `durable` is false on SQLite: then a crash
+    /// of the machine (not of the process) may undo it, whole, and only if no later durable commit
+    /// made it to disk. For work that is safe to lose, like deleting outbox rows already published
+    /// (lost, they are published again and consumers skip them): it saves a sync that SQLite's
+    /// other writers would wait behind. PostgreSQL commits durably all the same (see its `begin`).
     @discardableResult
     public func write<T>(durable: Bool = true, _ body: (Connection) throws -> T) throws -> T {
         var attempt = 0

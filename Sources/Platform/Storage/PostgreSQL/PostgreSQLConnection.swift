@@ -63,11 +63,12 @@ final class PostgreSQLConnection: EngineConnection {
 
     /// Reads see one snapshot; writes are serializable, so code written for SQLite's one writer
     /// at a time stays correct, and a conflict is reported as `.conflict` for `Database.write`
-    /// to run the transaction again. One that is not durable commits asynchronously: the server
-    /// flushes its WAL, in order, a moment later.
+    /// to run the transaction again. Every commit is durable: an asynchronous one would be lost by
+    /// a crash of the server alone, which the services live through (the relay's deleted rows
+    /// would come back behind its cursor), and PostgreSQL's writers do not wait for one another's
+    /// sync, which is what `durable: false` saves on SQLite.
     func begin(writing: Bool, durable: Bool) throws(DatabaseError) {
         try runScript(writing ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        if !durable { try runScript("SET LOCAL synchronous_commit = off") }
     }
 
     /// A commit whose connection is lost on the way has an unknown outcome: it is `.other`, never

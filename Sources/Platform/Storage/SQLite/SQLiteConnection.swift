@@ -10,10 +10,9 @@ final class SQLiteConnection: EngineConnection {
     /// False inside `Database.read`: a deferred transaction that later writes can hit an
     /// `SQLITE_BUSY` that no busy timeout resolves, so such a statement is refused up front.
     private var allowsWrites = true
-    /// True from a transaction that is not durable (`synchronous=NORMAL`) until `FULL` is back.
+    /// True unless the connection is known to sync every commit (`synchronous=FULL`): set before
+    /// asking for `NORMAL`, cleared once `FULL` is set again.
     private var relaxed = false
-    /// `FULL` could not be set again: the pool must close this connection, not lend it.
-    private var durabilityLost = false
 
     init(path: String, create: Bool, busyTimeout: Duration) throws(DatabaseError) {
         var handle: OpaquePointer?
@@ -50,7 +49,7 @@ final class SQLiteConnection: EngineConnection {
         _ = try run("PRAGMA foreign_keys=ON", [], firstOnly: false)
     }
 
-    var isUsable: Bool { !durabilityLost }
+    var isUsable: Bool { true }
     var schemaPrelude: String? { nil }
 
     func run(_ sql: String, _ parameters: [SQLValue], firstOnly: Bool) throws(DatabaseError) -> (rows: [Row], changes: Int) {
@@ -79,43 +78,31 @@ final class SQLiteConnection: EngineConnection {
     /// these run with every transaction.
     ///
     /// A transaction that is not durable commits without syncing the WAL (`synchronous=NORMAL`,
-    /// which SQLite lets a connection change only between transactions). The next durable commit
-    /// syncs it, earlier frames included, so one is never kept while an earlier one is lost.
+    /// which SQLite lets a connection change only between transactions, so the level is set as
+    /// each transaction begins: a durable one that cannot set `FULL` again fails, never runs
+    /// relaxed). The next durable commit syncs the WAL, earlier frames included, so a commit that
+    /// was not durable is never kept while an earlier one is lost.
     func begin(writing: Bool, durable: Bool) throws(DatabaseError) {
-        if !durable {
-            _ = try run("PRAGMA synchronous=NORMAL", [], firstOnly: false)
+        if durable && relaxed {
+            _ = try run("PRAGMA synchronous=FULL", [], firstOnly: false)
+            relaxed = false
+        } else if !durable && !relaxed {
             relaxed = true
+            _ = try run("PRAGMA synchronous=NORMAL", [], firstOnly: false)
         }
-        do {
-            _ = try run(writing ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", [], firstOnly: false)
-        } catch {
-            restoreDurability()
-            throw error
-        }
+        _ = try run(writing ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", [], firstOnly: false)
         allowsWrites = writing
     }
 
     func commit() throws(DatabaseError) {
         allowsWrites = true
         _ = try run("COMMIT", [], firstOnly: false)
-        restoreDurability()
     }
 
     func rollback() {
         allowsWrites = true
         // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
         if sqlite3_get_autocommit(handle) == 0 { _ = try? run("ROLLBACK", [], firstOnly: false) }
-        restoreDurability()
-    }
-
-    private func restoreDurability() {
-        guard relaxed else { return }
-        do {
-            _ = try run("PRAGMA synchronous=FULL", [], firstOnly: false)
-            relaxed = false
-        } catch {
-            durabilityLost = true
-        }
     }
 
     /// `BEGIN IMMEDIATE` already makes every write transaction run alone.
