@@ -28,6 +28,18 @@ struct EnvelopeTests {
         #expect(envelope.headers.text("content-type") == "application/json")
     }
 
+    @Test("an outbox row's headers read back as written, escaped or not; anything else is malformed")
+    func outboxHeaders() throws {
+        for headers in [[], [KafkaHeader("ce_id", "1"), KafkaHeader("ce_type", "ThingHappened")],
+                        [KafkaHeader("a\"b", "c\\d"), KafkaHeader("line", "1\n2"), KafkaHeader("ü", "ß,]")]] {
+            #expect(try OutboxHeaders.headers(OutboxHeaders.text(headers)) == headers)
+        }
+        #expect(try OutboxHeaders.headers(#" [ ["a" , "b"] ] "#) == [KafkaHeader("a", "b")])
+        for text in ["", "[", #"[["a"]]"#, #"[["a","b"]"#, #"[["a","b"]]x"#, #"{"a":"b"}"#, #"[["a",1]]"#] {
+            #expect(throws: (any Error).self, "\(text)") { try OutboxHeaders.headers(text) }
+        }
+    }
+
     @Test("a record without CloudEvents headers violates the contract")
     func missingHeaders() {
         #expect(throws: ContractViolation.self) { try EventEnvelope(consumed([], [])) }

@@ -54,12 +54,48 @@ enum OutboxHeaders {
     }
 
     static func headers(_ text: String) throws(DatabaseError) -> [KafkaHeader] {
+        if let headers = withoutEscapes(text) { return headers }
         guard case .array(let pairs)? = try? JSONNode(parsing: text.utf8) else { throw malformed }
         return try pairs.map { pair throws(DatabaseError) in
             guard case .array(let parts) = pair, parts.count == 2, case .string(let name) = parts[0], case .string(let value) = parts[1] else {
                 throw malformed
             }
             return KafkaHeader(name, value)
+        }
+    }
+
+    /// What `text` writes when no header needs an escape (the relay reads one row per event):
+    /// split at the quotes, with no JSON tree in between. nil for anything else, which `headers`
+    /// reads as JSON.
+    private static func withoutEscapes(_ text: String) -> [KafkaHeader]? {
+        var text = text
+        return text.withUTF8 { bytes -> [KafkaHeader]? in
+            var i = 0
+            func take(_ byte: UInt8) -> Bool {
+                guard i < bytes.count, bytes[i] == byte else { return false }
+                i += 1
+                return true
+            }
+            func string() -> UnsafeBufferPointer<UInt8>? {
+                guard take(UInt8(ascii: "\"")) else { return nil }
+                let start = i
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+                    guard bytes[i] >= 0x20, bytes[i] != UInt8(ascii: "\\") else { return nil }
+                    i += 1
+                }
+                guard i < bytes.count else { return nil }
+                defer { i += 1 }
+                return UnsafeBufferPointer(rebasing: bytes[start..<i])
+            }
+            guard take(UInt8(ascii: "[")) else { return nil }
+            var headers: [KafkaHeader] = []
+            if take(UInt8(ascii: "]")) { return i == bytes.count ? headers : nil }
+            repeat {
+                guard take(UInt8(ascii: "[")), let name = string(), take(UInt8(ascii: ",")), let value = string(),
+                      take(UInt8(ascii: "]")) else { return nil }
+                headers.append(KafkaHeader(String(decoding: name, as: UTF8.self), Array(value)))
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "]")) && i == bytes.count ? headers : nil
         }
     }
 
