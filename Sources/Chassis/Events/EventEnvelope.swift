@@ -12,7 +12,7 @@ public struct EventEnvelope: Sendable {
     public let correlationID: String
     public let data: [UInt8]
 
-    public init(id: String = RandomUUID.next(), type: String, source: String,
+    public init(id: String = TimeOrderedUUID.next(), type: String, source: String,
                 time: String = EventEnvelope.now(), subject: String, correlationID: String, data: [UInt8]) {
         self.id = id; self.type = type; self.source = source; self.time = time
         self.subject = subject; self.correlationID = correlationID; self.data = data

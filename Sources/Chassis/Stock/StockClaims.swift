@@ -63,7 +63,7 @@ public final class StockClaims: Sendable {
     public func take<Holder: Identifiable>(_ quantity: Int, of item: Int,
                                           _ record: (UnitOfWork) throws -> Holder) throws -> Holder where Holder.ID == Int {
         try stock.refuseWhileOpen()   // no call would be made: nothing to write down either
-        let holdId = RandomUUID.next()
+        let holdId = TimeOrderedUUID.next()
         try service.database.write { c in
             try c.execute("INSERT INTO stock_claims (hold_id, item, quantity, state, since) VALUES (?, ?, ?, 'Taking', ?)",
                           .text(holdId), .int(item), .int(quantity), .real(Date().timeIntervalSince1970))
