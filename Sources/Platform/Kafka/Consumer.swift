@@ -56,9 +56,9 @@ public final class Consumer: @unchecked Sendable {
     /// next `window` starts each partition at its beginning (and no revoke in it commits). The
     /// offsets this member held, and any it committed to the new broker since (librdkafka commits
     /// on unassign), are positions in a log the broker no longer has: resuming from them would
-    /// skip the new log's first records. A window, not just the next assignment: librdkafka holds a subscribe back while
-    /// a rebalance of its own is under way, so that rebalance's assignment may come first and
-    /// ours after it. The caller makes re-reading harmless (an inbox).
+    /// skip the new log's first records. A window, not just the next assignment: librdkafka holds
+    /// a subscribe back while a rebalance of its own is under way, so that rebalance's assignment
+    /// may come first and ours after it. The caller makes re-reading harmless (an inbox).
     ///
     /// With the cooperative protocol, partitions the member keeps through the rejoin keep their
     /// positions; the eager protocol (the default) revokes and assigns them all.
