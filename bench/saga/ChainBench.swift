@@ -79,8 +79,8 @@ struct ChainBench {
 
     /// A consumer of every partition of `topic` from its end, outside any group.
     private func reader(of topic: String, run: String) throws -> Consumer {
-        let consumer = try Consumer(properties: ["bootstrap.servers": broker, "group.id": "bench-chain-\(run)",
-                                                 "fetch.wait.max.ms": "5", "enable.auto.commit": "false"])
+        let consumer = try Consumer(properties: LocalBroker.consumerProperties.merging(
+            ["bootstrap.servers": broker, "group.id": "bench-chain-\(run)", "enable.auto.commit": "false"]) { $1 })
         try consumer.assign((0..<partitions).map { TopicPartition(topic, $0, offset: TopicPartition.end) })
         return consumer
     }

@@ -1,5 +1,6 @@
 import Chassis
 import Foundation
+import Kafka
 import Processes
 
 /// Every process of one system on one port base, with the environment each gets: the whole
@@ -20,13 +21,6 @@ struct StackPlan: Sendable {
     let stateDirectory: URL
     /// The gateway's HS256 secret, which devstack makes when routes are protected and no key is given.
     let developmentSecret: URL?
-
-    /// Tansu's JoinGroup wait grows with max.poll.interval.ms; short intervals keep a restarted
-    /// service's group join to seconds. Tansu also answers a fetch only when its wait is over,
-    /// even if records arrived meanwhile (Apache Kafka answers at once), so every hop of a saga
-    /// would sit out the whole wait (500 ms by default): 5 ms costs an empty fetch every 5 ms,
-    /// fine on one machine, and is why this is devstack's setting, not the services' default.
-    static let consumerProperties = "session.timeout.ms=10000,max.poll.interval.ms=10000,heartbeat.interval.ms=1000,fetch.wait.max.ms=5"
 
     init(system: SystemManifest, invocation: Invocation, environment: [String: String], tools: Tools) throws(Failure) {
         self.system = system
@@ -90,7 +84,7 @@ struct StackPlan: Sendable {
             env["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
             // Twice the gateway's readiness interval: a replica stopping is out of its rotation first.
             if (env["SHUTDOWN_DELAY_MS"] ?? "").isEmpty { env["SHUTDOWN_DELAY_MS"] = "1000" }
-            if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = Self.consumerProperties }
+            if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = LocalBroker.consumerPropertiesSetting }
             for slot in 0...replicas(context) {
                 let port = slotPort(context, slot)
                 guard port <= 65535 else { throw .usage("--port-base \(base) leaves no port for \(context.executable)'s replica \(slot + 1)") }
