@@ -24,3 +24,21 @@ start_broker() {
   broker_pid=$!
   wait_for "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\",$1))'" "the broker"
 }
+
+# start_postgres DATABASE: a throwaway PostgreSQL server in $work/pg on a free loopback port, with
+# DATABASE created; its pid in `postgres_pid`, its URL in `postgres_url`. Run as the postgres user
+# when this runs as root (initdb refuses root).
+start_postgres() {
+  local bindir port as_pg=()
+  bindir=$(pg_config --bindir)
+  port=$(free_port)
+  [ "$(id -u)" = 0 ] && as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+  chmod 755 "$work"
+  mkdir "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres: "$work/pg"
+  "${as_pg[@]}" "$bindir/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+  "${as_pg[@]}" "$bindir/postgres" -D "$work/pg" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+    >"$work/pg.log" 2>&1 &
+  postgres_pid=$!
+  wait_for "$bindir/createdb -h 127.0.0.1 -p $port -U postgres $1" "PostgreSQL"
+  postgres_url="postgres://postgres@127.0.0.1:$port/$1"
+}

@@ -19,7 +19,7 @@ runs=${BENCH_RUNS:-3}
 seconds=${BENCH_STORAGE_SECONDS:-10}
 command -v wrk >/dev/null || { echo "bench: wrk is needed (scripts/setup installs it)" >&2; exit 1; }
 
-work=$(mktemp -d); chmod 755 "$work"
+work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -28,14 +28,8 @@ kafka=$(free_port)
 start_broker "$kafka"
 pids+=("$broker_pid")
 
-bindir=$(pg_config --bindir)
-pg=$(free_port)
-as_pg=(); [ "$(id -u)" = 0 ] && as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
-mkdir "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres: "$work/pg"
-"${as_pg[@]}" "$bindir/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C >/dev/null
-"${as_pg[@]}" "$bindir/postgres" -D "$work/pg" -p "$pg" -c listen_addresses=127.0.0.1 -c unix_socket_directories= >"$work/pg.log" 2>&1 &
-pids+=($!)
-wait_for "$bindir/createdb -h 127.0.0.1 -p $pg -U postgres ledger" "PostgreSQL"
+start_postgres ledger
+pids+=("$postgres_pid")
 
 cat >"$work/post.lua" <<'LUA'
 wrk.method = "POST"
@@ -59,7 +53,7 @@ run() {
 }
 
 read -r sqlite_median sqlite_min sqlite_max < <(run sqlite "DATABASE_PATH=$work/ledger.sqlite" | stats 0)
-read -r pg_median pg_min pg_max < <(run postgresql "DATABASE_URL=postgres://postgres@127.0.0.1:$pg/ledger" | stats 0)
+read -r pg_median pg_min pg_max < <(run postgresql "DATABASE_URL=$postgres_url" | stats 0)
 echo "machine: $(nproc) cores, $(uname -m), $(. /etc/os-release; echo "$PRETTY_NAME")"
 printf 'SQLite      POST /entries: %s req/s (min %s, max %s)\n' "$sqlite_median" "$sqlite_min" "$sqlite_max"
 printf 'PostgreSQL  POST /entries: %s req/s (min %s, max %s)\n' "$pg_median" "$pg_min" "$pg_max"

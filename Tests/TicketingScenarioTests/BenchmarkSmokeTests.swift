@@ -7,10 +7,10 @@ import TestSupport
 @Suite("Benchmarks: a tiny run of each completes", .serialized)
 struct BenchmarkSmokeTests {
     /// One run of a benchmark script on this build's executables, as it is, without setting up or building.
-    private static func script(_ path: String, _ environment: [String: String]) throws -> CommandRun {
+    private static func script(_ path: String, _ environment: [String: String], timeout: Duration = .seconds(120)) throws -> CommandRun {
         try CommandRun(ProjectPaths.root.appendingPathComponent(path).path, [],
                        environment: environment.merging(["BENCH_BIN": ProjectPaths.products.path, "BENCH_RUNS": "1"]) { given, _ in given },
-                       timeout: .seconds(120))
+                       timeout: timeout)
     }
 
     @Test("bench-saga times sagas to Issuable through the gateway, messages across raw Kafka hops, and a service's start")
@@ -29,7 +29,8 @@ struct BenchmarkSmokeTests {
 
         let footprint = try runTool("bench-saga", ["footprint", "--executable", try ProjectPaths.executable("ticketing-show"),
                                                    "--broker", stack.broker.bootstrapServers], timeout: .seconds(60))
-        #expect(footprint.status == 0 && footprint.stdout.hasPrefix("ready_ms=") && footprint.stdout.contains(" rss_idle_mb="), "\(footprint)")
+        #expect(footprint.status == 0 && footprint.stdout.hasPrefix("ready_ms=") && footprint.stdout.contains(" rss_idle_mb=")
+                && footprint.stdout.contains(" private_idle_mb="), "\(footprint)")
     }
 
     @Test("bench-saga consume times a service applying waiting events and relaying its own, against bare librdkafka")
@@ -44,8 +45,20 @@ struct BenchmarkSmokeTests {
             guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
             return (parts[0], value)
         }
-        #expect(figures.map(\.0) == ["consumed_per_s", "raw_read_per_s", "relayed_per_s", "raw_produced_per_s"], "\(run)")
-        #expect(figures.allSatisfy { $0.1 > 0 }, "\(run)")
+        #expect(figures.map(\.0) == ["replicas", "consumed_per_s", "raw_read_per_s", "relayed_per_s", "raw_produced_per_s",
+                                     "duplicates", "rss_peak_mb"], "\(run)")
+        #expect(figures.allSatisfy { $0.0 == "duplicates" ? $0.1 == 0 : $0.1 > 0 }, "\(run)")
+    }
+
+    @Test("bench/scale.sh measures replicas in one group sharing a database, on SQLite and on PostgreSQL")
+    func scale() throws {
+        let run = try Self.script("bench/scale.sh", ["BENCH_SCALE_EVENTS": "200", "BENCH_SCALE_REPLICAS": "2"], timeout: .seconds(180))
+        #expect(run.status == 0, "\(run)")
+        let rows = run.rows.dropFirst()  // the Markdown separator
+        #expect(rows.count == 1, "\(run)")
+        let cells = rows.first?.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        #expect(cells.count == 5 && cells[0] == "2" && (Double(cells[1].prefix { $0 != " " }) ?? 0) > 0
+                && (Double(cells[3].prefix { $0 != " " }) ?? 0) > 0, "\(run)")
     }
 
     @Test("bench/http.sh measures the show service, the gateway and nginx on the same bytes, with no failed request")

@@ -8,78 +8,102 @@ import Ticketing
 
 /// Event consumption and the outbox relay, each against bare librdkafka on the same broker.
 ///
-/// `ticketing-show` registers a show, is paused, and finds `events` BookingPlaced waiting when it
-/// goes on: each takes a seat (decode, inbox, a row, an outbox row, the offset) and the
-/// relay publishes a SeatsReserved. Consumption is timed from the first seat taken to the last
-/// (`GET /shows/1` every 2 ms), the relay from the first SeatsReserved on the topic to the last.
-/// The references: a consumer of a fresh group reading the same records, first to last; and the
-/// producer that wrote them, first send to last acknowledgement (what the relay does, with
-/// nothing else to do). Events per second.
+/// `replicas` of `ticketing-show`, one consumer group, sharing one database (the SQLite file in a
+/// temporary directory, or `settings`' `DATABASE_URL`), on topics of `partitions` partitions.
+/// They register `shows` shows (so that replicas do not all wait for one row), are paused, and
+/// find `events` BookingPlaced waiting when they go on, spread over the shows: each takes a seat
+/// (decode, inbox, a row, an outbox row, the offset) and the relay publishes a SeatsReserved.
+/// Consumption is timed from the first seat taken to the last (`GET /shows/{id}` of each show
+/// every 10 ms), the relay from the first booking's SeatsReserved on the topic to the last. It
+/// fails unless every booking got exactly one seat: the seats left reach 0 and every booking has
+/// its SeatsReserved (a booking applied twice would leave another without a seat); a second
+/// SeatsReserved for a booking, under another event id, counts as `duplicates`. The references:
+/// a consumer of a fresh group reading the same records, first to last; and the producer that
+/// wrote them, first send to last acknowledgement (what the relay does, with nothing else to
+/// do). Events per second.
 struct ConsumeBench {
     let executable: String
     let broker: String
     let events: Int
+    var replicas = 1
+    var partitions = 4
+    var settings: [String: String] = [:]
+    let shows = 4
 
     func run() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-consume-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let service = ServiceUnderTest(executable: executable, broker: broker, directory: directory)
+        let services = (1...replicas).map {
+            ServiceUnderTest(executable: executable, broker: broker, directory: directory, name: "replica-\($0)",
+                             settings: settings.merging(["KAFKA_TOPIC_PARTITIONS": "\(partitions)"]) { $1 })
+        }
+        defer { services.forEach { $0.stop() } }
 
-        // The service creates its topics, joins its group and registers the show; then it is
-        // paused (SIGSTOP) while the bookings are written, far shorter than a session timeout.
-        try service.start()
-        defer { service.stop() }
-        try service.waitForPartitions()
-        let registered = try service.call("POST", "/shows",
-                                          #"{"showName":"bench","totalCount":\#(events),"remainCount":\#(events)}"#)
-        guard registered.status == 201 || registered.status == 200 else { throw BenchError("POST /shows answered \(registered.status)") }
-        service.signal(SIGSTOP)
+        // The first creates the topics and the schema; once every replica has its partitions,
+        // they are paused (SIGSTOP) while the bookings are written, far shorter than a session timeout.
+        for service in services { try service.start() }
+        for service in services { try service.waitForPartitions() }
+        let service = services[0]
+        let showIDs = try (0..<shows).map { index in
+            let seats = events / shows + (index < events % shows ? 1 : 0)
+            let registered = try service.call("POST", "/shows",
+                                              #"{"showName":"bench \#(index)","totalCount":\#(seats),"remainCount":\#(seats)}"#)
+            guard registered.status == 201 || registered.status == 200, let id = try? JSONObject(body: registered.body).int("id") else {
+                throw BenchError("POST /shows answered \(registered.status)")
+            }
+            return id
+        }
+        services.forEach { $0.signal(SIGSTOP) }
 
-        let produced = try produceBookings()
-        let read = try readRaw(topic: Topics.booking, count: events, group: "bench-consume-raw-\(UUID().uuidString.prefix(8))",
-                               from: TopicPartition.beginning)
+        let produced = try produceBookings(showIDs: showIDs)
+        let read = try Self.rate(try rawReader(topic: Topics.booking, group: "bench-consume-raw-\(UUID().uuidString.prefix(8))"),
+                                 count: events, within: .seconds(60)).perSecond
 
-        // The relay's output is read from the start of its topic, counting SeatsReserved only: an
-        // "end" that resolved at the first fetch, after the service went on, would miss the first ones.
-        let relayed = Mutex<Double?>(nil)
-        let outputWatcher = try rawReader(topic: Topics.show, group: "bench-consume-out-\(UUID().uuidString.prefix(8))",
-                                          from: TopicPartition.beginning)
+        // The relay's output is read from the start of its topic: an "end" that resolved at the
+        // first fetch, after the services went on, would miss the first ones.
+        let relayed = Mutex<Result<(perSecond: Double, duplicates: Int), any Error>?>(nil)
+        let outputWatcher = try rawReader(topic: Topics.show, group: "bench-consume-out-\(UUID().uuidString.prefix(8))")
         let watcher = Thread {
-            relayed.withLock { $0 = try? Self.rate(outputWatcher, count: events, type: "SeatsReserved", within: .seconds(120)) }
+            let result = Result { try Self.rate(outputWatcher, count: events, within: .seconds(120), bookingOf: "SeatsReserved") }
+            relayed.withLock { $0 = result }
         }
         watcher.start()
-        service.signal(SIGCONT)
+        services.forEach { $0.signal(SIGCONT) }
 
         var first: ContinuousClock.Instant?
         let deadline = ContinuousClock.now + .seconds(120)
         while true {
             guard ContinuousClock.now < deadline else {
-                throw BenchError("the service took \(events - (try service.remainCount())) of \(events) seats in 120 s; its log ends:\n\(service.logTail())")
+                throw BenchError("the services took \(events - (try service.seatsLeft(showIDs))) of \(events) seats in 120 s; the first one's log ends:\n\(service.logTail())")
             }
-            let remain = try service.remainCount()
+            let remain = try service.seatsLeft(showIDs)
             if remain < events && first == nil { first = .now }
             if remain == 0 { break }
-            Thread.sleep(forTimeInterval: 0.002)
+            Thread.sleep(forTimeInterval: 0.01)
         }
         let consumed = Double(events - 1) / (ContinuousClock.now - first!).seconds
+        let memory = try service.memory()
         let relayDeadline = ContinuousClock.now + .seconds(60)
         while relayed.withLock({ $0 }) == nil && ContinuousClock.now < relayDeadline { Thread.sleep(forTimeInterval: 0.01) }
-        guard let relay = relayed.withLock({ $0 }) else { throw BenchError("the relay did not publish every SeatsReserved within 60 s") }
-        return String(format: "consumed_per_s=%.0f raw_read_per_s=%.0f relayed_per_s=%.0f raw_produced_per_s=%.0f",
-                      consumed, read, relay, produced)
+        guard let relay = try relayed.withLock({ $0 })?.get() else {
+            throw BenchError("the relays did not publish every booking's SeatsReserved within 60 s")
+        }
+        return String(format: "replicas=%d consumed_per_s=%.0f raw_read_per_s=%.0f relayed_per_s=%.0f raw_produced_per_s=%.0f duplicates=%d rss_peak_mb=%.1f",
+                      replicas, consumed, read, relay.perSecond, produced, relay.duplicates, memory.peak)
     }
 
-    /// Writes the bookings as the booking service would publish them; events per second from the
-    /// first send to the last acknowledgement.
-    private func produceBookings() throws -> Double {
+    /// Writes the bookings as the booking service would publish them, booking `id` for show
+    /// `showIDs[(id - 1) % shows]`; events per second from the first send to the last acknowledgement.
+    private func produceBookings(showIDs: [Int]) throws -> Double {
         let acknowledged = Atomic(0)
         let producer = try Producer(properties: ["bootstrap.servers": broker, "linger.ms": "1"]) { report in
             if report.error == nil { acknowledged.add(1, ordering: .relaxed) }
         }
         let started = ContinuousClock.now
         for id in 1...events {
-            let data = #"{"amount":1,"bookStatus":"Booked","id":\#(id),"qty":1,"showId":1,"showName":"bench"}"#
+            let show = (id - 1) % shows
+            let data = #"{"amount":1,"bookStatus":"Booked","id":\#(id),"qty":1,"showId":\#(showIDs[show]),"showName":"bench \#(show)"}"#
             let envelope = EventEnvelope(type: "BookingPlaced", source: "ticketing-booking", subject: "\(id)",
                                          correlationID: "\(id)", data: Array(data.utf8))
             var attempts = 0
@@ -103,44 +127,56 @@ struct ConsumeBench {
         return Double(events) / (ContinuousClock.now - started).seconds
     }
 
-    private func readRaw(topic: String, count: Int, group: String, from offset: Int64) throws -> Double {
-        try Self.rate(try rawReader(topic: topic, group: group, from: offset), count: count, type: nil, within: .seconds(60))
-    }
-
-    /// A consumer of every partition of `topic`, outside any group's assignment, with the
-    /// services' fetch settings.
-    private func rawReader(topic: String, group: String, from offset: Int64) throws -> Consumer {
+    /// A consumer of every partition of `topic` from its start, outside any group's assignment,
+    /// with the services' fetch settings.
+    private func rawReader(topic: String, group: String) throws -> Consumer {
         let partitions = try Admin(properties: ["bootstrap.servers": broker]).topics()[topic] ?? 0
         guard partitions > 0 else { throw BenchError("no topic \(topic)") }
-        let consumer = try Consumer(properties: ["bootstrap.servers": broker, "group.id": group,
-                                                 "fetch.wait.max.ms": "5", "enable.auto.commit": "false"])
-        try consumer.assign((0..<partitions).map { TopicPartition(topic, $0, offset: offset) })
+        let consumer = try Consumer(properties: LocalBroker.consumerProperties.merging(
+            ["bootstrap.servers": broker, "group.id": group, "enable.auto.commit": "false"]) { $1 })
+        try consumer.assign((0..<partitions).map { TopicPartition(topic, $0, offset: TopicPartition.beginning) })
         return consumer
     }
 
-    /// Records per second from the first of `count` records (of CloudEvents `type`, or any) to the last.
-    private static func rate(_ consumer: Consumer, count: Int, type: String?, within timeout: Duration) throws -> Double {
+    /// Records per second from the first of `count` records to the last. With `bookingOf`, only
+    /// events of that CloudEvents type count, once per `bookingId`; another event id for a booking
+    /// already seen is a duplicate (a resend of the same event id is not).
+    private static func rate(_ consumer: Consumer, count: Int, within timeout: Duration,
+                             bookingOf type: String? = nil) throws -> (perSecond: Double, duplicates: Int) {
         defer { consumer.close() }
         let deadline = ContinuousClock.now + timeout
         var first: ContinuousClock.Instant?
         var seen = 0
+        var eventByBooking: [Int: String] = [:]
+        var duplicates = 0
         while seen < count {
             guard ContinuousClock.now < deadline else { throw BenchError("read \(seen) of \(count) records") }
             guard let message = try consumer.poll(timeout: .milliseconds(100)) else { continue }
-            if let type, (try? EventEnvelope(message))?.type != type { continue }
+            if let type {
+                guard let event = try? EventEnvelope(message), event.type == type,
+                      let booking = try? JSONObject(body: event.data).int("bookingId") else { continue }
+                if let known = eventByBooking[booking] {
+                    if known != event.id { duplicates += 1 }
+                    continue
+                }
+                eventByBooking[booking] = event.id
+            }
             if first == nil { first = .now }
             seen += 1
         }
-        return Double(count - 1) / (ContinuousClock.now - first!).seconds
+        return (Double(count - 1) / (ContinuousClock.now - first!).seconds, duplicates)
     }
 }
 
 extension ServiceUnderTest {
-    func remainCount() throws -> Int {
-        let answer = try call("GET", "/shows/1")
-        guard answer.status == 200, let remain = try? JSONObject(body: answer.body).int("remainCount") else {
-            throw BenchError("GET /shows/1 answered \(answer.status)")
+    /// The seats left in these shows, together.
+    func seatsLeft(_ showIDs: [Int]) throws -> Int {
+        try showIDs.reduce(0) { sum, id in
+            let answer = try call("GET", "/shows/\(id)")
+            guard answer.status == 200, let remain = try? JSONObject(body: answer.body).int("remainCount") else {
+                throw BenchError("GET /shows/\(id) answered \(answer.status)")
+            }
+            return sum + remain
         }
-        return remain
     }
 }

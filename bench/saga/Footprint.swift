@@ -1,7 +1,7 @@
 import Foundation
 
 /// One service's start and idle memory: from exec to its first `GET /readyz` 200 (asked every
-/// millisecond), then its resident set size after `settle` of doing nothing. On a fresh SQLite
+/// millisecond), then its memory after `settle` of doing nothing. On a fresh SQLite
 /// file; the process is stopped by its pid.
 struct Footprint {
     let executable: String
@@ -16,11 +16,7 @@ struct Footprint {
         let ready = try service.start(readyWithin: .seconds(10))
         defer { service.stop() }
         Thread.sleep(forTimeInterval: settle.seconds)
-        let status = try String(contentsOfFile: "/proc/\(service.pid ?? 0)/status", encoding: .utf8)
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else {
-            throw BenchError("no VmRSS in the service's /proc status")
-        }
-        return String(format: "ready_ms=%.1f rss_idle_mb=%.1f", ready.milliseconds, kilobytes / 1024)
+        let memory = try service.memory()
+        return String(format: "ready_ms=%.1f rss_idle_mb=%.1f private_idle_mb=%.1f", ready.milliseconds, memory.resident, memory.privateDirty)
     }
 }

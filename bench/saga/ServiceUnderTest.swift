@@ -1,20 +1,27 @@
 import Foundation
 import HTTP
+import Kafka
 import Processes
 
-/// One run of a service on a SQLite file in `directory`, stopped by its pid.
+/// One run of a service, stopped by its pid: on `directory`'s SQLite file (replicas started on
+/// the same directory share it) unless `settings` name a `DATABASE_URL`; `settings` go into its
+/// environment, its log into `directory/<name>.log`.
 final class ServiceUnderTest {
     let executable: String
     let broker: String
     let directory: URL
+    let name: String
+    let settings: [String: String]
     private(set) var pid: pid_t?
     private var port = 0
     private let client = HTTPClient(keepAlive: 1)
 
-    init(executable: String, broker: String, directory: URL) {
+    init(executable: String, broker: String, directory: URL, name: String = "service", settings: [String: String] = [:]) {
         self.executable = executable
         self.broker = broker
         self.directory = directory
+        self.name = name
+        self.settings = settings
     }
 
     /// Starts it and waits for its `GET /readyz` 200, asked every millisecond; the time from exec
@@ -26,8 +33,12 @@ final class ServiceUnderTest {
         environment["HOST"] = "127.0.0.1"
         environment["PORT"] = "\(port)"
         environment["KAFKA_BOOTSTRAP_SERVERS"] = broker
-        environment["DATABASE_PATH"] = directory.appendingPathComponent("service.sqlite").path
-        let log = open(directory.appendingPathComponent("service.log").path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        environment["KAFKA_CONSUMER_PROPERTIES"] = LocalBroker.consumerPropertiesSetting
+        if settings["DATABASE_URL"] == nil {
+            environment["DATABASE_PATH"] = directory.appendingPathComponent("service.sqlite").path
+        }
+        environment.merge(settings) { $1 }
+        let log = open(directory.appendingPathComponent("\(name).log").path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer { close(log) }
         let started = ContinuousClock.now
         pid = try Spawn.start(executable, environment: environment, stdout: log, stderr: log)
@@ -69,8 +80,26 @@ final class ServiceUnderTest {
         }
     }
 
+    /// Its memory in MB: resident now (`VmRSS`), the most it has been resident (`VmHWM`), and its
+    /// private dirty pages (`Private_Dirty`: heap, stacks and the libraries' relocated data, what
+    /// no other process can share; the rest of its resident set is libraries' pages read from
+    /// their files, one copy for every process that maps them).
+    func memory() throws -> (resident: Double, peak: Double, privateDirty: Double) {
+        let pid = pid ?? 0
+        func kilobytes(_ field: String, in file: String) throws -> Double {
+            let text = try String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("\(field):") }),
+                  let value = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else {
+                throw BenchError("no \(field) in the service's /proc/\(pid)/\(file)")
+            }
+            return value / 1024
+        }
+        return (try kilobytes("VmRSS", in: "status"), try kilobytes("VmHWM", in: "status"),
+                try kilobytes("Private_Dirty", in: "smaps_rollup"))
+    }
+
     func logTail() -> String {
-        let log = (try? String(contentsOf: directory.appendingPathComponent("service.log"), encoding: .utf8)) ?? ""
+        let log = (try? String(contentsOf: directory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
         return log.split(separator: "\n").suffix(15).joined(separator: "\n")
     }
 

@@ -3,10 +3,10 @@ import Foundation
 // bench-saga saga  --gateway URL --rate N --seconds S [--sample K]
 // bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
 // bench-saga footprint --executable PATH --broker HOST:PORT
-// bench-saga consume --executable PATH --broker HOST:PORT --events N
+// bench-saga consume --executable PATH --broker HOST:PORT --events N [--replicas R] [--database-url URL]
 // Prints one line: count=… p50=… p90=… p99=… max=… (milliseconds), and failures=… for saga;
 // ready_ms=… rss_idle_mb=… for footprint; consumed_per_s=… raw_read_per_s=… relayed_per_s=…
-// raw_produced_per_s=… for consume.
+// raw_produced_per_s=… duplicates=… for consume.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: "--\(name)").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
@@ -16,7 +16,7 @@ func usage() -> Never {
         usage: bench-saga saga --gateway URL --rate N --seconds S [--sample K]
                bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
                bench-saga footprint --executable PATH --broker HOST:PORT
-               bench-saga consume --executable PATH --broker HOST:PORT --events N
+               bench-saga consume --executable PATH --broker HOST:PORT --events N [--replicas R] [--database-url URL]
 
         """.utf8))
     exit(2)
@@ -28,8 +28,11 @@ if command == "footprint" || command == "consume" {
         if command == "footprint" {
             print(try Footprint(executable: executable, broker: broker).run())
         } else {
-            guard let events = option("events").flatMap(Int.init), events >= 2 else { usage() }
-            print(try ConsumeBench(executable: executable, broker: broker, events: events).run())
+            guard let events = option("events").flatMap(Int.init), events >= 2,
+                  let replicas = Int(option("replicas") ?? "1"), (1...16).contains(replicas) else { usage() }
+            var bench = ConsumeBench(executable: executable, broker: broker, events: events, replicas: replicas)
+            if let url = option("database-url") { bench.settings["DATABASE_URL"] = url }
+            print(try bench.run())
         }
         exit(0)
     } catch {
