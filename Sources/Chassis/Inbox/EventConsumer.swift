@@ -178,15 +178,16 @@ final class EventConsumer: Sendable {
                     let deadline = ContinuousClock.now + Self.budget
                     var results: [Result] = []
                     for message in batch {
-                        results.append(try apply(message, on: c))
+                        results.append(try apply(message, on: c, alone: batch.count == 1))
                         if ContinuousClock.now >= deadline { break }
                     }
                     return results
                 }
                 break
             } catch let error where Self.isRecordAtFault(error) {
-                // Each record's own failures stay in its savepoint, so this is the commit (a
-                // deferred constraint): one record at a time finds the one at fault.
+                // A record alone in its transaction, or the commit (a deferred constraint): the
+                // failures of records that share one stay in their savepoints. One record at a
+                // time finds the one at fault.
                 guard batch.count > 1 else { return deadLetter(batch[0], error, &deadLetters) ? 1 : nil }
                 for message in batch {
                     guard handle([message], &deadLetters) != nil else { return nil }
@@ -210,8 +211,10 @@ final class EventConsumer: Sendable {
         return results.count
     }
 
-    /// One record of a batch, within its transaction on `c`.
-    private func apply(_ message: ConsumedMessage, on c: Connection) throws -> Result {
+    /// One record of a batch, within its transaction on `c`. A record `alone` in its transaction
+    /// (always on PostgreSQL) needs no savepoint, two round trips there: its fault rolls the whole
+    /// transaction back, and `handle` dead-letters it as it does a fault found at commit.
+    private func apply(_ message: ConsumedMessage, on c: Connection, alone: Bool) throws -> Result {
         let envelope: EventEnvelope
         do {
             envelope = try EventEnvelope(message)
@@ -220,12 +223,10 @@ final class EventConsumer: Sendable {
         }
         guard let policy = policies[message.topic]?[envelope.type] else { return .ignored }
         let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
+        let run = { [group, source, ownTopic] in try policy.apply(envelope, context, group: group, on: c, source: source, ownTopic: ownTopic) }
         do {
-            let fresh = try c.savepoint {
-                try policy.apply(envelope, context, group: group, on: c, source: source, ownTopic: ownTopic)
-            }
-            return .applied(envelope, fresh: fresh)
-        } catch let error where Self.isRecordAtFault(error) {
+            return .applied(envelope, fresh: alone ? try run() : try c.savepoint(run))
+        } catch let error where !alone && Self.isRecordAtFault(error) {
             return .failed(error)
         }
     }

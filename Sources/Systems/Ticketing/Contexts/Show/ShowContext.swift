@@ -45,13 +45,14 @@ public enum ShowContext: BoundedContext {
     static func hold(_ booking: BookingPlaced, _ work: UnitOfWork) throws {
         // Released already (the cancellation arrived first, a replayed dead letter): a tombstone.
         guard try work.db.queryOne("SELECT 1 AS held FROM seat_holds WHERE booking_id = ?", .int(booking.id)) == nil else { return }
-        let taken = try work.db.execute(
-            "UPDATE shows SET remain_count = remain_count - ? WHERE id = ? AND remain_count >= ?",
-            .int(booking.qty), .int(booking.showId), .int(booking.qty))
-        let remain = try work.db.queryOne("SELECT remain_count FROM shows WHERE id = ?", .int(booking.showId))?.int("remain_count")
+        let left = try work.db.queryOne(
+            "UPDATE shows SET remain_count = remain_count - ? WHERE id = ? AND remain_count >= ? RETURNING remain_count",
+            .int(booking.qty), .int(booking.showId), .int(booking.qty))?.int("remain_count")
+        let taken = left != nil
+        let remain = try left ?? work.db.queryOne("SELECT remain_count FROM shows WHERE id = ?", .int(booking.showId))?.int("remain_count")
         try work.db.execute("INSERT INTO seat_holds (booking_id, show_id, qty, state) VALUES (?, ?, ?, ?)",
-                            .int(booking.id), .int(booking.showId), .int(booking.qty), .text(taken == 1 ? "Held" : "Rejected"))
-        if taken == 1 {
+                            .int(booking.id), .int(booking.showId), .int(booking.qty), .text(taken ? "Held" : "Rejected"))
+        if taken {
             try work.publish(SeatsReserved(showId: booking.showId, bookingId: booking.id, qty: booking.qty, remainCount: remain ?? 0))
         } else {
             let reason = remain.map { "only \($0) seats remain" } ?? "no show \(booking.showId)"
