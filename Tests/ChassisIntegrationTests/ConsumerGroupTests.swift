@@ -14,12 +14,13 @@ struct ConsumerGroupTests {
         let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir, environment: ["DEMO_PROCESSING_DELAY_MS": "300"])
         try ledger.start()
         try ledger.waitForPartitions()
-        // One account keeps every event on one partition. Entries are spaced so that each is its
-        // own batch: Tansu reports the log end as the last batch's base offset + 1.
-        for i in 0..<20 {
-            try ledger.recordEntry(account: "acct", amount: i)
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        // Published straight to the topic, far faster than the policy's 300 ms each. Entries
+        // posted to the ledger would not do: each waits for the write lock that the slow policy
+        // holds, so they kept pace with it and the lag was often 0 whenever it was sampled. Each
+        // event is sent alone, so it is its own batch: Tansu reports the log end as the last
+        // batch's base offset + 1.
+        let producer = try Producer(properties: broker.properties())
+        for id in 1...20 { try producer.sendAndWait(try ledgerEvent(entryId: id)) }
         try eventually("lag is reported while the policy falls behind") {
             try ledger.metric(#"consumer_lag{topic="demo.ledger"}"#) > 0
         }
