@@ -215,7 +215,10 @@ final class OutboxRelay: Sendable {
             // Not durable: a delete lost in a crash of the machine publishes its row again, which
             // consumers skip, and a sync per settle would slow the policies sharing the database.
             try database.write(durable: false) { c in
-                for seq in delivered { try c.execute("DELETE FROM outbox WHERE seq = ?", .integer(Int64(seq))) }
+                for start in stride(from: 0, to: delivered.count, by: Self.deleteChunk) {
+                    let chunk = delivered[start..<min(start + Self.deleteChunk, delivered.count)]
+                    try c.execute(Self.deleteSQL, (0..<Self.deleteChunk).map { .integer(Int64(chunk[min(start + $0, chunk.endIndex - 1)])) })
+                }
             }
         } catch {
             acks.withLock { $0.delivered.append(contentsOf: delivered) }
@@ -225,6 +228,11 @@ final class OutboxRelay: Sendable {
         metrics.increment(.outboxPublished, by: Double(delivered.count))
         return true
     }
+
+    /// Delivered rows go `deleteChunk` to a statement, a round trip each on PostgreSQL; a shorter
+    /// chunk repeats its last `seq`, so that there is one statement to prepare, not one per size.
+    private static let deleteChunk = 64
+    private static let deleteSQL = "DELETE FROM outbox WHERE seq IN (\(Array(repeating: "?", count: deleteChunk).joined(separator: ", ")))"
 
     private func backlog() throws -> Int {
         try database.read { c in try c.queryOne("SELECT COUNT(*) AS n FROM outbox")?.int("n") ?? 0 }
