@@ -33,7 +33,7 @@ struct BenchmarkSmokeTests {
                 && footprint.stdout.contains(" private_idle_mb="), "\(footprint)")
     }
 
-    @Test("bench-saga consume times a service applying waiting events and relaying its own, against bare librdkafka")
+    @Test("bench-saga consume times a service applying waiting events and relaying its own, against kcat and bare librdkafka")
     func consume() throws {
         let broker = try TestBroker()
         defer { broker.stop() }
@@ -45,7 +45,7 @@ struct BenchmarkSmokeTests {
             guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
             return (parts[0], value)
         }
-        #expect(figures.map(\.0) == ["replicas", "consumed_per_s", "raw_read_per_s", "relayed_per_s", "raw_produced_per_s",
+        #expect(figures.map(\.0) == ["replicas", "consumed_per_s", "kcat_read_per_s", "raw_read_per_s", "relayed_per_s", "raw_produced_per_s",
                                      "duplicates", "rss_peak_mb"], "\(run)")
         #expect(figures.allSatisfy { $0.0 == "duplicates" ? $0.1 == 0 : $0.1 > 0 }, "\(run)")
     }

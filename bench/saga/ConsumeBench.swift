@@ -18,9 +18,9 @@ import Ticketing
 /// fails unless every booking got exactly one seat: the seats left reach 0 and every booking has
 /// its SeatsReserved (a booking applied twice would leave another without a seat); a second
 /// SeatsReserved for a booking, under another event id, counts as `duplicates`. The references:
-/// a consumer of a fresh group reading the same records, first to last; and the producer that
-/// wrote them, first send to last acknowledgement (what the relay does, with nothing else to
-/// do). Events per second.
+/// `kcat -C` reading the same records; a consumer of a fresh group reading them with nothing to
+/// print, first to last; and the producer that wrote them, first send to last acknowledgement
+/// (what the relay does, with nothing else to do). Events per second.
 struct ConsumeBench {
     let executable: String
     let broker: String
@@ -59,6 +59,8 @@ struct ConsumeBench {
         let produced = try produceBookings(showIDs: showIDs)
         let read = try Self.rate(try rawReader(topic: Topics.booking, group: "bench-consume-raw-\(UUID().uuidString.prefix(8))"),
                                  count: events, within: .seconds(60)).perSecond
+        // The fastest of three: about one kcat run in three stalls for a second on this broker.
+        let kcat = try (1...3).map { _ in try KcatReader(broker: broker).rate(topic: Topics.booking, count: events) }.max()!
 
         // The relay's output is read from the start of its topic: an "end" that resolved at the
         // first fetch, after the services went on, would miss the first ones.
@@ -89,8 +91,8 @@ struct ConsumeBench {
         guard let relay = try relayed.withLock({ $0 })?.get() else {
             throw BenchError("the relays did not publish every booking's SeatsReserved within 60 s")
         }
-        return String(format: "replicas=%d consumed_per_s=%.0f raw_read_per_s=%.0f relayed_per_s=%.0f raw_produced_per_s=%.0f duplicates=%d rss_peak_mb=%.1f",
-                      replicas, consumed, read, relay.perSecond, produced, relay.duplicates, memory.peak)
+        return String(format: "replicas=%d consumed_per_s=%.0f kcat_read_per_s=%.0f raw_read_per_s=%.0f relayed_per_s=%.0f raw_produced_per_s=%.0f duplicates=%d rss_peak_mb=%.1f",
+                      replicas, consumed, kcat, read, relay.perSecond, produced, relay.duplicates, memory.peak)
     }
 
     /// Writes the bookings as the booking service would publish them, booking `id` for show

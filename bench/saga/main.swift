@@ -5,7 +5,7 @@ import Foundation
 // bench-saga footprint --executable PATH --broker HOST:PORT
 // bench-saga consume --executable PATH --broker HOST:PORT --events N [--replicas R] [--database-url URL]
 // Prints one line: count=… p50=… p90=… p99=… max=… (milliseconds), and failures=… for saga;
-// ready_ms=… rss_idle_mb=… for footprint; consumed_per_s=… raw_read_per_s=… relayed_per_s=…
+// ready_ms=… rss_idle_mb=… for footprint; consumed_per_s=… kcat_read_per_s=… raw_read_per_s=… relayed_per_s=…
 // raw_produced_per_s=… duplicates=… for consume.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
