@@ -33,7 +33,7 @@ public final class ServiceProcess: @unchecked Sendable {
         env.merge([
             "HOST": "127.0.0.1", "PORT": "\(self.port)",
             "KAFKA_BOOTSTRAP_SERVERS": bootstrapServers,
-            "KAFKA_CONSUMER_PROPERTIES": "session.timeout.ms=6000,max.poll.interval.ms=6000,heartbeat.interval.ms=500",
+            "KAFKA_CONSUMER_PROPERTIES": TestBroker.fastGroupProperties.commaSeparated,
             "SHUTDOWN_GRACE_SECONDS": "10",
         ]) { _, new in new }
         env.merge(environment) { _, new in new }

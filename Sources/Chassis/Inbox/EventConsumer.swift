@@ -162,13 +162,14 @@ final class EventConsumer: Sendable {
     }
 
     /// Processes the start of `batch` in one write transaction, as many records as fit in
-    /// `budget` (at least one), each still exactly once: its inbox row and its policy's work are
-    /// in a savepoint of their own, so a record at fault (undecodable, breaking the contract or a
-    /// business rule) is undone alone and dead-lettered once the rest has committed, before any
-    /// offset is stored. A database failing for other reasons rolls the transaction back and runs
-    /// it again after a backoff. Returns how many records are done; nil when stopping
-    /// interrupted it (nothing is stored: all of it is delivered again, the inbox skipping what
-    /// committed).
+    /// `budget` (at least one), each still exactly once: records that share the transaction have
+    /// their inbox row and their policy's work in a savepoint of their own, so a record at fault
+    /// (undecodable, breaking the contract or a business rule) is undone alone and dead-lettered
+    /// once the rest has committed, before any offset is stored; a record alone is rolled back
+    /// with its transaction and dead-lettered. A database failing for other reasons rolls the
+    /// transaction back and runs it again after a backoff. Returns how many records are done; nil
+    /// when stopping interrupted it (nothing is stored: all of it is delivered again, the inbox
+    /// skipping what committed).
     private func handle(_ batch: [ConsumedMessage], _ deadLetters: inout Producer?) -> Int? {
         var backoff = Backoff()
         var results: [Result]

@@ -230,7 +230,8 @@ final class OutboxRelay: Sendable {
     }
 
     /// Delivered rows go `deleteChunk` to a statement, a round trip each on PostgreSQL; a shorter
-    /// chunk repeats its last `seq`, so that there is one statement to prepare, not one per size.
+    /// chunk repeats its last `seq`, so that there is one statement text (one entry in each
+    /// engine's statement cache), not one per size.
     private static let deleteChunk = 64
     private static let deleteSQL = "DELETE FROM outbox WHERE seq IN (\(Array(repeating: "?", count: deleteChunk).joined(separator: ", ")))"
 

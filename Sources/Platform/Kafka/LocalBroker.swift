@@ -11,8 +11,11 @@ public enum LocalBroker {
         "session.timeout.ms": "10000", "max.poll.interval.ms": "10000", "heartbeat.interval.ms": "1000", "fetch.wait.max.ms": "5",
     ]
 
-    /// The same as `KAFKA_CONSUMER_PROPERTIES` takes them: `key=value,key=value`.
-    public static var consumerPropertiesSetting: String {
-        consumerProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+}
+
+extension KafkaProperties {
+    /// As `KAFKA_PROPERTIES` and `KAFKA_CONSUMER_PROPERTIES` take them: `key=value,key=value`.
+    public var commaSeparated: String {
+        sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 }

@@ -84,7 +84,7 @@ struct StackPlan: Sendable {
             env["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
             // Twice the gateway's readiness interval: a replica stopping is out of its rotation first.
             if (env["SHUTDOWN_DELAY_MS"] ?? "").isEmpty { env["SHUTDOWN_DELAY_MS"] = "1000" }
-            if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = LocalBroker.consumerPropertiesSetting }
+            if (env["KAFKA_CONSUMER_PROPERTIES"] ?? "").isEmpty { env["KAFKA_CONSUMER_PROPERTIES"] = LocalBroker.consumerProperties.commaSeparated }
             for slot in 0...replicas(context) {
                 let port = slotPort(context, slot)
                 guard port <= 65535 else { throw .usage("--port-base \(base) leaves no port for \(context.executable)'s replica \(slot + 1)") }
