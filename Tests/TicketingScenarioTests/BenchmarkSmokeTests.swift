@@ -45,16 +45,16 @@ struct BenchmarkSmokeTests {
             guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
             return (parts[0], value)
         }
-        #expect(figures.map(\.0) == ["replicas", "consumed_per_s", "kcat_read_per_s", "raw_read_per_s", "relayed_per_s", "raw_produced_per_s",
-                                     "duplicates", "rss_peak_mb"], "\(run)")
-        #expect(figures.allSatisfy { $0.0 == "duplicates" ? $0.1 == 0 : $0.1 > 0 }, "\(run)")
+        #expect(figures.map(\.0) == ["shows", "partitions", "replicas", "consumed_per_s", "kcat_read_per_s", "raw_read_per_s",
+                                     "relayed_per_s", "raw_produced_per_s", "rss_peak_mb"], "\(run)")
+        #expect(figures.allSatisfy { $0.1 > 0 }, "\(run)")
     }
 
     @Test("bench/scale.sh measures replicas in one group sharing a database, on SQLite and on PostgreSQL")
     func scale() throws {
         let run = try Self.script("bench/scale.sh", ["BENCH_SCALE_EVENTS": "200", "BENCH_SCALE_REPLICAS": "2"], timeout: .seconds(180))
         #expect(run.status == 0, "\(run)")
-        let rows = run.rows.dropFirst()  // the Markdown separator
+        let rows = run.stdout.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| replicas") }
         #expect(rows.count == 1, "\(run)")
         let cells = rows.first?.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         #expect(cells.count == 5 && cells[0] == "2" && (Double(cells[1].prefix { $0 != " " }) ?? 0) > 0

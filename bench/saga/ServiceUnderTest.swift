@@ -33,7 +33,7 @@ final class ServiceUnderTest {
         environment["HOST"] = "127.0.0.1"
         environment["PORT"] = "\(port)"
         environment["KAFKA_BOOTSTRAP_SERVERS"] = broker
-        environment["KAFKA_CONSUMER_PROPERTIES"] = LocalBroker.consumerPropertiesSetting
+        environment["KAFKA_CONSUMER_PROPERTIES"] = LocalBroker.consumerProperties.commaSeparated
         if settings["DATABASE_URL"] == nil {
             environment["DATABASE_PATH"] = directory.appendingPathComponent("service.sqlite").path
         }

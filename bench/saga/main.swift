@@ -4,9 +4,10 @@ import Foundation
 // bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
 // bench-saga footprint --executable PATH --broker HOST:PORT
 // bench-saga consume --executable PATH --broker HOST:PORT --events N [--replicas R] [--database-url URL]
-// Prints one line: count=… p50=… p90=… p99=… max=… (milliseconds), and failures=… for saga;
-// ready_ms=… rss_idle_mb=… for footprint; consumed_per_s=… kcat_read_per_s=… raw_read_per_s=… relayed_per_s=…
-// raw_produced_per_s=… duplicates=… for consume.
+// Prints one line of name=value fields: count=… p50=… p90=… p99=… max=… (milliseconds), and
+// bookings=… failures=… for saga; ready_ms=… rss_idle_mb=… private_idle_mb=… for footprint;
+// shows=… partitions=… replicas=… consumed_per_s=… kcat_read_per_s=… raw_read_per_s=…
+// relayed_per_s=… raw_produced_per_s=… rss_peak_mb=… (the first replica's) for consume.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: "--\(name)").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
