@@ -12,6 +12,18 @@ struct RoundTripTests {
         #expect(parts.lexicographicallyPrecedes([2, 8, 0]) == false, "loaded \(LibraryVersion.loaded)")
     }
 
+    @Test("a client that has talked to the broker is destroyed at once, not after a second of metrics push")
+    func quickDestroy() throws {
+        let broker = try TestBroker()
+        for _ in 1...6 {
+            var admin: Admin? = try Admin(properties: broker.properties())
+            _ = try admin!.topics()
+            let started = ContinuousClock.now
+            admin = nil
+            #expect(ContinuousClock.now - started < .milliseconds(500), "librdkafka waited for the end of a KIP-714 metrics push")
+        }
+    }
+
     @Test("a produced message comes back to a group consumer with key, value and headers")
     func roundTrip() throws {
         let broker = try TestBroker()
