@@ -43,7 +43,7 @@ consume() {
     url=(--database-url "${postgres_url%/*}/run")
   fi
   line=$("$bin/bench-saga" consume --executable "$bin/ticketing-show" --broker "127.0.0.1:$port" --events "$events" \
-    --replicas "$2" "${url[@]}")
+    --replicas "$2" "${url[@]}" --without-references)
   printf 'bench: %s, %s replicas: %s\n' "$1" "$2" "$line" >&2
   kill -INT "$broker_pid"; wait "$broker_pid" || true; broker_pid=
   [ "$1" = postgresql ] && "$psql" -q "$postgres_url" -c "DROP DATABASE run" >/dev/null

@@ -38,15 +38,15 @@ struct BenchmarkSmokeTests {
         let broker = try TestBroker()
         defer { broker.stop() }
         let run = try runTool("bench-saga", ["consume", "--executable", try ProjectPaths.executable("ticketing-show"),
-                                             "--broker", broker.bootstrapServers, "--events", "200"], timeout: .seconds(180))
+                                             "--broker", broker.bootstrapServers, "--events", "20000"], timeout: .seconds(180))
         #expect(run.status == 0, "\(run)")
         let figures = run.stdout.split(separator: " ").compactMap { field -> (Substring, Double)? in
             let parts = field.split(separator: "=")
             guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
             return (parts[0], value)
         }
-        #expect(figures.map(\.0) == ["shows", "partitions", "replicas", "consumed_per_s", "kcat_read_per_s", "raw_read_per_s",
-                                     "relayed_per_s", "raw_produced_per_s", "rss_peak_mb"], "\(run)")
+        #expect(figures.map(\.0) == ["shows", "partitions", "replicas", "consumed_per_s", "relayed_per_s", "rss_peak_mb",
+                                     "kcat_read_per_s", "raw_read_per_s", "raw_produced_per_s"], "\(run)")
         #expect(figures.allSatisfy { $0.1 > 0 }, "\(run)")
     }
 

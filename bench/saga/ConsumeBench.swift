@@ -20,7 +20,7 @@ import Ticketing
 /// The references, once the services have stopped: `kcat -C` reading the same records
 /// (`KcatReader`); a consumer reading them with nothing to print, first to last; and the producer
 /// that wrote them, first send to last acknowledgement (what the relay does, with nothing else to
-/// do). Events per second.
+/// do). Events per second. `references` false leaves the readers out (the scale-out runs).
 struct ConsumeBench {
     let executable: String
     let broker: String
@@ -28,6 +28,7 @@ struct ConsumeBench {
     var replicas = 1
     var partitions = 4
     var settings: [String: String] = [:]
+    var references = true
     let shows = 4
 
     func run() throws -> String {
@@ -90,11 +91,14 @@ struct ConsumeBench {
         }
         services.forEach { $0.stop() }
 
+        var figures = String(format: "shows=%d partitions=%d replicas=%d consumed_per_s=%.0f relayed_per_s=%.0f rss_peak_mb=%.1f",
+                             shows, partitions, replicas, consumed, relay, memory.peak)
+        guard references else { return figures }
         let read = try Self.rate(try rawReader(topic: Topics.booking, group: "bench-consume-raw-\(UUID().uuidString.prefix(8))"),
                                  count: events, within: .seconds(60))
         let kcat = try KcatReader(broker: broker).rate(topic: Topics.booking, count: events)
-        return String(format: "shows=%d partitions=%d replicas=%d consumed_per_s=%.0f kcat_read_per_s=%.0f raw_read_per_s=%.0f relayed_per_s=%.0f raw_produced_per_s=%.0f rss_peak_mb=%.1f",
-                      shows, partitions, replicas, consumed, kcat, read, relay, produced, memory.peak)
+        figures += String(format: " kcat_read_per_s=%.0f raw_read_per_s=%.0f raw_produced_per_s=%.0f", kcat, read, produced)
+        return figures
     }
 
     /// Writes the bookings as the booking service would publish them, booking `id` for show

@@ -3,20 +3,20 @@ import Kafka
 import Processes
 
 /// `kcat -C -e` printing the records of a topic, the reference the performance issue names,
-/// with the services' fetch settings (on the local broker its default wait of 500 ms would be
-/// spent again to find the end). It is timed from exec to exit; what it spends without reading
-/// (start, metadata, offsets, finding the end) is measured the same way from the end of the topic
-/// and taken off: `count` records over the difference, each the fastest of five tries (about one
-/// in three idles a second before it exits). This broker places the end at its last batch's
-/// start, so that run reads a few dozen records, which makes kcat look faster. Its first output
-/// is no start to time from: one fetch can bring most of the records, and printing them is
-/// quick. Stopped by its pid.
+/// with the services' client and fetch settings (on the local broker its default wait of 500 ms
+/// would be spent again to find the end, and its metrics push would hold its exit a second one
+/// time in three). It is timed from exec to exit; what it spends without reading (start,
+/// metadata, offsets, finding the end) is measured the same way from the end of the topic and
+/// taken off: `count` records over the difference, each the fastest of three tries. This broker
+/// places the end at its last batch's start, so that run reads a few dozen records, which makes
+/// kcat look faster. Its first output is no start to time from: one fetch can bring most of the
+/// records, and printing them is quick. Stopped by its pid.
 struct KcatReader {
     let broker: String
 
     func rate(topic: String, count: Int) throws -> Double {
-        let reading = try (1...5).map { _ in try run(topic: topic, from: "beginning", expecting: count) }.min()!
-        let starting = try (1...5).map { _ in try run(topic: topic, from: "end", expecting: nil) }.min()!
+        let reading = try (1...3).map { _ in try run(topic: topic, from: "beginning", expecting: count) }.min()!
+        let starting = try (1...3).map { _ in try run(topic: topic, from: "end", expecting: nil) }.min()!
         guard reading > starting else { throw BenchError("kcat read \(count) records in \(reading), no longer than it took to find none (\(starting))") }
         return Double(count) / (reading - starting).seconds
     }
@@ -34,7 +34,7 @@ struct KcatReader {
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("bench-kcat-\(UUID().uuidString.prefix(8)).log")
         let errorLog = open(errors.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         defer { close(output[0]); try? FileManager.default.removeItem(at: errors) }
-        let settings = LocalBroker.consumerProperties.sorted { $0.key < $1.key }.flatMap { ["-X", "\($0.key)=\($0.value)"] }
+        let settings = KafkaProperties.clientDefaults.merging(LocalBroker.consumerProperties) { $1 }.sorted { $0.key < $1.key }.flatMap { ["-X", "\($0.key)=\($0.value)"] }
         let started = ContinuousClock.now
         let pid: pid_t
         do {

@@ -3,11 +3,12 @@ import Foundation
 // bench-saga saga  --gateway URL --rate N --seconds S [--sample K]
 // bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
 // bench-saga footprint --executable PATH --broker HOST:PORT
-// bench-saga consume --executable PATH --broker HOST:PORT --events N [--replicas R] [--database-url URL]
+// bench-saga consume --executable PATH --broker HOST:PORT --events N [--replicas R] [--database-url URL] [--without-references]
 // Prints one line of name=value fields: count=… p50=… p90=… p99=… max=… (milliseconds), and
 // bookings=… failures=… for saga; ready_ms=… rss_idle_mb=… private_idle_mb=… for footprint;
-// shows=… partitions=… replicas=… consumed_per_s=… kcat_read_per_s=… raw_read_per_s=…
-// relayed_per_s=… raw_produced_per_s=… rss_peak_mb=… (the first replica's) for consume.
+// shows=… partitions=… replicas=… consumed_per_s=… relayed_per_s=… rss_peak_mb=… (the first
+// replica's), then kcat_read_per_s=… raw_read_per_s=… raw_produced_per_s=… unless
+// --without-references, for consume.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: "--\(name)").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
@@ -18,6 +19,7 @@ func usage() -> Never {
                bench-saga chain --broker HOST:PORT --hops H --rate N --seconds S
                bench-saga footprint --executable PATH --broker HOST:PORT
                bench-saga consume --executable PATH --broker HOST:PORT --events N [--replicas R] [--database-url URL]
+                                  [--without-references]
 
         """.utf8))
     exit(2)
@@ -33,6 +35,7 @@ if command == "footprint" || command == "consume" {
                   let replicas = Int(option("replicas") ?? "1"), (1...16).contains(replicas) else { usage() }
             var bench = ConsumeBench(executable: executable, broker: broker, events: events, replicas: replicas)
             if let url = option("database-url") { bench.settings["DATABASE_URL"] = url }
+            bench.references = !arguments.contains("--without-references")
             print(try bench.run())
         }
         exit(0)
