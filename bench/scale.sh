@@ -4,8 +4,8 @@
 # ratio to the first replica count on the same engine. Each run is `bench-saga consume`
 # (BENCH_SCALE_EVENTS, 10000, BookingPlaced waiting; it fails unless every booking took exactly
 # one seat) on a fresh broker and a fresh database; BENCH_RUNS (3) rounds, in each of which every
-# replica count takes its turn, so that a drift over time does not land on one count. Prints what
-# it ran, then a Markdown table.
+# replica count takes its turn, in the other order every other round, so that a drift over time
+# does not land on one count. Prints what it ran, then a Markdown table.
 #   bench/scale.sh
 # BENCH_BIN=DIR uses the executables in DIR as they are (the tests' smoke run), without
 # building or setting up. Loopback only; every process it starts is stopped by its pid.
@@ -46,13 +46,15 @@ consume() {
     --replicas "$2" "${url[@]}" --without-references)
   printf 'bench: %s, %s replicas: %s\n' "$1" "$2" "$line" >&2
   kill -INT "$broker_pid"; wait "$broker_pid" || true; broker_pid=
-  [ "$1" = postgresql ] && "$psql" -q "$postgres_url" -c "DROP DATABASE run" >/dev/null
+  if [ "$1" = postgresql ]; then "$psql" -q "$postgres_url" -c "DROP DATABASE run" >/dev/null; fi
   echo "$line" | tr ' ' '\n' | awk -F= '$1 == "consumed_per_s" {print $2}' >>"$work/$1.$2"
 }
 
-for _ in $(seq 1 "$runs"); do
+for round in $(seq 1 "$runs"); do
+  order=("${counts[@]}")
+  if [ $((round % 2)) = 0 ]; then order=(); for n in "${counts[@]}"; do order=("$n" "${order[@]}"); done; fi
   for engine in sqlite postgresql; do
-    for n in "${counts[@]}"; do consume "$engine" "$n"; done
+    for n in "${order[@]}"; do consume "$engine" "$n"; done
   done
 done
 

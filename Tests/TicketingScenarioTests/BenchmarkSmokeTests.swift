@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The benchmarks are programs (bench/run runs them in release for BENCHMARKS.md); here a tiny
+/// The benchmarks are programs (bench/run runs them in release for BENCHMARKS.md); here a short
 /// run of each shows that they still build, drive the system and measure what they say.
-@Suite("Benchmarks: a tiny run of each completes", .serialized)
+@Suite("Benchmarks: a short run of each completes", .serialized)
 struct BenchmarkSmokeTests {
     /// One run of a benchmark script on this build's executables, as it is, without setting up or building.
     private static func script(_ path: String, _ environment: [String: String], timeout: Duration = .seconds(120)) throws -> CommandRun {

@@ -17,10 +17,10 @@ import Ticketing
 /// of each show every 10 ms), the relay from the first booking's SeatsReserved on the topic to the
 /// last. It fails unless every booking took exactly one seat: the seats left reach 0 and every
 /// booking has its SeatsReserved (a booking applied twice would leave another without a seat).
-/// The references, once the services have stopped: `kcat -C` reading the same records
-/// (`KcatReader`); a consumer reading them with nothing to print, first to last; and the producer
-/// that wrote them, first send to last acknowledgement (what the relay does, with nothing else to
-/// do). Events per second. `references` false leaves the readers out (the scale-out runs).
+/// The references: the producer that wrote the bookings while the services were paused, first
+/// send to last acknowledgement (what the relay does, with nothing else to do); and once the
+/// services have stopped, `kcat -C` reading the same records (`KcatReader`) and a consumer reading
+/// them with nothing to print, first to last. Events per second. `references` false leaves the readers out (the scale-out runs).
 struct ConsumeBench {
     let executable: String
     let broker: String
