@@ -11,11 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-if [ -z "${BENCH_BIN:-}" ]; then
-  scripts/setup >/dev/null
-  swift build -c release >/dev/null
-fi
-bin=${BENCH_BIN:-$(swift build -c release --show-bin-path)}
+release_products
 runs=${BENCH_RUNS:-3}
 seconds=${BENCH_HTTP_SECONDS:-8}
 nginx=.tools/nginx/usr/sbin/nginx

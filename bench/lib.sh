@@ -42,3 +42,15 @@ start_postgres() {
   wait_for "$bindir/createdb -h 127.0.0.1 -p $port -U postgres $1" "PostgreSQL"
   postgres_url="postgres://postgres@127.0.0.1:$port/$1"
 }
+
+# release_products [PRODUCT...]: sets `bin` to the release executables, after setting up and
+# building these products (every one when none is named); or to BENCH_BIN, a directory of
+# executables used as they are, without building or setting up (the tests' smoke runs).
+release_products() {
+  if [ -z "${BENCH_BIN:-}" ]; then
+    scripts/setup >/dev/null
+    if [ $# = 0 ]; then swift build -c release >/dev/null; fi
+    for product in "$@"; do swift build -c release --product "$product" >/dev/null; done
+  fi
+  bin=${BENCH_BIN:-$(swift build -c release --show-bin-path)}
+}

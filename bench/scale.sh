@@ -12,12 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-if [ -z "${BENCH_BIN:-}" ]; then
-  scripts/setup >/dev/null
-  swift build -c release --product ticketing-show >/dev/null
-  swift build -c release --product bench-saga >/dev/null
-fi
-bin=${BENCH_BIN:-$(swift build -c release --show-bin-path)}
+release_products ticketing-show bench-saga
 runs=${BENCH_RUNS:-3}
 events=${BENCH_SCALE_EVENTS:-10000}
 read -r -a counts <<<"${BENCH_SCALE_REPLICAS:-1 2 4}"

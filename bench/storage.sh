@@ -10,11 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-if [ -z "${BENCH_BIN:-}" ]; then
-  scripts/setup >/dev/null
-  swift build -c release --product demo-ledger >/dev/null
-fi
-bin=${BENCH_BIN:-$(swift build -c release --show-bin-path)}
+release_products demo-ledger
 runs=${BENCH_RUNS:-3}
 seconds=${BENCH_STORAGE_SECONDS:-10}
 command -v wrk >/dev/null || { echo "bench: wrk is needed (scripts/setup installs it)" >&2; exit 1; }
