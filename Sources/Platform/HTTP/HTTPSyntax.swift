@@ -1,3 +1,5 @@
+import Glibc
+
 /// Byte classes and small scanners shared by the request and response parsers (RFC 9110 §5.6).
 package enum HTTPSyntax {
     static let cr = UInt8(ascii: "\r")
@@ -61,11 +63,7 @@ package enum HTTPSyntax {
     package static func isHost(_ value: String) -> Bool {
         var rest = Substring(value)
         if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else { return false }
-            let literal = rest[rest.index(after: rest.startIndex)..<close]
-            guard !literal.isEmpty, literal.utf8.allSatisfy({ PercentDecoding.hexValue($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
-                return false
-            }
+            guard let close = rest.firstIndex(of: "]"), isIPLiteral(rest[rest.index(after: rest.startIndex)..<close]) else { return false }
             rest = rest[rest.index(after: close)...]
         } else {
             let name = rest.prefix { $0 != ":" }
@@ -73,16 +71,59 @@ package enum HTTPSyntax {
             rest = rest[name.endIndex...]
         }
         guard !rest.isEmpty else { return true }
-        return rest.first == ":" && rest.dropFirst().utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        return rest.first == ":" && rest.dropFirst().utf8.allSatisfy(isDigit)
     }
 
-    private static func isRegNameByte(_ byte: UInt8) -> Bool {
+    /// What is between the brackets: an IPv6 address, optionally with a zone (`%25` and the zone,
+    /// RFC 6874), or `IPvFuture` (`v` HEXDIG+ `.` and unreserved, sub-delimiters or `:`).
+    private static func isIPLiteral(_ literal: Substring) -> Bool {
+        if literal.first == "v" || literal.first == "V" {
+            let afterV = literal.dropFirst()
+            guard let dot = afterV.firstIndex(of: ".") else { return false }
+            let version = afterV[..<dot], rest = afterV[afterV.index(after: dot)...]
+            return !version.isEmpty && version.utf8.allSatisfy { PercentDecoding.hexValue($0) != nil }
+                && !rest.isEmpty && rest.utf8.allSatisfy { $0 != UInt8(ascii: "%") && ($0 == UInt8(ascii: ":") || isRegNameByte($0)) }
+        }
+        var address = literal
+        if let percent = literal.firstIndex(of: "%") {
+            address = literal[..<percent]
+            let zone = literal[percent...]
+            guard zone.hasPrefix("%25"), zone.count > 3, isZoneID(zone.dropFirst(3)) else { return false }
+        }
+        var bytes = in6_addr()
+        return inet_pton(AF_INET6, String(address), &bytes) == 1
+    }
+
+    /// `ZoneID = 1*( unreserved / pct-encoded )` (RFC 6874).
+    private static func isZoneID(_ text: Substring) -> Bool {
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, PercentDecoding.hexValue(bytes[index + 1]) != nil,
+                      PercentDecoding.hexValue(bytes[index + 2]) != nil else { return false }
+                index += 3
+            } else {
+                guard isUnreservedByte(bytes[index]) else { return false }
+                index += 1
+            }
+        }
+        return true
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+
+    private static func isUnreservedByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
-            return "-._~%!$&'()*+,;=".utf8.contains(byte)
+            return "-._~".utf8.contains(byte)
         }
+    }
+
+    private static func isRegNameByte(_ byte: UInt8) -> Bool {
+        isUnreservedByte(byte) || "%!$&'()*+,;=".utf8.contains(byte)
     }
 
     /// The comma-separated elements of list-valued fields (RFC 9110 §5.6.1), trimmed, empty ones dropped.
