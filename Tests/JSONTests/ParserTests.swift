@@ -8,7 +8,7 @@ struct ParserTests {
     @Test("RFC 8259's grammar is enforced", arguments: [
         "", " ", "{", "[1,]", "{\"a\":1,}", "{'a':1}", "{a:1}", "01", "1.", ".5", "+1", "-", "1e", "1e+",
         "NaN", "Infinity", "tru", "nul", "\"abc", "\"a\u{1}b\"", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"",
-        "\"\\udc00x\"", "[1 2]", "{\"a\" 1}", "1 2", "[] x", "\u{feff}1",
+        "\"\\udc00x\"", "[1 2]", "{\"a\" 1}", "1 2", "[] x", "\u{feff}", "\u{feff}\u{feff}1", " \u{feff}1", "1\u{feff}",
     ])
     func refused(text: String) {
         #expect(throws: JSONSyntaxError.self) { try JSONNode(parsing: Array(text.utf8)) }
@@ -28,6 +28,7 @@ struct ParserTests {
         #expect(members["a"] == .array([.string("\"\\/\u{8}\u{c}\n\r\té😀"), .number("-0"), .number("1E+2")]))
         #expect(try JSONNode(parsing: Array("null".utf8)) == .null)
         #expect(try JSONNode(parsing: Array("\"plain\"".utf8)) == .string("plain"))
+        #expect(try JSONNode(parsing: Array("\u{feff}[1]".utf8)) == .array([.number("1")]), "a leading byte order mark is skipped")
     }
 
     @Test("the canonical form: compact, keys once in byte order with their last value, strings escaped one way")

@@ -9,7 +9,10 @@ struct JSONParser {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+    /// One JSON text. A UTF-8 byte order mark before it is skipped: RFC 8259 §8.1 forbids sending
+    /// one but lets a parser ignore it, and some Windows tools still write it.
     mutating func document() throws(JSONSyntaxError) -> JSONNode {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { at = 3 }
         let node = try value()
         skipWhitespace()
         guard at == bytes.count else { throw fail("unexpected data after the JSON value") }
