@@ -3,10 +3,10 @@
 /// up to that many connections to each server stay open between calls (see `IdleConnections`).
 /// Call it from a thread that may block, not from Swift concurrency's cooperative pool.
 public struct HTTPClient: Sendable {
-    /// Methods sent again on a new connection when a kept one ends before any byte of an answer:
-    /// the server closed it as the request went out, so it cannot have acted on it. Only safe
-    /// ones, in case it did all the same.
-    private static let retriedOnStaleConnection: Set = ["GET", "HEAD", "OPTIONS"]
+    /// Methods sent a second time when it is unclear whether the first reached a handler: safe
+    /// ones (RFC 9110 §9.2.1), in case it did. This client sends them again on a new connection
+    /// when a kept one ends before any byte of an answer; the gateway, to another replica.
+    public static let repeatableMethods: Set = ["GET", "HEAD", "OPTIONS"]
 
     private let idle: IdleConnections?
 
@@ -34,7 +34,7 @@ public struct HTTPClient: Sendable {
             switch try exchange(request, method: method, url: url, on: socket, until: deadline) {
             case .answered(let response):
                 return response
-            case .closedUnanswered where Self.retriedOnStaleConnection.contains(method):
+            case .closedUnanswered where Self.repeatableMethods.contains(method):
                 break  // below, on a new connection
             case .closedUnanswered:
                 throw .connectionFailed("\(url.authority) closed a kept connection as the request went out")

@@ -6,9 +6,6 @@ import Synchronization
 /// Routes each request by path prefix to a service and relays the answer, with a correlation id
 /// on both legs. Runs on the HTTP server's threads, which may block on the upstream.
 final class Gateway: Sendable {
-    /// Methods whose request may go to a second replica after the first failed to answer.
-    static let idempotentReads: Set = ["GET", "HEAD", "OPTIONS"]
-
     private let routes: RouteTable
     private let replicas: Replicas
     private let timeout: Duration
@@ -132,7 +129,7 @@ final class Gateway: Sendable {
                 // a timeout: UPSTREAM_TIMEOUT_MS stays the most a client waits.
                 let retriable = switch error {
                 case .notConnected: true
-                case .connectionFailed, .malformedResponse: Self.idempotentReads.contains(request.method)
+                case .connectionFailed, .malformedResponse: HTTPClient.repeatableMethods.contains(request.method)
                 case .timedOut, .invalidURL: false
                 }
                 if retriable && attempt + 1 < candidates.count { continue }
