@@ -78,13 +78,16 @@ public final class Service: Sendable {
     /// A database that cannot serve now (unreachable, restarting, every pooled connection busy,
     /// a conflict that outlived its retries) answers `503` with `Retry-After`, not `500`: the
     /// transaction rolled back, nothing was half-written, and the same request may succeed later.
+    /// An earlier transaction of the same handler may have committed, so the answer does not say
+    /// nothing changed; a retry with the request's `Idempotency-Key` is never applied twice.
     public func route(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
         router.add(method, pattern) { [log, database, weak router] request in
             do {
                 return try IdempotentRequests.handle(request, database: database, reading: { router?.handle($0) }, handler)
             } catch let error as DatabaseError where error.kind == .unavailable || error.kind == .conflict {
                 log.warning("database unavailable for a request", ["path": request.path, "error": "\(error)"])
-                throw Problem(status: 503, detail: "the service's database is unavailable; nothing was changed, try again",
+                throw Problem(status: 503, detail: "the service's database is unavailable and the transaction that failed was rolled "
+                              + "back; try again, with the same Idempotency-Key if you sent one",
                               headers: ["Retry-After": "1"])
             }
         }
