@@ -4,7 +4,8 @@ import Synchronization
 import TestSupport
 
 /// `devstack up SYSTEM` (demo unless told) running as its own process on a free run of ports, with its state in a
-/// temporary folder. Against `broker` when given, else with its own Tansu on a free port.
+/// temporary folder. Against `broker` when given, else with its own Tansu on a free port (or the
+/// broker `options` name: `--broker mock`).
 final class DevstackProcess: Sendable {
     let portBase: Int
     let system: String
@@ -21,7 +22,7 @@ final class DevstackProcess: Sendable {
         directory = try ProjectPaths.temporaryDirectory("devstack")
         var arguments = ["up", system, "--port-base", "\(portBase)",
                          "--state-dir", (stateDirectory ?? directory.appendingPathComponent("state")).path]
-        if broker == nil { arguments += ["--kafka-port", "\(try freePort())"] }
+        if broker == nil && !options.contains("--broker") { arguments += ["--kafka-port", "\(try freePort())"] }
         arguments += options
         // An empty KAFKA_BOOTSTRAP_SERVERS overrides one the test runner may have.
         let environment = ["KAFKA_BOOTSTRAP_SERVERS": broker?.bootstrapServers ?? "", "TANSU_BIN": ProjectPaths.tansu]

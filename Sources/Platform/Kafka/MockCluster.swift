@@ -7,11 +7,15 @@ public final class MockCluster: @unchecked Sendable {
     private let owner: OpaquePointer
     private let cluster: OpaquePointer
     public let bootstrapServers: String
+    /// The brokers' ids: 1 to the number of brokers.
+    public let brokerIDs: ClosedRange<Int32>
 
     public init(brokers: Int32 = 1) throws(KafkaError) {
+        brokerIDs = 1...brokers
         try LibraryVersion.requireSupported()
         // The cluster lives on a client handle of its own; that client is never used.
-        owner = try makeHandle(RD_KAFKA_PRODUCER, conf: try makeConf([:]))
+        // Warnings off: it would say it has no bootstrap.servers.
+        owner = try makeHandle(RD_KAFKA_PRODUCER, conf: try makeConf(["log_level": "3"]))
         guard let cluster = rd_kafka_mock_cluster_new(owner, brokers) else {
             rd_kafka_destroy(owner)
             throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL.rawValue, message: "cannot start a mock cluster")
@@ -42,7 +46,8 @@ public final class MockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, 0 /* Produce */, errors.count, errors.map(\.value))
     }
 
-    /// Closes the broker's connections and refuses new ones until `setUp`.
+    /// Closes the broker's connections and refuses new ones until `setUp`. Its partitions keep
+    /// it as their leader (and its groups as their coordinator): they are unreachable meanwhile.
     public func setDown(broker: Int32 = 1) { rd_kafka_mock_broker_set_down(cluster, broker) }
     public func setUp(broker: Int32 = 1) { rd_kafka_mock_broker_set_up(cluster, broker) }
 }

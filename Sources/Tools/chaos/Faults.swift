@@ -4,23 +4,45 @@ import Storage
 /// Faults at seeded random moments: a service or the gateway killed (devstack restarts it), a
 /// service frozen for a few seconds (a long pause, a hung process), the broker frozen (it
 /// answers nothing, then everything it held, as after a network partition; the local broker keeps
-/// its log in memory, so it is paused rather than restarted, which would lose what it held), or a
-/// service's database held busy by another writer for a few seconds (its requests get 503s, its
-/// consumer retries, nothing may be lost or done twice).
+/// its log in memory, so it is paused rather than restarted, which would lose what it held), one
+/// broker of devstack's mock cluster stopped for a few seconds (the partitions it leads and the
+/// groups it coordinates unreachable while the others go on), or a service's database held busy
+/// by another writer for a few seconds (its requests get 503s, its consumer retries, nothing may
+/// be lost or done twice). A kind the stack cannot have (a leader with Tansu, the broker frozen
+/// with the mock cluster, which lives in devstack's process, a SQLite file held with
+/// `--database postgres`) is not drawn.
 final class Faults: @unchecked Sendable {
-    enum Kind: String, CaseIterable { case kill, pause, brokerPause = "broker-pause", databaseBusy = "database-busy" }
+    enum Kind: String, CaseIterable {
+        case kill, pause, brokerPause = "broker-pause", leaderDown = "leader-down", databaseBusy = "database-busy"
+    }
 
     private let stack: Stack
+    /// What may be drawn: the kinds asked for that this stack can have.
+    let kinds: [Kind]
     /// Where devstack keeps the services' SQLite files.
     private let stateDirectory: URL
     private var random: SeededRandom
     private let lock = NSLock()
     private var counts: [Kind: Int] = [:]
-    /// Frozen pids, resumed however the run ends.
+    /// Frozen pids and stopped brokers, resumed however the run ends.
     private var frozen: Set<Int32> = []
+    private var stoppedBrokers: Set<Int> = []
 
-    init(stack: Stack, stateDirectory: URL, seed: UInt64) {
+    init(stack: Stack, kinds: [Kind], stateDirectory: URL, seed: UInt64) throws {
         self.stack = stack
+        let processes = try stack.processes(), brokers = try stack.stoppableBrokers()
+        self.kinds = kinds.filter { kind in
+            switch kind {
+            case .brokerPause: processes.contains(where: \.isBroker)
+            case .leaderDown: !brokers.isEmpty
+            case .databaseBusy:
+                processes.contains { $0.isService && FileManager.default.fileExists(atPath: Self.database(of: $0, in: stateDirectory).path) }
+            case .kill, .pause: true
+            }
+        }
+        guard !self.kinds.isEmpty else {
+            throw ChaosError("none of the faults asked for (\(kinds.map(\.rawValue).joined(separator: ", "))) can happen on this stack")
+        }
         self.stateDirectory = stateDirectory
         random = SeededRandom(seed: seed)
     }
@@ -29,15 +51,16 @@ final class Faults: @unchecked Sendable {
 
     /// Injects one fault, blocking while a pause lasts; returns what it did, for the log.
     func injectOne() throws -> String {
-        let processes = try stack.processes()
         let (kind, pause, pick) = lock.withLock {
-            (Kind.allCases[Int(random.next() % UInt64(Kind.allCases.count))], 2 + Double(random.next() % 4), random.next())
+            (kinds[Int(random.next() % UInt64(kinds.count))], 2 + Double(random.next() % 4), random.next())
         }
-        let candidates = processes.filter {
+        guard kind != .leaderDown else { return try stopBroker(for: pause, pick: pick) }
+        let candidates = try stack.processes().filter {
             switch kind {
             case .kill: !$0.isBroker
             case .pause: $0.isService
             case .brokerPause: $0.isBroker
+            case .leaderDown: false
             case .databaseBusy: $0.isService && FileManager.default.fileExists(atPath: database(of: $0).path)
             }
         }
@@ -61,16 +84,38 @@ final class Faults: @unchecked Sendable {
             let database = try Database(path: database(of: target).path, create: false, busyTimeout: .seconds(10))
             try database.write { _ in Thread.sleep(forTimeInterval: pause + 3) }
             return "held \(target.name)'s database busy for \(Int(pause + 3)) s"
+        case .leaderDown:
+            preconditionFailure("a broker is not a process")
         }
     }
 
-    private func database(of process: Stack.Process) -> URL {
+    private func stopBroker(for pause: Double, pick: UInt64) throws -> String {
+        let brokers = try stack.stoppableBrokers()
+        guard !brokers.isEmpty else { return "no broker to stop" }
+        let id = brokers[Int(pick % UInt64(brokers.count))]
+        lock.withLock { counts[.leaderDown, default: 0] += 1; _ = stoppedBrokers.insert(id) }
+        try stack.broker(id, "stop")
+        Thread.sleep(forTimeInterval: pause)
+        try stack.broker(id, "start")
+        lock.withLock { _ = stoppedBrokers.remove(id) }
+        return "stopped broker \(id), leader of some partitions, for \(Int(pause)) s"
+    }
+
+    private static func database(of process: Stack.Process, in stateDirectory: URL) -> URL {
         stateDirectory.appendingPathComponent("\(process.name).sqlite")
     }
 
-    /// Whatever is still frozen goes on.
+    private func database(of process: Stack.Process) -> URL { Self.database(of: process, in: stateDirectory) }
+
+    /// Whatever is still frozen or stopped goes on.
     func resumeAll() {
-        lock.withLock { frozen.forEach { kill($0, SIGCONT) }; frozen.removeAll() }
+        let brokers = lock.withLock {
+            frozen.forEach { kill($0, SIGCONT) }
+            frozen.removeAll()
+            defer { stoppedBrokers.removeAll() }
+            return stoppedBrokers
+        }
+        for id in brokers { try? stack.broker(id, "start") }
     }
 }
 

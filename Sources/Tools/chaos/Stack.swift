@@ -29,6 +29,22 @@ struct Stack {
         }
     }
 
+    /// The ids of the brokers devstack can stop (`up --broker mock`); none with another broker.
+    func stoppableBrokers() throws -> [Int] {
+        let answer = try client.send(method: "GET", url: control + "/brokers", timeout: .seconds(5))
+        guard answer.status != 404 else { return [] }
+        guard answer.status == 200, case .array(let items) = try JSONNode(parsing: answer.body) else {
+            throw ChaosError("devstack's control API at \(control) answered \(answer.status) for /brokers")
+        }
+        return items.compactMap { if case .object(let fields) = $0 { fields.int("id") } else { nil } }
+    }
+
+    /// Stops (`stop`) or starts (`start`) one of those brokers.
+    func broker(_ id: Int, _ action: String) throws {
+        let answer = try client.send(method: "POST", url: control + "/brokers/\(id)/\(action)", timeout: .seconds(5))
+        guard answer.status == 200 else { throw ChaosError("devstack could not \(action) broker \(id): \(answer.status)") }
+    }
+
     /// `path` through the gateway as JSON; nil for an answer that is not 2xx JSON.
     func get(_ path: String) throws -> JSONNode? {
         let answer = try client.send(method: "GET", url: gateway + path, timeout: .seconds(5))

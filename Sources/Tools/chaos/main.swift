@@ -1,7 +1,7 @@
 import Foundation
 import Processes
 
-// chaos SYSTEM [--seconds S] [--rate R] [--fault-every S] [--seed N] [--port-base P]
+// chaos SYSTEM [--seconds S] [--rate R] [--fault-every S] [--seed N] [--port-base P] [--faults KIND,...]
 //
 // Drives a steady load through the gateway of a system devstack runs, injects faults at seeded
 // random moments, waits for everything to settle and checks that nothing was lost, applied twice
@@ -10,8 +10,9 @@ import Processes
 
 let usage = """
     usage: chaos \(scenarios.keys.sorted().joined(separator: "|")) [--seconds 60] [--rate 10] [--fault-every 8] [--seed N] [--port-base 8080] [--settle 120]
-                 [--state-dir .devstack/SYSTEM]
+                 [--state-dir .devstack/SYSTEM] [--faults \(Faults.Kind.allCases.map(\.rawValue).joined(separator: ","))]
     Runs against `devstack up SYSTEM` on the same --port-base (gateway on base+8, control API on base+9) and --state-dir.
+    --faults draws from those kinds only (default: every kind the stack can have; leader-down needs `up --broker mock`).
     """
 
 func fail(_ message: String, status: Int32) -> Never {
@@ -25,12 +26,20 @@ guard let makeScenario = scenarios[system] else {
     fail("\(system): the systems with their invariants written down are \(scenarios.keys.sorted().joined(separator: ", "))\n\(usage)", status: 2)
 }
 var stateDirectory = URL(fileURLWithPath: ".devstack/\(system)")
+var faultKinds = Faults.Kind.allCases
 var options: [String: Int] = ["--seconds": 60, "--rate": 10, "--fault-every": 8, "--port-base": 8080, "--settle": 120,
                               "--seed": Int(UInt32.random(in: 1...UInt32.max))]
 while let option = arguments.popFirst() {
     if option == "--state-dir" {
         guard let path = arguments.popFirst(), !path.isEmpty else { fail("--state-dir needs a folder\n\(usage)", status: 2) }
         stateDirectory = URL(fileURLWithPath: path)
+        continue
+    }
+    if option == "--faults" {
+        let names = arguments.popFirst()?.split(separator: ",").map(String.init) ?? []
+        let kinds = names.compactMap(Faults.Kind.init(rawValue:))
+        guard !names.isEmpty, kinds.count == names.count else { fail("--faults takes fault kinds, comma-separated\n\(usage)", status: 2) }
+        faultKinds = kinds
         continue
     }
     guard options[option] != nil else { fail("unknown option \(option)\n\(usage)", status: 2) }
@@ -43,16 +52,16 @@ let stack = Stack(control: "http://127.0.0.1:\(base + 9)", gateway: "http://127.
 let scenario = makeScenario(CarefulClient(stack: stack, seed: seed))
 print("chaos \(system): seed \(seed), \(seconds) s at \(rate) \(scenario.noun)/s, a fault every ~\(options["--fault-every"]!) s")
 
-let faults = Faults(stack: stack, stateDirectory: stateDirectory, seed: seed)
 TerminationSignals.block()
-Thread { _ = TerminationSignals.wait(); faults.resumeAll(); exit(1) }.start()
-
+let faults: Faults
 do {
-    _ = try stack.processes()
+    faults = try Faults(stack: stack, kinds: faultKinds, stateDirectory: stateDirectory, seed: seed)
     try scenario.prepare(commands: seconds * rate)
 } catch {
     fail("cannot start: \(error) (is `devstack up \(system) --port-base \(base)` running?)", status: 1)
 }
+Thread { _ = TerminationSignals.wait(); faults.resumeAll(); exit(1) }.start()
+print("faults drawn from: \(faults.kinds.map(\.rawValue).joined(separator: ", "))")
 
 // The load: one command every 1/rate s, each on a thread of the pool (they block while retrying).
 let started = ContinuousClock.now
@@ -105,7 +114,7 @@ func counts(_ counts: [String: Int]) -> String {
 let gaveUp = tally.gaveUp > 0 ? "; \(tally.gaveUp) given up after \(CarefulClient.patience)" : ""
 print("requests: \(number) \(scenario.noun) placed, \(tally.accepted) accepted; \(tally.sent) sent in all; retried: \(counts(tally.retried)); "
       + "rejected: \(counts(tally.rejected))\(gaveUp)")
-print("faults: " + Faults.Kind.allCases.map { "\(faults.injected[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+print("faults: " + faults.kinds.map { "\(faults.injected[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
 print("\(scenario.noun): " + outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
 if problems.isEmpty {
     print("settled in \(Int((ContinuousClock.now - settleStarted).components.seconds)) s; every invariant held: \(scenario.invariants)")

@@ -51,12 +51,14 @@ enum Devstack {
         """
         Usage:
           \(command) up SYSTEM [--port-base N] [--kafka-port N] [--control-port N] [--state-dir DIR] [--ready-timeout S]
-                  [--database sqlite|postgres] [--replicas CONTEXT=N,...]
+                  [--database sqlite|postgres] [--replicas CONTEXT=N,...] [--broker tansu|mock]
               run a whole system locally: a Kafka broker (unless KAFKA_BOOTSTRAP_SERVERS is set), its
               topics, every service and the gateway; waits (default 90 s) until each is ready; streams
               their logs; Ctrl-C stops everything. --database postgres keeps the services' state in a
               local PostgreSQL (a database per service); --replicas runs N replicas of a context (1 to
-              \(Invocation.maxReplicas)), which the gateway and the callers balance over
+              \(Invocation.maxReplicas)), which the gateway and the callers balance over; --broker mock runs
+              librdkafka's mock cluster (\(MockBrokers.count) brokers, in devstack's process) instead of Tansu, whose
+              brokers the control API stops and starts one at a time (POST /brokers/ID/stop|start), as chaos does
           \(command) status              every process of the running devstack: name, pid, port, state
           \(command) stop SERVICE        stop one process; it stays stopped until start
           \(command) start SERVICE       start it again and wait until it is ready

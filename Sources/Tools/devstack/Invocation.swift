@@ -22,12 +22,16 @@ struct Invocation {
     var database = DatabaseChoice.sqlite
     /// Replicas per context name (`--replicas show=2,booking=3`); one when not given.
     var replicas: [String: Int] = [:]
+    /// devstack's own broker: Tansu, or librdkafka's mock cluster (see `MockBrokers`).
+    var broker = BrokerChoice.tansu
 
     enum DatabaseChoice: String { case sqlite, postgres }
+    enum BrokerChoice: String { case tansu, mock }
 
     /// Only `up` starts anything, so only it takes the options that say how.
-    private static let upOnly: Set = ["--kafka-port", "--state-dir", "--ready-timeout", "--database", "--replicas"]
-    private static let options = ["--port-base", "--kafka-port", "--control-port", "--state-dir", "--ready-timeout", "--database", "--replicas"]
+    private static let upOnly: Set = ["--kafka-port", "--state-dir", "--ready-timeout", "--database", "--replicas", "--broker"]
+    private static let options = ["--port-base", "--kafka-port", "--control-port", "--state-dir", "--ready-timeout", "--database", "--replicas",
+                                  "--broker"]
 
     init(parsing words: [String]) throws(Failure) {
         guard let first = words.first else { throw .usage("a command is required") }
@@ -84,6 +88,11 @@ struct Invocation {
         if let text = given["--database"] {
             guard let choice = DatabaseChoice(rawValue: text) else { throw .usage("--database is sqlite or postgres, not '\(text)'") }
             database = choice
+        }
+        if let text = given["--broker"] {
+            guard let choice = BrokerChoice(rawValue: text) else { throw .usage("--broker is tansu or mock, not '\(text)'") }
+            guard choice == .tansu || kafkaPort == nil else { throw .usage("--kafka-port is Tansu's port; the mock cluster picks its own") }
+            broker = choice
         }
         if let text = given["--replicas"] {
             for pair in text.split(separator: ",") {

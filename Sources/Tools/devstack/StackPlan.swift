@@ -7,8 +7,10 @@ import Processes
 /// stack decided before anything starts.
 struct StackPlan: Sendable {
     let system: SystemManifest
-    /// The local broker, when KAFKA_BOOTSTRAP_SERVERS did not name one.
+    /// The local broker, when KAFKA_BOOTSTRAP_SERVERS did not name one and it is Tansu.
     let broker: ProcessSpec?
+    /// librdkafka's mock cluster in devstack's process (`--broker mock`), instead of Tansu.
+    let mockBrokers: MockBrokers?
     let kafkaBootstrapServers: String
     /// The local PostgreSQL server (`--database postgres`), and the database each context gets in it.
     let postgres: (spec: ProcessSpec, server: LocalPostgreSQL, databases: [String])?
@@ -32,8 +34,17 @@ struct StackPlan: Sendable {
             guard invocation.kafkaPort == nil else {
                 throw .usage("--kafka-port is the local broker's port, but KAFKA_BOOTSTRAP_SERVERS=\(external) names a broker")
             }
+            guard invocation.broker == .tansu else {
+                throw .usage("--broker mock runs a broker of devstack's own, but KAFKA_BOOTSTRAP_SERVERS=\(external) names one")
+            }
             kafkaBootstrapServers = external
             broker = nil
+            mockBrokers = nil
+        } else if invocation.broker == .mock {
+            let mock = try MockBrokers()
+            kafkaBootstrapServers = mock.bootstrapServers
+            broker = nil
+            mockBrokers = mock
         } else {
             let port = invocation.kafkaPort ?? 9092
             let url = "tcp://127.0.0.1:\(port)"
@@ -42,6 +53,7 @@ struct StackPlan: Sendable {
                 name: "kafka", executable: try tools.tansu(),
                 arguments: ["broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
                 environment: environment, port: port, readiness: .listening)
+            mockBrokers = nil
         }
 
         if let unknown = invocation.replicas.keys.sorted().first(where: { name in !system.contexts.contains { $0.name == name } }) {
@@ -117,6 +129,10 @@ struct StackPlan: Sendable {
 
     /// One topic per publishing context, `<system>.<context>`.
     var topics: [String] { system.contexts.map(\.topic) }
+
+    /// Whether the broker is devstack's own, whose log starts empty (Tansu or the mock cluster,
+    /// both in memory): the services' state from an earlier run refers to a log that is gone.
+    var brokerIsNew: Bool { broker != nil || mockBrokers != nil }
 
     /// The database files of the services; a new in-memory broker makes them stale, since their
     /// inbox and outbox refer to a log that is gone.

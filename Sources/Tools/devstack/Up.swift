@@ -17,7 +17,7 @@ struct Up {
         let supervisor = Supervisor(plan: plan, console: console)
         let control: HTTPServer
         do {
-            control = try ControlServer.start(port: plan.controlPort, supervisor: supervisor, console: console)
+            control = try ControlServer.start(port: plan.controlPort, supervisor: supervisor, mockBrokers: plan.mockBrokers, console: console)
         } catch {
             throw .failed("cannot listen on 127.0.0.1:\(plan.controlPort) for devstack's control: \(error)")
         }
@@ -119,6 +119,11 @@ struct Up {
     /// The services create their topics too, but a consumer that subscribes before its topic
     /// exists waits for the next metadata refresh; creating them first saves that wait.
     private func createTopics(until deadline: ContinuousClock.Instant, _ console: Console) throws(Failure) {
+        if let mock = plan.mockBrokers {
+            try mock.createTopics(plan.topics, settings: TopicSettings())
+            console.note("topics ready on librdkafka's mock cluster (\(MockBrokers.count) brokers) at \(plan.kafkaBootstrapServers): \(plan.topics.joined(separator: ", "))")
+            return
+        }
         var lastError = ""
         while ContinuousClock.now < deadline {
             do {
@@ -143,7 +148,7 @@ struct Up {
         while ContinuousClock.now < deadline {
             do throws(LocalPostgreSQLError) {
                 for name in names {
-                    if plan.broker != nil { try server.dropDatabase(name) }
+                    if plan.brokerIsNew { try server.dropDatabase(name) }
                     try server.createDatabase(name)
                 }
                 console.note("databases ready: \(names.joined(separator: ", "))")
@@ -168,7 +173,7 @@ struct Up {
         do {
             try FileManager.default.createDirectory(at: plan.stateDirectory, withIntermediateDirectories: true)
             // Only the files devstack itself put there: --state-dir may name any folder.
-            if plan.broker != nil {
+            if plan.brokerIsNew {
                 for file in plan.databaseFiles where FileManager.default.fileExists(atPath: file.path) {
                     try FileManager.default.removeItem(at: file)
                 }
@@ -189,7 +194,9 @@ struct Up {
         for service in plan.services {
             rows.append((service.name, "http://127.0.0.1:\(service.port)" + (service.startsWithStack ? "" : "  (spare, for rollout)")))
         }
-        rows.append(("kafka", plan.kafkaBootstrapServers + (plan.broker == nil ? "  (KAFKA_BOOTSTRAP_SERVERS)" : "  (local Tansu, in memory)")))
+        let brokerKind = plan.mockBrokers != nil ? "librdkafka's mock cluster, \(MockBrokers.count) brokers, in memory"
+            : plan.broker != nil ? "local Tansu, in memory" : "KAFKA_BOOTSTRAP_SERVERS"
+        rows.append(("kafka", "\(plan.kafkaBootstrapServers)  (\(brokerKind))"))
         if let postgres = plan.postgres {
             rows.append(("postgres", "postgres://postgres@127.0.0.1:\(postgres.spec.port)  (a database per service)"))
         }
