@@ -36,7 +36,7 @@ curl -fs -H 'Content-Type: application/json' -d '{"showName":"bench","totalCount
   "http://127.0.0.1:$show/shows" >/dev/null
 
 # nginx serves the bytes the show service answers, under the same path.
-mkdir -p "$work/www/shows"
+mkdir -p "$work/www/shows" "$work/tmp"
 curl -fs "http://127.0.0.1:$show/shows/1" >"$work/www/shows/1"
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
@@ -47,6 +47,12 @@ events { worker_connections 1024; }
 http {
   access_log off;
   default_type application/json;
+  # Debian's build keeps temporary files under /var/lib/nginx, which only its package creates.
+  client_body_temp_path $work/tmp/body;
+  proxy_temp_path $work/tmp/proxy;
+  fastcgi_temp_path $work/tmp/fastcgi;
+  uwsgi_temp_path $work/tmp/uwsgi;
+  scgi_temp_path $work/tmp/scgi;
   server { listen 127.0.0.1:$static; root $work/www; }
 }
 CONF
