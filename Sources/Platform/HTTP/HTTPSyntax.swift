@@ -59,7 +59,8 @@ package enum HTTPSyntax {
     }
 
     /// `uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2): a name of unreserved,
-    /// percent-encoded and sub-delimiter bytes, or a bracketed IP literal; empty is allowed.
+    /// percent-encoded and sub-delimiter bytes, or a bracketed IP literal; empty is allowed. An
+    /// IPv6 zone (`%25eth0`, RFC 6874) is not a host: clients must strip it before sending.
     package static func isHost(_ value: String) -> Bool {
         var rest = Substring(value)
         if rest.hasPrefix("[") {
@@ -67,36 +68,34 @@ package enum HTTPSyntax {
             rest = rest[rest.index(after: close)...]
         } else {
             let name = rest.prefix { $0 != ":" }
-            guard name.utf8.allSatisfy(isRegNameByte) else { return false }
+            guard isRegName(name) else { return false }
             rest = rest[name.endIndex...]
         }
         guard !rest.isEmpty else { return true }
         return rest.first == ":" && rest.dropFirst().utf8.allSatisfy(isDigit)
     }
 
-    /// What is between the brackets: an IPv6 address, optionally with a zone (`%25` and the zone,
-    /// RFC 6874), or `IPvFuture` (`v` HEXDIG+ `.` and unreserved, sub-delimiters or `:`).
+    /// What is between the brackets: an IPv6 address, or `IPvFuture` (`v` HEXDIG+ `.` and
+    /// unreserved, sub-delimiters or `:`).
     private static func isIPLiteral(_ literal: Substring) -> Bool {
         if literal.first == "v" || literal.first == "V" {
             let afterV = literal.dropFirst()
             guard let dot = afterV.firstIndex(of: ".") else { return false }
             let version = afterV[..<dot], rest = afterV[afterV.index(after: dot)...]
             return !version.isEmpty && version.utf8.allSatisfy { PercentDecoding.hexValue($0) != nil }
-                && !rest.isEmpty && rest.utf8.allSatisfy { $0 != UInt8(ascii: "%") && ($0 == UInt8(ascii: ":") || isRegNameByte($0)) }
+                && !rest.isEmpty && rest.utf8.allSatisfy { $0 == UInt8(ascii: ":") || isUnreservedByte($0) || isSubDelimiter($0) }
         }
-        var address = literal
-        if let percent = literal.firstIndex(of: "%") {
-            address = literal[..<percent]
-            let zone = literal[percent...]
-            guard zone.hasPrefix("%25"), zone.count > 3, isZoneID(zone.dropFirst(3)) else { return false }
+        // inet_pton would stop at a NUL; an address has only these bytes.
+        guard literal.utf8.allSatisfy({ PercentDecoding.hexValue($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
+            return false
         }
         var bytes = in6_addr()
-        return inet_pton(AF_INET6, String(address), &bytes) == 1
+        return inet_pton(AF_INET6, String(literal), &bytes) == 1
     }
 
-    /// `ZoneID = 1*( unreserved / pct-encoded )` (RFC 6874).
-    private static func isZoneID(_ text: Substring) -> Bool {
-        let bytes = Array(text.utf8)
+    /// `reg-name = *( unreserved / pct-encoded / sub-delims )`, escapes well formed.
+    private static func isRegName(_ name: Substring) -> Bool {
+        let bytes = Array(name.utf8)
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%") {
@@ -104,7 +103,7 @@ package enum HTTPSyntax {
                       PercentDecoding.hexValue(bytes[index + 2]) != nil else { return false }
                 index += 3
             } else {
-                guard isUnreservedByte(bytes[index]) else { return false }
+                guard isUnreservedByte(bytes[index]) || isSubDelimiter(bytes[index]) else { return false }
                 index += 1
             }
         }
@@ -122,9 +121,7 @@ package enum HTTPSyntax {
         }
     }
 
-    private static func isRegNameByte(_ byte: UInt8) -> Bool {
-        isUnreservedByte(byte) || "%!$&'()*+,;=".utf8.contains(byte)
-    }
+    private static func isSubDelimiter(_ byte: UInt8) -> Bool { "!$&'()*+,;=".utf8.contains(byte) }
 
     /// The comma-separated elements of list-valued fields (RFC 9110 §5.6.1), trimmed, empty ones dropped.
     static func listElements(_ values: [String]) -> [String] {
