@@ -12,7 +12,11 @@ public struct DeliveryReport: Sendable {
 }
 
 /// An idempotent producer (`enable.idempotence=true` unless overridden): per partition, one
-/// producer session writes each message once and in order, even across retries.
+/// producer session writes each message once and in order, even across retries. The broker is
+/// given 9 s to acknowledge a batch (`request.timeout.ms`, 30 s in librdkafka), under the 10 s
+/// after which every client gives up on a request (`socket.timeout.ms`, see `clientDefaults`):
+/// a slow acknowledgement is then the broker's timeout error on a working connection, not a
+/// dropped connection and every batch in flight on it sent again.
 ///
 /// librdkafka handles are thread-safe, so the class is `Sendable`; the Swift state it adds
 /// (waiters for synchronous sends) sits behind a `Mutex`.
@@ -23,7 +27,7 @@ public final class Producer: @unchecked Sendable {
     /// `onDelivery` runs on whichever thread calls `poll` or `flush`, once per `send`.
     public init(properties: KafkaProperties, onDelivery: @escaping @Sendable (DeliveryReport) -> Void = { _ in }) throws(KafkaError) {
         try LibraryVersion.requireSupported()
-        var props: KafkaProperties = ["enable.idempotence": "true", "linger.ms": "5"]
+        var props: KafkaProperties = ["enable.idempotence": "true", "linger.ms": "5", "request.timeout.ms": "9000"]
         props.merge(properties) { _, new in new }
         let conf = try makeConf(props)
         callbacks = DeliveryCallbacks(onDelivery: onDelivery)
