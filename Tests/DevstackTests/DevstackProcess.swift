@@ -22,7 +22,7 @@ final class DevstackProcess: Sendable {
         directory = try ProjectPaths.temporaryDirectory("devstack")
         var arguments = ["up", system, "--port-base", "\(portBase)",
                          "--state-dir", (stateDirectory ?? directory.appendingPathComponent("state")).path]
-        if broker == nil && !options.contains("--broker") { arguments += ["--kafka-port", "\(try freePort())"] }
+        if broker == nil && !options.contains("mock") { arguments += ["--kafka-port", "\(try freePort())"] }
         arguments += options
         // An empty KAFKA_BOOTSTRAP_SERVERS overrides one the test runner may have.
         let environment = ["KAFKA_BOOTSTRAP_SERVERS": broker?.bootstrapServers ?? "", "TANSU_BIN": ProjectPaths.tansu]

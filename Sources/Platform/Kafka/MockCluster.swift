@@ -11,6 +11,7 @@ public final class MockCluster: @unchecked Sendable {
     public let brokerIDs: ClosedRange<Int32>
 
     public init(brokers: Int32 = 1) throws(KafkaError) {
+        precondition(brokers >= 1, "a mock cluster needs a broker")
         brokerIDs = 1...brokers
         try LibraryVersion.requireSupported()
         // The cluster lives on a client handle of its own; that client is never used.
@@ -32,6 +33,12 @@ public final class MockCluster: @unchecked Sendable {
     public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws(KafkaError) {
         let err = rd_kafka_mock_topic_create(cluster, name, partitions, replicationFactor)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "mock topic \(name)") }
+    }
+
+    /// Makes `broker` the leader of the partition (the mock picks leaders at random).
+    public func setLeader(of topic: String, partition: Int32, to broker: Int32) throws(KafkaError) {
+        let err = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "mock leader of \(topic) [\(partition)]") }
     }
 
     /// A broker error code, for `failNextProduceRequests`.

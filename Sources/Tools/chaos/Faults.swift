@@ -24,9 +24,12 @@ final class Faults: @unchecked Sendable {
     private var random: SeededRandom
     private let lock = NSLock()
     private var counts: [Kind: Int] = [:]
-    /// Frozen pids and stopped brokers, resumed however the run ends.
+    /// Frozen pids and stopped brokers, resumed however the run ends; once it is ending
+    /// (`resumeAll`), nothing more is frozen or stopped. Each is frozen or stopped under `lock`,
+    /// so `resumeAll` cannot come between its record and its signal.
     private var frozen: Set<Int32> = []
     private var stoppedBrokers: Set<Int> = []
+    private var ending = false
 
     init(stack: Stack, kinds: [Kind], stateDirectory: URL, seed: UInt64) throws {
         self.stack = stack
@@ -72,11 +75,16 @@ final class Faults: @unchecked Sendable {
             kill(target.pid, SIGKILL)
             return "killed \(target.name) (pid \(target.pid))"
         case .pause, .brokerPause:
-            lock.withLock { _ = frozen.insert(target.pid) }
-            kill(target.pid, SIGSTOP)
+            guard lock.withLock({ () -> Bool in
+                guard !ending else { return false }
+                frozen.insert(target.pid)
+                kill(target.pid, SIGSTOP)
+                return true
+            }) else { return "ending: nothing frozen" }
             Thread.sleep(forTimeInterval: pause)
-            kill(target.pid, SIGCONT)
-            lock.withLock { _ = frozen.remove(target.pid) }
+            lock.withLock {
+                if frozen.remove(target.pid) != nil { kill(target.pid, SIGCONT) }
+            }
             return "froze \(target.name) (pid \(target.pid)) for \(Int(pause)) s"
         case .databaseBusy:
             // A write transaction held open, 5 to 8 s: every other writer waits, and past the
@@ -92,13 +100,23 @@ final class Faults: @unchecked Sendable {
     private func stopBroker(for pause: Double, pick: UInt64) throws -> String {
         let brokers = try stack.stoppableBrokers()
         guard !brokers.isEmpty else { return "no broker to stop" }
-        let id = brokers[Int(pick % UInt64(brokers.count))]
-        lock.withLock { counts[.leaderDown, default: 0] += 1; _ = stoppedBrokers.insert(id) }
-        try stack.broker(id, "stop")
+        let broker = brokers[Int(pick % UInt64(brokers.count))]
+        let stopped = try lock.withLock { () throws -> Bool in
+            guard !ending else { return false }
+            counts[.leaderDown, default: 0] += 1
+            try stack.broker(broker.id, "stop")
+            stoppedBrokers.insert(broker.id)
+            return true
+        }
+        guard stopped else { return "ending: no broker stopped" }
         Thread.sleep(forTimeInterval: pause)
-        try stack.broker(id, "start")
-        lock.withLock { _ = stoppedBrokers.remove(id) }
-        return "stopped broker \(id), leader of some partitions, for \(Int(pause)) s"
+        // Left in stoppedBrokers when this fails: resumeAll tries again.
+        try lock.withLock {
+            guard stoppedBrokers.contains(broker.id) else { return }
+            try stack.broker(broker.id, "start")
+            stoppedBrokers.remove(broker.id)
+        }
+        return "stopped broker \(broker.id), leader of partition \(broker.leads.map(String.init).joined(separator: ", ")) of every topic, for \(Int(pause)) s"
     }
 
     private static func database(of process: Stack.Process, in stateDirectory: URL) -> URL {
@@ -107,15 +125,22 @@ final class Faults: @unchecked Sendable {
 
     private func database(of process: Stack.Process) -> URL { Self.database(of: process, in: stateDirectory) }
 
-    /// Whatever is still frozen or stopped goes on.
+    /// Whatever is still frozen or stopped goes on, and nothing more is; a broker that cannot be
+    /// started is reported.
     func resumeAll() {
-        let brokers = lock.withLock {
+        lock.withLock {
+            ending = true
             frozen.forEach { kill($0, SIGCONT) }
             frozen.removeAll()
-            defer { stoppedBrokers.removeAll() }
-            return stoppedBrokers
+            for id in stoppedBrokers {
+                do {
+                    try stack.broker(id, "start")
+                } catch {
+                    FileHandle.standardError.write(Data("chaos: broker \(id) is still stopped (\(error)): POST \(stack.control)/brokers/\(id)/start\n".utf8))
+                }
+            }
+            stoppedBrokers.removeAll()
         }
-        for id in brokers { try? stack.broker(id, "start") }
     }
 }
 

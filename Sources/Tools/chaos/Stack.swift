@@ -29,14 +29,23 @@ struct Stack {
         }
     }
 
-    /// The ids of the brokers devstack can stop (`up --broker mock`); none with another broker.
-    func stoppableBrokers() throws -> [Int] {
+    /// A broker devstack can stop (`up --broker mock`), and the partition of each topic it leads.
+    struct Broker {
+        let id: Int
+        let leads: [Int]
+    }
+
+    /// None with another broker.
+    func stoppableBrokers() throws -> [Broker] {
         let answer = try client.send(method: "GET", url: control + "/brokers", timeout: .seconds(5))
         guard answer.status != 404 else { return [] }
         guard answer.status == 200, case .array(let items) = try JSONNode(parsing: answer.body) else {
             throw ChaosError("devstack's control API at \(control) answered \(answer.status) for /brokers")
         }
-        return items.compactMap { if case .object(let fields) = $0 { fields.int("id") } else { nil } }
+        return items.compactMap { item in
+            guard case .object(let fields) = item, let id = fields.int("id"), case .array(let leads)? = fields["leads"] else { return nil }
+            return Broker(id: id, leads: leads.compactMap { if case .number(let text) = $0 { Int(text) } else { nil } })
+        }
     }
 
     /// Stops (`stop`) or starts (`start`) one of those brokers.

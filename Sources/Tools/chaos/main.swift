@@ -1,5 +1,6 @@
 import Foundation
 import Processes
+import Synchronization
 
 // chaos SYSTEM [--seconds S] [--rate R] [--fault-every S] [--seed N] [--port-base P] [--faults KIND,...]
 //
@@ -52,15 +53,18 @@ let stack = Stack(control: "http://127.0.0.1:\(base + 9)", gateway: "http://127.
 let scenario = makeScenario(CarefulClient(stack: stack, seed: seed))
 print("chaos \(system): seed \(seed), \(seconds) s at \(rate) \(scenario.noun)/s, a fault every ~\(options["--fault-every"]!) s")
 
+// Signals blocked before any thread starts, so that this one alone takes them.
 TerminationSignals.block()
+let faultsToResume = Mutex<Faults?>(nil)
+Thread { _ = TerminationSignals.wait(); faultsToResume.withLock { $0 }?.resumeAll(); exit(1) }.start()
 let faults: Faults
 do {
     faults = try Faults(stack: stack, kinds: faultKinds, stateDirectory: stateDirectory, seed: seed)
+    faultsToResume.withLock { $0 = faults }
     try scenario.prepare(commands: seconds * rate)
 } catch {
     fail("cannot start: \(error) (is `devstack up \(system) --port-base \(base)` running?)", status: 1)
 }
-Thread { _ = TerminationSignals.wait(); faults.resumeAll(); exit(1) }.start()
 print("faults drawn from: \(faults.kinds.map(\.rawValue).joined(separator: ", "))")
 
 // The load: one command every 1/rate s, each on a thread of the pool (they block while retrying).

@@ -8,7 +8,7 @@ import HTTP
 ///     POST /processes/{name}/start start it and wait until it is ready
 ///     POST /contexts/{name}/rollout replace its replicas one at a time (see `Supervisor.rollout`)
 ///     GET  /brokers                with `--broker mock`: each broker's id and state (404 without)
-///     POST /brokers/{id}/stop      cut a broker off: its partitions and groups are unreachable
+///     POST /brokers/{id}/stop      cut a broker off: its partitions and groups are unreachable (409 while another is)
 ///     POST /brokers/{id}/start     let clients reach it again
 enum ControlServer {
     static let readyTimeout = Duration.seconds(60)

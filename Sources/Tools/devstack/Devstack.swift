@@ -57,8 +57,8 @@ enum Devstack {
               their logs; Ctrl-C stops everything. --database postgres keeps the services' state in a
               local PostgreSQL (a database per service); --replicas runs N replicas of a context (1 to
               \(Invocation.maxReplicas)), which the gateway and the callers balance over; --broker mock runs
-              librdkafka's mock cluster (\(MockBrokers.count) brokers, in devstack's process) instead of Tansu, whose
-              brokers the control API stops and starts one at a time (POST /brokers/ID/stop|start), as chaos does
+              librdkafka's mock cluster (\(MockBrokers.count) brokers, in devstack's process) instead of Tansu; the
+              control API stops one of its brokers and starts it again (POST /brokers/ID/stop|start), as chaos does
           \(command) status              every process of the running devstack: name, pid, port, state
           \(command) stop SERVICE        stop one process; it stays stopped until start
           \(command) start SERVICE       start it again and wait until it is ready

@@ -120,7 +120,7 @@ struct Up {
     /// exists waits for the next metadata refresh; creating them first saves that wait.
     private func createTopics(until deadline: ContinuousClock.Instant, _ console: Console) throws(Failure) {
         if let mock = plan.mockBrokers {
-            try mock.createTopics(plan.topics, settings: TopicSettings())
+            try mock.createTopics(plan.topics)
             console.note("topics ready on librdkafka's mock cluster (\(MockBrokers.count) brokers) at \(plan.kafkaBootstrapServers): \(plan.topics.joined(separator: ", "))")
             return
         }
