@@ -1,3 +1,4 @@
+import Chassis
 import ChassisTesting
 import Foundation
 import HTTP
@@ -48,7 +49,8 @@ struct IdempotencyTests {
         let tester = try ContextTester(ShowContext.self)
         let first = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k"])
         #expect(first.status == 201)
-        // As if the process died before storing the answer.
+        // As if the process died before storing the answer, as one that is not decided in the
+        // request's transaction (`Service.answer`) could.
         try tester.execute("UPDATE idempotency_keys SET status = NULL, headers = NULL, body = NULL")
         let early = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "k"])
         #expect(early.status == 409 && early.response.headers["Retry-After"] == "1", "it may still be on its way: \(early)")
@@ -67,6 +69,21 @@ struct IdempotencyTests {
                            + "WHERE idempotency_key = 'j'")
         let lost = try tester.request("POST", "/shows", show, headers: ["Idempotency-Key": "j"])
         #expect(lost.status == 409 && lost.response.headers["Retry-After"] == nil, "a definite answer: \(lost)")
+        #expect(try tester.query("SELECT id FROM shows").count == 2)
+    }
+
+    @Test("an answer decided in the transaction commits with its effects: a process that died right after the commit leaves it for the retry")
+    func answerCommitsWithEffects() throws {
+        let tester = try ContextTester(DyingAfterCommit.self)
+        let died = try tester.request("POST", "/answer", show, headers: ["Idempotency-Key": "a"])
+        #expect(died.status == 500)
+        let retry = try tester.request("POST", "/answer", show, headers: ["Idempotency-Key": "a"])
+        #expect(retry.status == 201 && retry.response.headers["Location"] == "/shows/1", "\(retry)")
+        #expect(retry.text == (try tester.request("GET", "/shows/1")).text)
+
+        // An answer made after the commit dies with the process: a 409 until `answerDeadline`.
+        #expect(try tester.request("POST", "/transaction", show, headers: ["Idempotency-Key": "t"]).status == 500)
+        #expect(try tester.request("POST", "/transaction", show, headers: ["Idempotency-Key": "t"]).status == 409)
         #expect(try tester.query("SELECT id FROM shows").count == 2)
     }
 
@@ -121,6 +138,31 @@ struct IdempotencyTests {
         #expect(statuses.contains(201))
         #expect(try tester.query("SELECT id FROM shows").count == 1)
         #expect(try tester.published(ShowRegistered.self).count == 1)
+    }
+}
+
+/// Show's context with two routes that register a show and then die, as a process would,
+/// between the commit and the answer: one decides its answer in the transaction, one after it.
+private enum DyingAfterCommit: BoundedContext {
+    static let system = ShowContext.system
+    static let name = ShowContext.name
+    static let migrations = ShowContext.migrations
+    struct Died: Error {}
+
+    static func register(_ work: UnitOfWork) throws -> Show {
+        try Show.resource.insert(["show_name": .text("Cats"), "total_count": .int(10), "remain_count": .int(10)], work.db)
+    }
+
+    static func install(on service: Service) throws {
+        service.route("POST", "/answer") { request in
+            _ = try service.answer { work in Show.resource.created(try register(work), for: request) }
+            throw Died()
+        }
+        service.route("POST", "/transaction") { _ in
+            _ = try service.transaction(register)
+            throw Died()
+        }
+        service.readRoutes(Show.resource)
     }
 }
 

@@ -9,7 +9,8 @@ import Storage
 ///
 /// The key is recorded in the request's first transaction, with the effects it commits, so a
 /// request whose transaction rolled back (or never ran) leaves no trace and may simply run again.
-/// Its answer is stored right after, and replayed to every retry. A retry that comes while the
+/// Its answer is stored with its last transaction's effects when that transaction decides it
+/// (`Service.answer`), else right after; and replayed to every retry. A retry that comes while the
 /// first request is still between its commit and its answer (or after a crash there) gets a 409
 /// with `Retry-After`: its effect exists, its answer is not known yet. The same key with another
 /// request is a 422. Keys are forgotten after `IDEMPOTENCY_KEY_TTL_SECONDS` (a day).
@@ -105,6 +106,14 @@ enum IdempotentRequests {
         try c.execute("UPDATE idempotency_keys SET location = ? WHERE idempotency_key = ? AND location IS NULL", .text(location), .text(claim.key))
     }
 
+    /// In the request's transaction, once its whole answer is known (`Service.answer`): the answer
+    /// commits with the effects, so that no crash can come between them. Not a 5xx, which says
+    /// the effects are undone.
+    static func answered(_ response: HTTPResponse, on c: Connection) throws {
+        guard let claim = current, claim.inserting || claim.recorded, response.status < 500 else { return }
+        _ = try write(response, for: claim, on: c)
+    }
+
     /// After the transaction that ran `record` committed.
     static func committed() {
         guard let claim = current, claim.inserting else { return }
@@ -179,13 +188,16 @@ enum IdempotentRequests {
     /// False when the key had an answer already (a recovered one).
     @discardableResult
     private static func store(_ response: HTTPResponse, for claim: Claim, _ database: Database) throws -> Bool {
+        try database.write { c in try write(response, for: claim, on: c) }
+    }
+
+    /// False when the key had an answer already.
+    private static func write(_ response: HTTPResponse, for claim: Claim, on c: Connection) throws -> Bool {
         var kept: [String: JSONLine.Value] = [:]
         for name in ["Content-Type", "Location", "Retry-After"] { if let value = response.headers[name] { kept[name] = .string(value) } }
-        return try database.write { c in
-            try c.execute("UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE idempotency_key = ? AND status IS NULL",
-                          .int(response.status), .text(String(decoding: JSONLine.render(kept).dropLast(), as: UTF8.self)),
-                          .blob(response.body), .text(claim.key))
-        } == 1
+        return try c.execute("UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE idempotency_key = ? AND status IS NULL",
+                             .int(response.status), .text(String(decoding: JSONLine.render(kept).dropLast(), as: UTF8.self)),
+                             .blob(response.body), .text(claim.key)) == 1
     }
 
     /// What makes two requests the same one: method, target and body, hashed (FNV-1a, 64 bits)

@@ -151,6 +151,18 @@ public final class Service: Sendable {
         return result
     }
 
+    /// A transaction whose result is the request's whole answer. With an `Idempotency-Key`, the
+    /// answer commits with the effects: a retry gets it even when this process died right after
+    /// the commit (after `transaction` it would get a 409 for a minute, then what the request
+    /// created, read as it is then; or, when it only changed rows, a 409 for good).
+    public func answer(saga: String? = nil, _ body: (UnitOfWork) throws -> HTTPResponse) throws -> HTTPResponse {
+        try transaction(saga: saga) { work in
+            let response = try body(work)
+            try IdempotentRequests.answered(response, on: work.db)
+            return response
+        }
+    }
+
     // MARK: Running
 
     /// With no arguments: starts everything, serves until SIGTERM/SIGINT, then shuts down

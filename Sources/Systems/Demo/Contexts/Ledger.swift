@@ -28,12 +28,11 @@ public enum Ledger: BoundedContext {
             let account = try body.string("account")
             let amount = try body.int("amount")
             guard !account.isEmpty else { throw Problem.badRequest("field 'account' must not be empty") }
-            let entry = try service.transaction { work in
+            return try service.answer { work in
                 let entry = try entries.insert(["account": .text(account), "amount": .int(amount)], work.db)
                 try work.publish(EntryRecorded(entryId: entry.id, account: account, amount: amount))
-                return entry
+                return entries.created(entry, for: request)
             }
-            return entries.created(entry, for: request)
         }
         service.readRoutes(entries)
         service.readRoutes(effects)

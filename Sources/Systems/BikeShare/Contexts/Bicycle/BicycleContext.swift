@@ -22,12 +22,11 @@ public enum BicycleContext: BoundedContext {
             if let status = try body.optionalString("bicycleStatus"), status != BicycleStatus.registered.rawValue {
                 throw Problem.badRequest("a new bicycle is '\(BicycleStatus.registered.rawValue)'; bicycleStatus '\(status)' cannot be set on POST")
             }
-            let bicycle = try service.transaction { work in
+            return try service.answer { work in
                 let bicycle = try Bicycle.resource.insert(["bicycle_status": .status(BicycleStatus.registered)], work.db)
                 try work.publish(BicycleRegistered(bicycleId: bicycle.id, bicycleStatus: bicycle.bicycleStatus))
-                return bicycle
+                return Bicycle.resource.created(bicycle, for: request)
             }
-            return Bicycle.resource.created(bicycle, for: request)
         }
         service.readRoutes(Bicycle.resource)
         service.route("PATCH", "/bicycles/{id}") { request in

@@ -13,21 +13,21 @@ public enum PaymentContext: BoundedContext {
     public static func install(on service: Service) throws {
         service.route("POST", "/payments") { request in
             let command = try ApprovePayment(JSONObject(body: request.body))
-            let (payment, created) = try service.transaction(saga: String(command.ticketId)) { work in
+            return try service.answer(saga: String(command.ticketId)) { work in
                 if let payment = try Payment.resource.insertIfAbsent(["ticket_id": .int(command.ticketId), "ticket_amt": .int(command.ticketAmt),
                                                                       "payment_status": .status(PaymentStatus.paymentApproved)], work.db) {
                     try work.publish(payment.approved)
-                    return (payment, true)
+                    return Payment.resource.created(payment, for: request)
                 }
-                return (try Payment.resource.first(where: "ticket_id = ?", [.int(command.ticketId)], work.db)!, false)
+                let payment = try Payment.resource.first(where: "ticket_id = ?", [.int(command.ticketId)], work.db)!
+                guard payment.paymentStatus == .paymentApproved else {
+                    throw Problem.conflict("the payment of ticket \(command.ticketId) is \(payment.paymentStatus.rawValue): the pass was refunded")
+                }
+                guard payment.ticketAmt == command.ticketAmt else {
+                    throw Problem.conflict("ticket \(command.ticketId) has a payment of \(payment.ticketAmt), not \(command.ticketAmt)")
+                }
+                return Payment.resource.item(payment, for: request)
             }
-            guard payment.paymentStatus == .paymentApproved else {
-                throw Problem.conflict("the payment of ticket \(command.ticketId) is \(payment.paymentStatus.rawValue): the pass was refunded")
-            }
-            guard payment.ticketAmt == command.ticketAmt else {
-                throw Problem.conflict("ticket \(command.ticketId) has a payment of \(payment.ticketAmt), not \(command.ticketAmt)")
-            }
-            return created ? Payment.resource.created(payment, for: request) : Payment.resource.item(payment, for: request)
         }
         service.readRoutes(Payment.resource)
         service.on(TicketRefunded.self, from: BikeShareTopics.ticket) { ticket, _, work in

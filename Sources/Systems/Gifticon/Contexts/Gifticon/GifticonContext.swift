@@ -12,7 +12,7 @@ public enum GifticonContext: BoundedContext {
     public static func install(on service: Service) throws {
         service.route("POST", "/gifticons") { request in
             let command = try RegisterGifticon(JSONObject(body: request.body))
-            let registered = try service.transaction { work in
+            return try service.answer { work in
                 guard let gifticon = try Gifticon.resource.insertIfAbsent([
                     "gifticon_id": .int(command.gifticonId), "name": .text(command.name),
                     "available_quantity": .int(command.availableQuantity), "price": .int(command.price),
@@ -20,9 +20,8 @@ public enum GifticonContext: BoundedContext {
                     throw Problem.conflict("gifticonId \(command.gifticonId) is registered already")
                 }
                 try work.publish(gifticon.registered)
-                return gifticon
+                return Gifticon.resource.created(gifticon, for: request)
             }
-            return Gifticon.resource.created(registered, for: request)
         }
         service.readRoutes(Gifticon.resource)
         service.keepStock(Gifticon.stock) { change, work in

@@ -14,37 +14,38 @@ public enum PaymentContext: BoundedContext {
     public static func install(on service: Service) throws {
         service.route("POST", "/payments") { request in
             let command = try Pay(JSONObject(body: request.body))
-            let (payment, created) = try service.transaction(saga: String(command.orderId)) { work in
-                if let payment = try Payment.resource.first(where: "order_id = ?", [.int(command.orderId)], work.db) { return (payment, false) }
+            return try service.answer(saga: String(command.orderId)) { work in
+                if let payment = try Payment.resource.first(where: "order_id = ?", [.int(command.orderId)], work.db) {
+                    guard payment.status == .paymentApproved else {
+                        throw Problem.conflict("the payment of order \(command.orderId) is \(payment.status.rawValue)")
+                    }
+                    if let amount = command.amount, amount != payment.amount {
+                        throw Problem.conflict("order \(command.orderId) has a payment of \(payment.amount), not \(amount)")
+                    }
+                    return Payment.resource.item(payment, for: request)
+                }
                 guard let amount = command.amount else {
                     throw Problem.badRequest("order \(command.orderId) has no payment yet; field 'amount' is required to make one")
                 }
                 let payment = try Payment.resource.insert(["order_id": .int(command.orderId), "card_no": command.cardNo.map(SQLValue.int) ?? .null,
                                                            "amount": .int(amount), "status": .status(PaymentStatus.paymentApproved)], work.db)
                 try work.publish(payment.approved)
-                return (payment, true)
+                return Payment.resource.created(payment, for: request)
             }
-            guard payment.status == .paymentApproved else {
-                throw Problem.conflict("the payment of order \(command.orderId) is \(payment.status.rawValue)")
-            }
-            if let amount = command.amount, amount != payment.amount {
-                throw Problem.conflict("order \(command.orderId) has a payment of \(payment.amount), not \(amount)")
-            }
-            return created ? Payment.resource.created(payment, for: request) : Payment.resource.item(payment, for: request)
         }
         service.readRoutes(Payment.resource)
         service.route("POST", Payment.cancellationsPath) { request in
             let orderId = try JSONObject(body: request.body).int("orderId")
-            return Payment.resource.item(try service.transaction(saga: String(orderId)) { work in
+            return try service.answer(saga: String(orderId)) { work in
                 // An order never charged gets a tombstone, which is no payment cancelled: nothing to say.
                 let charged = try Payment.resource.first(where: "order_id = ?", [.int(orderId)], work.db) != nil
                 if let cancelled = try Payment.resource.compensate("order_id", orderId, from: [.paymentApproved],
                                                                    to: PaymentStatus.paymentCancelled, work.db), charged {
                     try work.publish(cancelled.cancelled)
-                    return cancelled
+                    return Payment.resource.item(cancelled, for: request)
                 }
-                return try Payment.resource.first(where: "order_id = ?", [.int(orderId)], work.db)!
-            }, for: request)
+                return Payment.resource.item(try Payment.resource.first(where: "order_id = ?", [.int(orderId)], work.db)!, for: request)
+            }
         }
     }
 }

@@ -20,15 +20,14 @@ public enum ReservationContext: BoundedContext {
             let orderId = try body.int("orderId")
             guard orderId > 0 else { throw Problem.badRequest("field 'orderId' must be positive") }
             try Confirmation.validate(body)
-            let (reservation, created) = try service.transaction(saga: String(orderId)) { work in
+            return try service.answer(saga: String(orderId)) { work in
                 if let early = try Reservation.resource.insertIfAbsent(["order_id": .int(orderId), "status": .status(ReservationStatus.confirmed),
                                                                         "confirmed_early": .int(1)], work.db) {
-                    return (early, true)
+                    return Reservation.resource.created(early, for: request)
                 }
                 let existing = try Reservation.resource.first(where: "order_id = ?", [.int(orderId)], work.db)!
-                return (try confirm(existing.id, work), false)
+                return Reservation.resource.item(try confirm(existing.id, work), for: request)
             }
-            return created ? Reservation.resource.created(reservation, for: request) : Reservation.resource.item(reservation, for: request)
         }
         service.readRoutes(Reservation.resource)
         service.route("PATCH", "/reservations/{id}") { request in

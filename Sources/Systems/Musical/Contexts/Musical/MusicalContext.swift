@@ -13,16 +13,15 @@ public enum MusicalContext: BoundedContext {
     public static func install(on service: Service) throws {
         service.route("POST", "/musicals") { request in
             let command = try RegisterMusical(JSONObject(body: request.body))
-            let registered = try service.transaction { work in
+            return try service.answer { work in
                 guard let musical = try Musical.resource.insertIfAbsent([
                     "musical_id": .int(command.musicalId), "name": .text(command.name), "reservable_seat": .int(command.reservableSeat),
                 ], work.db) else {
                     throw Problem.conflict("musicalId \(command.musicalId) is registered already")
                 }
                 try work.publish(musical.registered)
-                return musical
+                return Musical.resource.created(musical, for: request)
             }
-            return Musical.resource.created(registered, for: request)
         }
         service.readRoutes(Musical.resource)
         service.keepStock(Musical.seats) { change, work in

@@ -16,8 +16,7 @@ public enum BookingContext: BoundedContext {
         service.route("POST", "/bookings") { request in
             let command = try PlaceBooking(JSONObject(body: request.body))
             try learnShow(command.showId, from: show, service)
-            let booking = try service.transaction { work in try place(command, work) }
-            return Booking.resource.created(booking, for: request)
+            return try service.answer { work in Booking.resource.created(try place(command, work), for: request) }
         }
         service.readRoutes(Booking.resource)
         service.route("PATCH", "/bookings/{id}") { request in

@@ -20,7 +20,7 @@ public enum IssuanceContext: BoundedContext {
         service.route("POST", "/ticketIssuances/cancellations") { request in
             let bookId = try JSONObject(body: request.body).int("bookId")
             guard bookId > 0 else { throw Problem.badRequest("field 'bookId' must be a booking id") }
-            return TicketIssuance.resource.item(try service.transaction { work in try void(bookId: bookId, work) }, for: request)
+            return try service.answer { work in TicketIssuance.resource.item(try void(bookId: bookId, work), for: request) }
         }
 
         // A ticket voided before its payment arrived stays cancelled: the insert does nothing.

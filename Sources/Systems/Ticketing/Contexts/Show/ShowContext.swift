@@ -13,14 +13,13 @@ public enum ShowContext: BoundedContext {
     public static func install(on service: Service) throws {
         service.route("POST", "/shows") { request in
             let command = try RegisterShow(JSONObject(body: request.body))
-            let show = try service.transaction { work in
+            return try service.answer { work in
                 let show = try Show.resource.insert(["show_name": .text(command.showName), "total_count": .int(command.totalCount),
                                                      "remain_count": .int(command.remainCount)], work.db)
                 try work.publish(ShowRegistered(id: show.id, showName: show.showName, totalCount: show.totalCount,
                                                 remainCount: show.remainCount))
-                return show
+                return Show.resource.created(show, for: request)
             }
-            return Show.resource.created(show, for: request)
         }
         service.readRoutes(Show.resource)
 
