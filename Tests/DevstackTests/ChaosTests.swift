@@ -36,6 +36,18 @@ struct ChaosTests {
         #expect(injected(run)["leader-down", default: 0] > 0, "\(run.stdout)")
     }
 
+    @Test("ticketing on PostgreSQL, show on 2 replicas: databases locked, PostgreSQL and services killed, under load: nothing lost, nothing twice")
+    func onPostgreSQL() throws {
+        let stack = try DevstackProcess(system: "ticketing", broker: nil,
+                                        options: ["--database", "postgres", "--replicas", "show=2", "--ready-timeout", "120"])
+        try stack.waitUntilUp(timeout: .seconds(150))
+        let run = try chaos(stack, ["--seconds", "15", "--rate", "5", "--fault-every", "3", "--seed", "20261202",
+                                    "--faults", "database-busy,kill", "--settle", "120"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("every invariant held"), "\(run.stdout)")
+        #expect(injected(run)["database-busy", default: 0] > 0, "\(run.stdout)")
+    }
+
     /// Chaos's `faults: 2 kill, 1 leader-down` line, by kind.
     private func injected(_ run: CommandRun) -> [String: Int] {
         let line = run.stdout.split(separator: "\n").first { $0.hasPrefix("faults: ") } ?? ""

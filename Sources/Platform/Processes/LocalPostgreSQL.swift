@@ -22,7 +22,8 @@ public struct LocalPostgreSQL: Sendable {
         binaries = try Self.findBinaries(environment)
     }
 
-    public func url(database: String) -> String { "postgres://postgres@127.0.0.1:\(port)/\(database)" }
+    public func url(database: String) -> String { Self.url(port: port, database: database) }
+    public static func url(port: Int, database: String) -> String { "postgres://postgres@127.0.0.1:\(port)/\(database)" }
 
     /// Creates the data directory's cluster unless it has one.
     public func initializeIfNeeded() throws(LocalPostgreSQLError) {

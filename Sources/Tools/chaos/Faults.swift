@@ -1,7 +1,7 @@
 import Foundation
 import Storage
 
-/// Faults at seeded random moments: a service or the gateway killed (devstack restarts it), a
+/// Faults at seeded random moments: a service, the gateway or PostgreSQL killed (devstack restarts it), a
 /// service frozen for a few seconds (a long pause, a hung process), the broker frozen (it
 /// answers nothing, then everything it held, as after a network partition; the local broker keeps
 /// its log in memory, so it is paused rather than restarted, which would lose what it held), one
@@ -9,8 +9,7 @@ import Storage
 /// groups it coordinates unreachable while the others go on), or a service's database held busy
 /// by another writer for a few seconds (its requests get 503s, its consumer retries, nothing may
 /// be lost or done twice). A kind the stack cannot have (a leader with Tansu, the broker frozen
-/// with the mock cluster, which lives in devstack's process, a SQLite file held with
-/// `--database postgres`) is not drawn.
+/// with the mock cluster, which lives in devstack's process) is not drawn.
 final class Faults: @unchecked Sendable {
     enum Kind: String, CaseIterable {
         case kill, pause, brokerPause = "broker-pause", leaderDown = "leader-down", databaseBusy = "database-busy"
@@ -19,8 +18,9 @@ final class Faults: @unchecked Sendable {
     private let stack: Stack
     /// What may be drawn: the kinds asked for that this stack can have.
     let kinds: [Kind]
-    /// Where devstack keeps the services' SQLite files.
-    private let stateDirectory: URL
+    private let databases: ServiceDatabases
+    /// The services with a database of their own name (not a context's second replica).
+    private let servicesWithDatabase: Set<String>
     private var random: SeededRandom
     private let lock = NSLock()
     private var counts: [Kind: Int] = [:]
@@ -34,19 +34,24 @@ final class Faults: @unchecked Sendable {
     init(stack: Stack, kinds: [Kind], stateDirectory: URL, seed: UInt64) throws {
         self.stack = stack
         let processes = try stack.processes(), brokers = try stack.stoppableBrokers()
+        let databases = ServiceDatabases(stateDirectory: stateDirectory)
+        let withDatabase = try Set(processes.filter { process in
+            guard process.isService else { return false }
+            return try databases.open(process, among: processes) != nil
+        }.map(\.name))
         self.kinds = kinds.filter { kind in
             switch kind {
             case .brokerPause: processes.contains(where: \.isBroker)
             case .leaderDown: !brokers.isEmpty
-            case .databaseBusy:
-                processes.contains { $0.isService && FileManager.default.fileExists(atPath: Self.database(of: $0, in: stateDirectory).path) }
+            case .databaseBusy: !withDatabase.isEmpty
             case .kill, .pause: true
             }
         }
         guard !self.kinds.isEmpty else {
             throw ChaosError("none of the faults asked for (\(kinds.map(\.rawValue).joined(separator: ", "))) can happen on this stack")
         }
-        self.stateDirectory = stateDirectory
+        self.databases = databases
+        servicesWithDatabase = withDatabase
         random = SeededRandom(seed: seed)
     }
 
@@ -58,13 +63,14 @@ final class Faults: @unchecked Sendable {
             (kinds[Int(random.next() % UInt64(kinds.count))], 2 + Double(random.next() % 4), random.next())
         }
         guard kind != .leaderDown else { return try stopBroker(for: pause, pick: pick) }
-        let candidates = try stack.processes().filter {
+        let processes = try stack.processes()
+        let candidates = processes.filter {
             switch kind {
             case .kill: !$0.isBroker
             case .pause: $0.isService
+            case .databaseBusy: servicesWithDatabase.contains($0.name)
             case .brokerPause: $0.isBroker
             case .leaderDown: false
-            case .databaseBusy: $0.isService && FileManager.default.fileExists(atPath: database(of: $0).path)
             }
         }
         guard !candidates.isEmpty else { return "no process to fault (\(kind.rawValue))" }
@@ -87,10 +93,9 @@ final class Faults: @unchecked Sendable {
             }
             return "froze \(target.name) (pid \(target.pid)) for \(Int(pause)) s"
         case .databaseBusy:
-            // A write transaction held open, 5 to 8 s: every other writer waits, and past the
-            // services' 5 s busy timeout gives up (a 503, a consumer's retry).
-            let database = try Database(path: database(of: target).path, create: false, busyTimeout: .seconds(10))
-            try database.write { _ in Thread.sleep(forTimeInterval: pause + 3) }
+            // 5 to 8 s: longer than the services' 5 s busy timeout and pool wait.
+            guard let database = try databases.open(target, among: processes) else { return "\(target.name) has no database of its own" }
+            try databases.hold(database, for: pause + 3)
             return "held \(target.name)'s database busy for \(Int(pause + 3)) s"
         case .leaderDown:
             preconditionFailure("a broker is not a process")
@@ -118,12 +123,6 @@ final class Faults: @unchecked Sendable {
         }
         return "stopped broker \(broker.id), leader of partition \(broker.leads.map(String.init).joined(separator: ", ")) of every topic, for \(Int(pause)) s"
     }
-
-    private static func database(of process: Stack.Process, in stateDirectory: URL) -> URL {
-        stateDirectory.appendingPathComponent("\(process.name).sqlite")
-    }
-
-    private func database(of process: Stack.Process) -> URL { Self.database(of: process, in: stateDirectory) }
 
     /// Whatever is still frozen or stopped goes on, and nothing more is; a broker that cannot be
     /// started is reported.

@@ -10,7 +10,9 @@ struct Stack {
         let pid: Int32
         let port: Int
         var isBroker: Bool { name == "kafka" }
-        var isService: Bool { !isBroker && name != "gateway" }
+        /// devstack's PostgreSQL (`up --database postgres`).
+        var isDatabaseServer: Bool { name == "postgres" }
+        var isService: Bool { !isBroker && !isDatabaseServer && name != "gateway" }
     }
 
     let control: String
