@@ -224,6 +224,22 @@ struct PostgreSQLTests {
         #expect(error.message.contains("2 database connections"))
     }
 
+    @Test("close ends every connection, the one opened at start too even if it was never used")
+    func closeEndsEveryConnection() throws {
+        let url = try TestPostgreSQL.newDatabase("close")
+        let observer = try Database(url: url, poolSize: 2)
+        defer { observer.close() }
+        let others = {
+            try observer.read { c in
+                try c.queryOne("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")!.int("n")
+            }
+        }
+        let unused = try Database(url: url)
+        #expect(try others() == 1)
+        unused.close()
+        try eventually("the connection opened at start is closed", timeout: .seconds(5)) { try others() == 0 }
+    }
+
     @Test("A bad URL fails at once, and the message does not show the password")
     func badURL() throws {
         let error = try #require(throws: DatabaseError.self) {

@@ -46,6 +46,12 @@ final class ConnectionPool: @unchecked Sendable {
         self.open = open
     }
 
+    /// Takes a connection opened beforehand (so that a bad path or URL fails at once) as an idle
+    /// one: lent like the others, and closed with them.
+    func adopt(_ engine: any EngineConnection) {
+        locked { $0.idle.append(SendableConnection(Connection(engine: engine))) }
+    }
+
     func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
         let connection = try borrow()
         defer { giveBack(connection) }

@@ -31,11 +31,9 @@ public final class Database: Sendable {
         conflictRetries = 0
         openDedicated = nil
         // The one connection, opened above so that a bad path fails here; never reopened.
-        let first = Mutex<SQLiteConnection?>(connection)
-        pool = ConnectionPool(size: 1, waitLimit: nil) { () throws(DatabaseError) in
-            guard let connection = first.withLock({ $0.take() }) else { throw DatabaseError.misuse("the database is closed") }
-            return connection
-        }
+        let writer = ConnectionPool(size: 1, waitLimit: nil) { () throws(DatabaseError) in throw DatabaseError.misuse("the database is closed") }
+        writer.adopt(connection)
+        pool = writer
         readPool = path == ":memory:" ? pool : ConnectionPool(size: readers, waitLimit: nil) { () throws(DatabaseError) in
             try SQLiteConnection(path: path, create: false, busyTimeout: busyTimeout)
         }
@@ -50,14 +48,13 @@ public final class Database: Sendable {
         // `exclusively` holds one connection while its body uses another.
         guard poolSize >= 2 else { throw DatabaseError.misuse("a PostgreSQL pool needs at least 2 connections, not \(poolSize)") }
         let options = PostgreSQLConnection.Options(url: url, statementTimeout: statementTimeout)
-        let first = Mutex<PostgreSQLConnection?>(try PostgreSQLConnection(options))
+        let first = try PostgreSQLConnection(options)
         self.conflictRetries = conflictRetries
         let open: @Sendable () throws(DatabaseError) -> any EngineConnection = { () throws(DatabaseError) in try PostgreSQLConnection(options) }
         openDedicated = open
-        pool = ConnectionPool(size: poolSize, waitLimit: poolWait) { () throws(DatabaseError) in
-            if let connection = first.withLock({ $0.take() }) { return connection }
-            return try open()
-        }
+        let shared = ConnectionPool(size: poolSize, waitLimit: poolWait, open: open)
+        shared.adopt(first)
+        pool = shared
         readPool = pool
     }
 
