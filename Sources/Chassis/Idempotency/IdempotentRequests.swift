@@ -34,6 +34,9 @@ enum IdempotentRequests {
         /// The open transaction inserted the key; it counts once that transaction commits (one
         /// rolled back, or run again after a conflict, inserts it again).
         var inserting = false
+        /// The answer is stored: `answering` by the open transaction, `answered` once it committed.
+        var answering = false
+        var answered = false
 
         init(key: String, fingerprint: String) { self.key = key; self.fingerprint = fingerprint }
     }
@@ -69,7 +72,7 @@ enum IdempotentRequests {
             if problem.status < 500 { try store(problem.response, for: claim, database) } else { forget(claim, database) }
             throw problem
         }
-        guard claim.recorded else { return response }
+        guard claim.recorded, !claim.answered else { return response }
         if response.status >= 500 {
             forget(claim, database)
         } else {
@@ -90,6 +93,7 @@ enum IdempotentRequests {
     /// In the request's transaction on `c`, before its own work: records the key, in the first
     /// transaction that commits.
     static func record(on c: Connection) throws {
+        current?.answering = false
         guard let claim = current, !claim.recorded else { return }
         let inserted = try c.execute("""
             INSERT INTO idempotency_keys (idempotency_key, fingerprint, created_at) VALUES (?, ?, ?)
@@ -111,12 +115,14 @@ enum IdempotentRequests {
     /// the effects are undone.
     static func answered(_ response: HTTPResponse, on c: Connection) throws {
         guard let claim = current, claim.inserting || claim.recorded, response.status < 500 else { return }
-        _ = try write(response, for: claim, on: c)
+        claim.answering = try write(response, for: claim, on: c)
     }
 
     /// After the transaction that ran `record` committed.
     static func committed() {
-        guard let claim = current, claim.inserting else { return }
+        guard let claim = current else { return }
+        if claim.answering { claim.answered = true }
+        guard claim.inserting else { return }
         claim.recorded = true
         claim.inserting = false
     }

@@ -154,7 +154,10 @@ public final class Service: Sendable {
     /// A transaction whose result is the request's whole answer. With an `Idempotency-Key`, the
     /// answer commits with the effects: a retry gets it even when this process died right after
     /// the commit (after `transaction` it would get a 409 for a minute, then what the request
-    /// created, read as it is then; or, when it only changed rows, a 409 for good).
+    /// created, read as it is then; or, when it only changed rows, a 409 for good). It must be
+    /// the handler's last word (`return try service.answer { … }`): what the handler answered
+    /// after it would not be what retries get. A refusal is thrown inside, which rolls back; a
+    /// 5xx returned here is not stored, but its effects commit.
     public func answer(saga: String? = nil, _ body: (UnitOfWork) throws -> HTTPResponse) throws -> HTTPResponse {
         try transaction(saga: saga) { work in
             let response = try body(work)
