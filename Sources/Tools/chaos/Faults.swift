@@ -7,8 +7,8 @@ import Storage
 /// its log in memory, so it is paused rather than restarted, which would lose what it held), one
 /// broker of devstack's mock cluster stopped for a few seconds (the partitions it leads and the
 /// groups it coordinates unreachable while the others go on), or a service's database held busy
-/// by another writer for a few seconds (its requests get 503s, its consumer retries, nothing may
-/// be lost or done twice). A kind the stack cannot have (a leader with Tansu, the broker frozen
+/// by another writer for a few seconds (its requests wait, some get 503s, its consumer retries,
+/// nothing may be lost or done twice). A kind the stack cannot have (a leader with Tansu, the broker frozen
 /// with the mock cluster, which lives in devstack's process) is not drawn.
 final class Faults: @unchecked Sendable {
     enum Kind: String, CaseIterable {
@@ -35,10 +35,7 @@ final class Faults: @unchecked Sendable {
         self.stack = stack
         let processes = try stack.processes(), brokers = try stack.stoppableBrokers()
         let databases = ServiceDatabases(stateDirectory: stateDirectory)
-        let withDatabase = try Set(processes.filter { process in
-            guard process.isService else { return false }
-            return try databases.open(process, among: processes) != nil
-        }.map(\.name))
+        let withDatabase = try Set(processes.filter { try $0.isService && databases.exists(for: $0, among: processes) }.map(\.name))
         self.kinds = kinds.filter { kind in
             switch kind {
             case .brokerPause: processes.contains(where: \.isBroker)
@@ -55,7 +52,10 @@ final class Faults: @unchecked Sendable {
         random = SeededRandom(seed: seed)
     }
 
+    /// Faults that took effect, by kind.
     var injected: [Kind: Int] { lock.withLock { counts } }
+
+    private func count(_ kind: Kind) { lock.withLock { counts[kind, default: 0] += 1 } }
 
     /// Injects one fault, blocking while a pause lasts; returns what it did, for the log.
     func injectOne() throws -> String {
@@ -75,16 +75,17 @@ final class Faults: @unchecked Sendable {
         }
         guard !candidates.isEmpty else { return "no process to fault (\(kind.rawValue))" }
         let target = candidates[Int(pick % UInt64(candidates.count))]
-        lock.withLock { counts[kind, default: 0] += 1 }
         switch kind {
         case .kill:
             kill(target.pid, SIGKILL)
+            count(kind)
             return "killed \(target.name) (pid \(target.pid))"
         case .pause, .brokerPause:
             guard lock.withLock({ () -> Bool in
                 guard !ending else { return false }
                 frozen.insert(target.pid)
                 kill(target.pid, SIGSTOP)
+                counts[kind, default: 0] += 1
                 return true
             }) else { return "ending: nothing frozen" }
             Thread.sleep(forTimeInterval: pause)
@@ -94,8 +95,9 @@ final class Faults: @unchecked Sendable {
             return "froze \(target.name) (pid \(target.pid)) for \(Int(pause)) s"
         case .databaseBusy:
             // 5 to 8 s: longer than the services' 5 s busy timeout and pool wait.
-            guard let database = try databases.open(target, among: processes) else { return "\(target.name) has no database of its own" }
-            try databases.hold(database, for: pause + 3)
+            let database = try databases.open(target, among: processes)
+            defer { database.close() }
+            try databases.hold(database, for: pause + 3) { self.count(kind) }
             return "held \(target.name)'s database busy for \(Int(pause + 3)) s"
         case .leaderDown:
             preconditionFailure("a broker is not a process")
@@ -108,9 +110,9 @@ final class Faults: @unchecked Sendable {
         let broker = brokers[Int(pick % UInt64(brokers.count))]
         let stopped = try lock.withLock { () throws -> Bool in
             guard !ending else { return false }
-            counts[.leaderDown, default: 0] += 1
             try stack.broker(broker.id, "stop")
             stoppedBrokers.insert(broker.id)
+            counts[.leaderDown, default: 0] += 1
             return true
         }
         guard stopped else { return "ending: no broker stopped" }
