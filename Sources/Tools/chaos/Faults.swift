@@ -1,15 +1,16 @@
 import Foundation
 import Storage
 
-/// Faults at seeded random moments: a service, the gateway or PostgreSQL killed (devstack restarts it), a
-/// service frozen for a few seconds (a long pause, a hung process), the broker frozen (it
-/// answers nothing, then everything it held, as after a network partition; the local broker keeps
-/// its log in memory, so it is paused rather than restarted, which would lose what it held), one
-/// broker of devstack's mock cluster stopped for a few seconds (the partitions it leads and the
-/// groups it coordinates unreachable while the others go on), or a service's database held busy
-/// by another writer for a few seconds (its requests wait, some get 503s, its consumer retries,
-/// nothing may be lost or done twice). A kind the stack cannot have (a leader with Tansu, the broker frozen
-/// with the mock cluster, which lives in devstack's process) is not drawn.
+/// Faults at seeded random moments: a service, the gateway or PostgreSQL killed (devstack
+/// restarts it), a service frozen for a few seconds (a long pause, a hung process), the broker
+/// frozen (it answers nothing, then everything it held, as after a network partition; the local
+/// broker keeps its log in memory, so it is paused rather than restarted, which would lose what
+/// it held), one broker of devstack's mock cluster stopped for a few seconds (the partitions it
+/// leads and the groups it coordinates unreachable while the others go on), or a service's
+/// database held busy by another writer for a few seconds (its requests wait, some get 503s, its
+/// consumer retries, nothing may be lost or done twice). A kind the stack cannot have (a leader
+/// with Tansu, the broker frozen with the mock cluster, which lives in devstack's process) is not
+/// drawn.
 final class Faults: @unchecked Sendable {
     enum Kind: String, CaseIterable {
         case kill, pause, brokerPause = "broker-pause", leaderDown = "leader-down", databaseBusy = "database-busy"

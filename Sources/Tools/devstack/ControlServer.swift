@@ -7,7 +7,7 @@ import HTTP
 ///     POST /processes/{name}/stop  SIGTERM (SIGKILL after 30 s); not restarted until start
 ///     POST /processes/{name}/start start it and wait until it is ready
 ///     POST /contexts/{name}/rollout replace its replicas one at a time (see `Supervisor.rollout`)
-///     GET  /brokers                with `--broker mock`: each broker's id and state (404 without)
+///     GET  /brokers                with `--broker mock`: each broker's id, state and partitions led (404 without)
 ///     POST /brokers/{id}/stop      cut a broker off: its partitions and groups are unreachable (409 while another is)
 ///     POST /brokers/{id}/start     let clients reach it again
 enum ControlServer {
