@@ -31,6 +31,26 @@ struct ConnectionLimitTests {
         }
     }
 
+    @Test("1,000 slow-loris connections at the default limit of 512 do not keep another client from being served")
+    func thousandSlowLoris() throws {
+        try raiseOpenFileLimit(to: 4096)
+        try withServer { server, port in
+            var trickling: [RawConnection] = []
+            for _ in 0..<1000 {
+                let connection = try RawConnection(port: port)
+                connection.send("GET / HTTP/1.1\r\nHost: test\r\nX-Slow: ")
+                trickling.append(connection)
+            }
+            #expect(eventually { server.openConnections <= 512 })
+            let started = ContinuousClock.now
+            let client = try RawConnection(port: port)
+            client.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+            #expect(client.readResponse()?.status == 200)
+            #expect(ContinuousClock.now - started < .seconds(1), "served after \(ContinuousClock.now - started)")
+            withExtendedLifetime(trickling) {}
+        }
+    }
+
     @Test("at the limit, a connection idle between requests makes room for a new client")
     func idleConnectionsAreShed() throws {
         var configuration = HTTPServerConfiguration.loopback()
@@ -79,4 +99,14 @@ struct ConnectionLimitTests {
             #expect(busy.readResponse()?.text == "done")
         }
     }
+}
+
+/// Two thousand sockets (each end of a thousand connections) need more than the usual soft limit of 1,024.
+private func raiseOpenFileLimit(to wanted: rlim_t) throws {
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw TestFailure(description: "getrlimit failed") }
+    guard limit.rlim_cur < wanted else { return }
+    guard limit.rlim_max >= wanted else { throw TestFailure(description: "the hard limit on open files is \(limit.rlim_max), under \(wanted)") }
+    limit.rlim_cur = wanted
+    guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw TestFailure(description: "setrlimit failed") }
 }
