@@ -34,8 +34,7 @@ enum IdempotentRequests {
         /// The open transaction inserted the key; it counts once that transaction commits (one
         /// rolled back, or run again after a conflict, inserts it again).
         var inserting = false
-        /// The answer is stored: `answering` by the open transaction, `answered` once it committed.
-        var answering = false
+        /// Its answer committed with its effects (`Service.answer`): nothing is left to store.
         var answered = false
 
         init(key: String, fingerprint: String) { self.key = key; self.fingerprint = fingerprint }
@@ -93,7 +92,6 @@ enum IdempotentRequests {
     /// In the request's transaction on `c`, before its own work: records the key, in the first
     /// transaction that commits.
     static func record(on c: Connection) throws {
-        current?.answering = false
         guard let claim = current, !claim.recorded else { return }
         let inserted = try c.execute("""
             INSERT INTO idempotency_keys (idempotency_key, fingerprint, created_at) VALUES (?, ?, ?)
@@ -112,17 +110,19 @@ enum IdempotentRequests {
 
     /// In the request's transaction, once its whole answer is known (`Service.answer`): the answer
     /// commits with the effects, so that no crash can come between them. Not a 5xx, which says
-    /// the effects are undone.
-    static func answered(_ response: HTTPResponse, on c: Connection) throws {
-        guard let claim = current, claim.inserting || claim.recorded, response.status < 500 else { return }
-        claim.answering = try write(response, for: claim, on: c)
+    /// the effects are undone. True when it stored it; `answerCommitted` once that committed.
+    static func answered(_ response: HTTPResponse, on c: Connection) throws -> Bool {
+        guard let claim = current, claim.inserting || claim.recorded, response.status < 500 else { return false }
+        return try write(response, for: claim, on: c)
+    }
+
+    static func answerCommitted() {
+        current?.answered = true
     }
 
     /// After the transaction that ran `record` committed.
     static func committed() {
-        guard let claim = current else { return }
-        if claim.answering { claim.answered = true }
-        guard claim.inserting else { return }
+        guard let claim = current, claim.inserting else { return }
         claim.recorded = true
         claim.inserting = false
     }

@@ -159,11 +159,12 @@ public final class Service: Sendable {
     /// after it would not be what retries get. A refusal is thrown inside, which rolls back; a
     /// 5xx returned here is not stored, but its effects commit.
     public func answer(saga: String? = nil, _ body: (UnitOfWork) throws -> HTTPResponse) throws -> HTTPResponse {
-        try transaction(saga: saga) { work in
+        let (response, stored) = try transaction(saga: saga) { work in
             let response = try body(work)
-            try IdempotentRequests.answered(response, on: work.db)
-            return response
+            return (response, try IdempotentRequests.answered(response, on: work.db))
         }
+        if stored { IdempotentRequests.answerCommitted() }
+        return response
     }
 
     // MARK: Running
