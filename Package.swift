@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "bench-saga", dependencies: ["HTTP", "Kafka", "Processes", "Chassis", "Ticketing"], path: "bench/saga"),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "Processes", "Chassis", "Storage"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "HTTP", "JSON", "Processes", "Chassis", "Storage"], path: "Tests/TestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "CCrypto", "HTTP", "TestSupport"]),
-        .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "TestSupport"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "JSON", "TestSupport"]),
         .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "chaos", "TestSupport", "HTTP", "Storage"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),

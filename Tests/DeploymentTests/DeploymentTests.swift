@@ -9,7 +9,7 @@ import TestSupport
 struct DeploymentTests {
     static let overlays = ["dev", "prod", "prod-keda"]
 
-    @Test("the committed compose files and kubernetes/ are what the manifests give now")
+    @Test("the committed compose files, kubernetes/ and contracts/ are what the manifests and contexts give now")
     func committedFilesAreCurrent() throws {
         let files = try DeploymentFiles(systems: try Deployables.all())
         let stale = try files.differences(under: ProjectPaths.root)

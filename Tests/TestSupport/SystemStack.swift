@@ -1,5 +1,6 @@
 import Chassis
 import Foundation
+import Testing
 
 /// A whole system as processes, from its manifest: a broker, one service per context on a free
 /// port (each told where the contexts it calls listen), and the gateway routing to them.
@@ -49,8 +50,19 @@ public final class SystemStack: @unchecked Sendable {
         services.first { $0.name == system[context].executable }!
     }
 
-    public func stop() {
+    /// Stops every process; first, every record left on the system's topics is checked against
+    /// its committed AsyncAPI document, and each one that breaks it fails the test (at `location`).
+    public func stop(sourceLocation location: SourceLocation = #_sourceLocation) {
         for service in [gateway] + services { service.stop() }
+        do {
+            let (records, problems) = try ContractTraffic.check(system, on: broker)
+            for problem in problems.prefix(10) { Issue.record("the contract: \(problem)", sourceLocation: location) }
+            if problems.count > 10 {
+                Issue.record("the contract: \(problems.count - 10) more problems in \(records) records", sourceLocation: location)
+            }
+        } catch {
+            Issue.record("the records on the topics could not be checked against the contract: \(error)", sourceLocation: location)
+        }
         broker.stop()
     }
 }

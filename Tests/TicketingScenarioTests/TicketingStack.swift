@@ -2,6 +2,7 @@ import Chassis
 import Foundation
 import HTTP
 import Kafka
+import Testing
 import TestSupport
 import Ticketing
 
@@ -26,7 +27,7 @@ final class TicketingStack: @unchecked Sendable {
         stack = try SystemStack(ticketing, label: label, environment: environment)
     }
 
-    func stop() { stack.stop() }
+    func stop(sourceLocation location: SourceLocation = #_sourceLocation) { stack.stop(sourceLocation: location) }
 
     // MARK: The customer's API
 

@@ -146,6 +146,7 @@ struct IdempotencyTests {
 private enum DyingAfterCommit: BoundedContext {
     static let system = ShowContext.system
     static let name = ShowContext.name
+    static let publishes = ShowContext.publishes
     static let migrations = ShowContext.migrations
     struct Died: Error {}
 

@@ -18,8 +18,7 @@ final class EventConsumer: Sendable {
     private let database: Database
     private let kafka: KafkaProperties
     private let consumerProperties: KafkaProperties
-    private let source: String
-    private let ownTopic: String
+    private let publisher: Publisher
     private let log: Logger
     private let metrics: Metrics
     private let stallLimit: Duration
@@ -39,12 +38,12 @@ final class EventConsumer: Sendable {
     /// How many partitions this member holds now.
     private let held = Mutex(0)
 
-    init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties, source: String,
-         ownTopic: String, stallLimit: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
+    init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties,
+         publisher: Publisher, stallLimit: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
          onBrokerStateLost: @escaping @Sendable () -> Void, onCommit: @escaping @Sendable () -> Void, log: Logger, metrics: Metrics) {
         self.group = group
         self.policies = Dictionary(grouping: policies, by: \.topic).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.eventType, $0) }) }
-        self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.source = source; self.ownTopic = ownTopic
+        self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.publisher = publisher
         self.stallLimit = stallLimit; self.ensureTopics = ensureTopics
         self.onBrokerStateLost = onBrokerStateLost; self.onCommit = onCommit; self.log = log; self.metrics = metrics
     }
@@ -67,7 +66,7 @@ final class EventConsumer: Sendable {
         var props: KafkaProperties = ["topic.metadata.refresh.interval.ms": "5000"]
         props.merge(kafka.merging(consumerProperties) { _, consumer in consumer }) { _, given in given }
         props["group.id"] = group
-        props["client.id"] = source
+        props["client.id"] = publisher.source
         declareMetrics()
         let consumer = try Consumer(properties: props) { [log, metrics, weak self] event in
             metrics.set(.consumerJoined, to: 1)
@@ -224,7 +223,7 @@ final class EventConsumer: Sendable {
         }
         guard let policy = policies[message.topic]?[envelope.type] else { return .ignored }
         let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
-        let run = { [group, source, ownTopic] in try policy.apply(envelope, context, group: group, on: c, source: source, ownTopic: ownTopic) }
+        let run = { [group, publisher] in try policy.apply(envelope, context, group: group, on: c, publisher: publisher) }
         do {
             return .applied(envelope, fresh: alone ? try run() : try c.savepoint(run))
         } catch let error where !alone && Self.isRecordAtFault(error) {

@@ -7,25 +7,31 @@ import Storage
 public struct UnitOfWork {
     /// The transaction's connection, for the aggregate's own tables.
     public let db: Connection
-    let source: String
-    let topic: String
+    let publisher: Publisher
     /// The saga this work continues: the consumed event's correlation id in a policy.
     let saga: String?
 
     /// Appends `event` to the outbox, to be published on this service's topic after commit.
+    /// Publishing an event its context does not declare (`BoundedContext.publishes`) is a
+    /// programming error: the published language would not say it exists.
     public func publish<E: DomainEvent>(_ event: E) throws {
-        try publish(event, to: topic)
-    }
-
-    /// Appends `event` to the outbox for another topic (rarely needed: topics belong to publishers).
-    public func publish<E: DomainEvent>(_ event: E, to topic: String) throws {
-        let envelope = try EventEnvelope(event, source: source, saga: saga)
+        precondition(publisher.eventTypes.contains(E.eventType),
+                     "\(publisher.source) publishes \(E.eventType), which its context's `publishes` does not declare")
+        let envelope = try EventEnvelope(event, source: publisher.source, saga: saga)
         // Rows must commit in `seq` order: the relay reads past the highest `seq` it has seen.
         try db.serialize(on: "outbox")
         try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
-                       .text(topic), .text(envelope.subject), .text(OutboxHeaders.text(envelope.headers)),
+                       .text(publisher.topic), .text(envelope.subject), .text(OutboxHeaders.text(envelope.headers)),
                        .blob(envelope.data), .text(envelope.time))
     }
+}
+
+/// Who publishes through a unit of work: a service's CloudEvents source (`ticketing-booking`), its
+/// topic (`ticketing.booking`: topics belong to publishers) and the event types its context declares.
+struct Publisher: Sendable {
+    let source: String
+    let topic: String
+    let eventTypes: Set<String>
 }
 
 extension OutgoingMessage {

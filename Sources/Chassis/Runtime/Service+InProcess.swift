@@ -18,7 +18,7 @@ extension Service {
         let policy = registrations.withLock { $0.policies }.first { $0.topic == topic && $0.eventType == envelope.type }
         guard let policy else { return .ignored }
         let context = EventContext(envelope: envelope, topic: topic, partition: 0, offset: offset)
-        return try policy.process(envelope, context, group: self.topic, database: database, source: name, ownTopic: self.topic)
+        return try policy.process(envelope, context, group: self.topic, database: database, publisher: publisher)
             ? .processed : .duplicate
     }
 

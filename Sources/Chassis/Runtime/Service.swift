@@ -20,6 +20,9 @@ public final class Service: Sendable {
     public let name: String
     /// `<system>.<context>`: the topic this service publishes to and its consumer group.
     public let topic: String
+    /// The events its context declares it publishes, in the order declared.
+    public let publishes: [any DomainEvent.Type]
+    let publisher: Publisher
     public let configuration: ServiceConfiguration
     public let database: Database
     public let log: Logger
@@ -44,13 +47,16 @@ public final class Service: Sendable {
     /// Reads the arguments and the configuration and opens the database (`run` migrates it).
     /// Prints a clear message and exits 2 on invalid arguments or configuration, so call it
     /// first in `main.swift`; `--help` prints the usage and exits 0.
-    public init(system: SystemManifest, context: String, migrations: [Migration],
+    public init(system: SystemManifest, context: String, migrations: [Migration], publishes: [any DomainEvent.Type],
                 arguments: [String] = Array(CommandLine.arguments.dropFirst()),
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.system = system
         manifest = system[context]
         name = manifest.executable
         topic = manifest.topic
+        self.publishes = publishes
+        publisher = Publisher(source: name, topic: topic, eventTypes: Set(publishes.map { $0.eventType }))
+        precondition(publisher.eventTypes.count == publishes.count, "\(name) declares an event type twice")
         command = try ServiceCommand(arguments, service: name)
         if command == .help {
             print(ServiceCommand.usage(service: name, defaultPort: manifest.defaultPort))
@@ -119,6 +125,11 @@ public final class Service: Sendable {
         return Upstream(name: context, baseURL: url, timeout: timeout, breaker: breaker, metrics: metrics)
     }
 
+    /// Each event its policies read: the topic, and the type the policy decodes.
+    package var consumes: [(topic: String, type: any DomainEvent.Type)] {
+        registrations.withLock { $0.policies }.map { ($0.topic, $0.decodes) }
+    }
+
     /// The topics its policies read, each once, sorted.
     package var readTopics: [String] {
         Set(registrations.withLock { $0.policies }.map(\.topic)).sorted()
@@ -144,7 +155,7 @@ public final class Service: Sendable {
     public func transaction<T>(saga: String? = nil, _ body: (UnitOfWork) throws -> T) throws -> T {
         let result = try database.write { c in
             try IdempotentRequests.record(on: c)
-            return try body(UnitOfWork(db: c, source: name, topic: topic, saga: saga))
+            return try body(UnitOfWork(db: c, publisher: publisher, saga: saga))
         }
         IdempotentRequests.committed()
         outboxWake.committed()
@@ -269,8 +280,8 @@ public final class Service: Sendable {
         var consumer: EventConsumer?
         if !policies.isEmpty {
             consumer = EventConsumer(group: group, policies: policies, database: database, kafka: kafka,
-                                     consumerProperties: configuration.kafkaConsumerProperties, source: name,
-                                     ownTopic: topic, stallLimit: configuration.consumerStallLimit, ensureTopics: ensureTopics,
+                                     consumerProperties: configuration.kafkaConsumerProperties,
+                                     publisher: publisher, stallLimit: configuration.consumerStallLimit, ensureTopics: ensureTopics,
                                      onBrokerStateLost: { relay.replaceProducer() }, onCommit: { [outboxWake] in outboxWake.committed() },
                                      log: log, metrics: metrics)
             try consumer!.start()

@@ -8,6 +8,9 @@ public protocol BoundedContext {
     static var system: SystemManifest { get }
     /// Its name in the system's manifest ("booking").
     static var name: String { get }
+    /// The events it publishes, on its own topic: its part of the published language. The
+    /// contract documents list them, and publishing another is a programming error.
+    static var publishes: [any DomainEvent.Type] { get }
     /// Its tables, in order; the chassis adds its own (outbox, inbox, dead letters).
     static var migrations: [Migration] { get }
     /// Registers its routes, policies and jobs on `service`.
@@ -30,7 +33,7 @@ extension Service {
 
     public convenience init<Context: BoundedContext>(_ context: Context.Type, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
                                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        try self.init(system: context.system, context: context.name, migrations: context.migrations,
+        try self.init(system: context.system, context: context.name, migrations: context.migrations, publishes: context.publishes,
                       arguments: arguments, environment: environment)
     }
 }

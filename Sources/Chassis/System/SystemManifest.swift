@@ -17,6 +17,9 @@ public struct SystemManifest: Sendable {
     public let exampleContext: String
     /// Its Kubernetes namespace: the seed's own name for the system where it gives one.
     public let namespace: String
+    /// The version of its published language (events and HTTP API) that the contract documents
+    /// carry; releasing them keeps a copy under this version, the baseline of the compatibility check.
+    public let contractVersion: String
 
     /// Services listen on 8081… by default, the gateway on 8088; 8089 is devstack's control port.
     public static let portBase = 8080
@@ -24,7 +27,7 @@ public struct SystemManifest: Sendable {
     public static let controlOffset = 9
 
     public init(_ name: String, contexts: [ContextManifest.Declaration], examples: [String] = [], exampleContext: String? = nil,
-                namespace: String? = nil) {
+                namespace: String? = nil, contractVersion: String = "1.0.0") {
         precondition(!contexts.isEmpty && contexts.count < Self.gatewayOffset, "\(name): 1 to \(Self.gatewayOffset - 1) contexts")
         self.name = name
         self.contexts = contexts.enumerated().map { index, declared in
@@ -33,6 +36,7 @@ public struct SystemManifest: Sendable {
         self.examples = examples
         self.exampleContext = exampleContext ?? contexts[0].name
         self.namespace = namespace ?? name
+        self.contractVersion = contractVersion
         let names = Set(self.contexts.map(\.name))
         for context in self.contexts {
             for called in context.calls { precondition(names.contains(called), "\(name)-\(context.name) calls unknown context \(called)") }

@@ -72,9 +72,14 @@ public struct JSONMembers: Sendable, Equatable {
     /// Past a handful of members a lookup by scanning costs more than hashing.
     private var index: [String: Int]?
 
-    init() {}
+    public init() {}
 
-    mutating func append(_ key: String, _ value: JSONNode) {
+    /// Members in the order given (a document that is written, such as a schema).
+    public init(_ members: KeyValuePairs<String, JSONNode>) {
+        for (key, value) in members { append(key, value) }
+    }
+
+    public mutating func append(_ key: String, _ value: JSONNode) {
         keys.append(key)
         values.append(value)
         if index != nil {

@@ -30,6 +30,9 @@ struct DeployableContext {
     /// The topics its policies read, and its dead-letter topic for each.
     let readTopics: [String]
     let deadLetterTopics: [String]
+    /// The events it publishes on its topic, and each event its policies decode, with the topic.
+    let publishes: [any DomainEvent.Type]
+    let consumes: [(topic: String, type: any DomainEvent.Type)]
 
     init<Context: BoundedContext>(_ type: Context.Type) throws {
         let service = try Service(type, arguments: [], environment: ["DATABASE_PATH": ":memory:"])
@@ -38,6 +41,8 @@ struct DeployableContext {
         manifest = service.manifest
         readTopics = service.readTopics
         deadLetterTopics = service.deadLetterTopics
+        publishes = service.publishes
+        consumes = service.consumes
     }
 
     var name: String { manifest.name }

@@ -33,6 +33,7 @@ struct DeploymentFiles {
         for system in systems {
             for (path, text) in KubernetesBase.files(system) { contents["kubernetes/\(system.name)/base/\(path)"] = text }
             for (path, text) in KubernetesOverlays.files(system) { contents["kubernetes/\(system.name)/\(path)"] = text }
+            contents.merge(try ContractFiles.files(system)) { _, new in new }
         }
         self.contents = contents
     }

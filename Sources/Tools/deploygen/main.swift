@@ -1,20 +1,29 @@
 import Foundation
 
-// deploygen [--check] [DIRECTORY]: writes docker-compose.yml, docker-compose.postgres.yml,
-// compose/ and kubernetes/ under DIRECTORY (default: the current one) from the system manifests;
-// with --check, changes nothing and exits 1 when a file differs from what it would write.
+// deploygen [--check | --release] [DIRECTORY]: writes docker-compose.yml,
+// docker-compose.postgres.yml, compose/, kubernetes/ and each system's contracts/ under DIRECTORY
+// (default: the current one) from the system manifests and contexts, then exits 1 if the events
+// break a consumer of the last released ones. With --check, changes nothing and exits 1 when a
+// file differs from what it would write too; with --release, keeps a copy of the contracts as
+// released under each system's contract version.
 var arguments = Array(CommandLine.arguments.dropFirst())
-let check = arguments.first == "--check"
-if check { arguments.removeFirst() }
+let mode = arguments.first.flatMap { ["--check", "--release"].contains($0) ? $0 : nil }
+if mode != nil { arguments.removeFirst() }
 guard arguments.count <= 1, !(arguments.first ?? "").hasPrefix("-") else {
-    FileHandle.standardError.write(Data("usage: deploygen [--check] [DIRECTORY]\n".utf8))
+    FileHandle.standardError.write(Data("usage: deploygen [--check | --release] [DIRECTORY]\n".utf8))
     exit(2)
 }
 let root = URL(fileURLWithPath: arguments.first ?? FileManager.default.currentDirectoryPath)
 
 do {
-    let files = try DeploymentFiles(systems: try Deployables.all())
-    if check {
+    let systems = try Deployables.all()
+    let files = try DeploymentFiles(systems: systems)
+    if mode == "--release" {
+        let written = try ContractFiles.release(systems, under: root)
+        print("deploygen: released \(written.isEmpty ? "nothing new" : written.joined(separator: ", "))")
+        exit(0)
+    }
+    if mode == "--check" {
         let stale = try files.differences(under: root)
         guard stale.isEmpty else {
             print("deploygen: these files are not what the manifests give; run scripts/deploygen:")
@@ -25,6 +34,12 @@ do {
     } else {
         try files.write(under: root)
         print("deploygen: wrote \(files.contents.count) files under \(root.path)")
+    }
+    let breaking = try ContractFiles.breakingChanges(systems, under: root)
+    guard breaking.isEmpty else {
+        print("deploygen: these changes break a consumer of the released events; publish a new event type beside the old (README, Contracts):")
+        for change in breaking { print("  \(change)") }
+        exit(1)
     }
 } catch {
     FileHandle.standardError.write(Data("deploygen: \(error)\n".utf8))

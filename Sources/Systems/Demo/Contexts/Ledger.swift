@@ -9,6 +9,7 @@ import Storage
 public enum Ledger: BoundedContext {
     public static let system = demo
     public static let name = "ledger"
+    public static let publishes: [any DomainEvent.Type] = [EntryRecorded.self]
     public static let migrations = [
         Migration(1, "entries and effects", """
             CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, amount INTEGER NOT NULL);

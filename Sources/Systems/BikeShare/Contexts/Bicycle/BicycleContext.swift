@@ -10,6 +10,9 @@ import Storage
 public enum BicycleContext: BoundedContext {
     public static let system = bikeshare
     public static let name = "bicycle"
+    public static let publishes: [any DomainEvent.Type] = [
+        BicycleRegistered.self, BicycleRented.self, BicycleReturned.self, BicycleDeleted.self,
+    ]
     public static let migrations = Bicycle.migrations
 
     public static func install(on service: Service) throws {

@@ -8,6 +8,7 @@ import Storage
 public enum MessageContext: BoundedContext {
     public static let system = bikeshare
     public static let name = "message"
+    public static let publishes: [any DomainEvent.Type] = [MessageSent.self]
     public static let migrations = Message.migrations
 
     public static func install(on service: Service) throws {

@@ -8,6 +8,7 @@ import Storage
 public enum PaymentContext: BoundedContext {
     public static let system = bikeshare
     public static let name = "payment"
+    public static let publishes: [any DomainEvent.Type] = [PaymentApproved.self, PaymentCancelled.self]
     public static let migrations = Payment.migrations
 
     public static func install(on service: Service) throws {

@@ -12,6 +12,9 @@ import Storage
 public enum TicketContext: BoundedContext {
     public static let system = bikeshare
     public static let name = "ticket"
+    public static let publishes: [any DomainEvent.Type] = [
+        TicketCreated.self, TicketPurchased.self, TicketUsed.self, TicketUseReturned.self, TicketRefunded.self,
+    ]
     public static let migrations = Ticket.migrations
 
     public static func install(on service: Service) throws {

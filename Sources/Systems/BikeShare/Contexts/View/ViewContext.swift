@@ -6,6 +6,7 @@ import Storage
 public enum ViewContext: BoundedContext {
     public static let system = bikeshare
     public static let name = "view"
+    public static let publishes: [any DomainEvent.Type] = []
     public static let migrations = RentBicycleView.migrations
 
     public static func install(on service: Service) throws {

@@ -10,6 +10,7 @@ import Storage
 public enum CartContext: BoundedContext {
     public static let system = gifticon
     public static let name = "cart"
+    public static let publishes: [any DomainEvent.Type] = [CartAdded.self, CartRemoved.self]
     public static let migrations = Cart.migrations
 
     public static func install(on service: Service) throws {

@@ -7,6 +7,7 @@ import Storage
 public enum GifticonContext: BoundedContext {
     public static let system = gifticon
     public static let name = "gifticon"
+    public static let publishes: [any DomainEvent.Type] = [GifticonRegistered.self, QuantityModified.self]
     public static let migrations = Gifticon.migrations
 
     public static func install(on service: Service) throws {

@@ -6,6 +6,7 @@ import Storage
 public enum MypageContext: BoundedContext {
     public static let system = gifticon
     public static let name = "mypage"
+    public static let publishes: [any DomainEvent.Type] = []
     public static let migrations = Mypage.migrations
 
     public static func install(on service: Service) throws {

@@ -7,6 +7,7 @@ import Storage
 public enum PaymentContext: BoundedContext {
     public static let system = gifticon
     public static let name = "payment"
+    public static let publishes: [any DomainEvent.Type] = [PaymentApproved.self, PaymentCancelled.self]
     public static let migrations = Payment.migrations
 
     public static func install(on service: Service) throws {

@@ -6,6 +6,7 @@ import Storage
 public enum CustomercenterContext: BoundedContext {
     public static let system = hotel
     public static let name = "customercenter"
+    public static let publishes: [any DomainEvent.Type] = []
     public static let migrations = Mypage.migrations
 
     public static func install(on service: Service) throws {

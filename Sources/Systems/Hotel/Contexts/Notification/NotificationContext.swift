@@ -7,6 +7,7 @@ import Storage
 public enum NotificationContext: BoundedContext {
     public static let system = hotel
     public static let name = "notification"
+    public static let publishes: [any DomainEvent.Type] = [NotificationSent.self]
     public static let migrations = Notification.migrations
 
     public static func install(on service: Service) throws {

@@ -17,6 +17,7 @@ import Storage
 public enum OrderContext: BoundedContext {
     public static let system = hotel
     public static let name = "order"
+    public static let publishes: [any DomainEvent.Type] = [Ordered.self, OrderCanceled.self]
     public static let migrations = Order.migrations
 
     public static func install(on service: Service) throws {

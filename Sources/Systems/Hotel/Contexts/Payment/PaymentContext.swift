@@ -9,6 +9,7 @@ import Storage
 public enum PaymentContext: BoundedContext {
     public static let system = hotel
     public static let name = "payment"
+    public static let publishes: [any DomainEvent.Type] = [PaymentApproved.self, PaymentCanceled.self]
     public static let migrations = Payment.migrations
 
     public static func install(on service: Service) throws {

@@ -12,6 +12,9 @@ import Storage
 public enum ReservationContext: BoundedContext {
     public static let system = hotel
     public static let name = "reservation"
+    public static let publishes: [any DomainEvent.Type] = [
+        ReservationRequested.self, ReservationConfirmed.self, ReservationCanceled.self,
+    ]
     public static let migrations = Reservation.migrations
 
     public static func install(on service: Service) throws {

@@ -6,6 +6,7 @@ import Storage
 public enum CustomercenterContext: BoundedContext {
     public static let system = musical
     public static let name = "customercenter"
+    public static let publishes: [any DomainEvent.Type] = []
     public static let migrations = MyPage.migrations
 
     public static func install(on service: Service) throws {

@@ -8,6 +8,7 @@ import Storage
 public enum MusicalContext: BoundedContext {
     public static let system = musical
     public static let name = "musical"
+    public static let publishes: [any DomainEvent.Type] = [MusicalRegistered.self, ReservableSeatModified.self]
     public static let migrations = Musical.migrations
 
     public static func install(on service: Service) throws {

@@ -6,6 +6,7 @@ import Storage
 public enum NoticeContext: BoundedContext {
     public static let system = musical
     public static let name = "notice"
+    public static let publishes: [any DomainEvent.Type] = [NoticeSent.self]
     public static let migrations = Notice.migrations
 
     public static func install(on service: Service) throws {

@@ -10,6 +10,7 @@ import Storage
 public enum ReservationContext: BoundedContext {
     public static let system = musical
     public static let name = "reservation"
+    public static let publishes: [any DomainEvent.Type] = [SeatsReserved.self, ReservationCancelled.self]
     public static let migrations = Reservation.migrations
 
     public static func install(on service: Service) throws {

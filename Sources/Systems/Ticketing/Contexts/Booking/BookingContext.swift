@@ -8,6 +8,9 @@ import Storage
 public enum BookingContext: BoundedContext {
     public static let system = ticketing
     public static let name = "booking"
+    public static let publishes: [any DomainEvent.Type] = [
+        BookingPlaced.self, BookingConfirmed.self, BookingFailed.self, BookingCancelled.self, BookingReinstated.self,
+    ]
     public static let migrations = Booking.migrations
 
     public static func install(on service: Service) throws {

@@ -10,6 +10,7 @@ import Storage
 public enum DashboardContext: BoundedContext {
     public static let system = ticketing
     public static let name = "dashboard"
+    public static let publishes: [any DomainEvent.Type] = []
     public static let migrations = ShowStatus.migrations
 
     public static func install(on service: Service) throws {

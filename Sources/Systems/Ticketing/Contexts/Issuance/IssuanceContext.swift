@@ -7,6 +7,7 @@ import Storage
 public enum IssuanceContext: BoundedContext {
     public static let system = ticketing
     public static let name = "issuance"
+    public static let publishes: [any DomainEvent.Type] = [TicketIssuable.self, TicketIssued.self, TicketCancelled.self]
     public static let migrations = TicketIssuance.migrations
 
     public static func install(on service: Service) throws {

@@ -10,6 +10,9 @@ import Storage
 public enum PayContext: BoundedContext {
     public static let system = ticketing
     public static let name = "pay"
+    public static let publishes: [any DomainEvent.Type] = [
+        PaymentApproved.self, PaymentCancelled.self, PaymentCancellationRefused.self,
+    ]
     public static let migrations = Payment.migrations
 
     public static func install(on service: Service) throws {

@@ -8,6 +8,9 @@ import Storage
 public enum ShowContext: BoundedContext {
     public static let system = ticketing
     public static let name = "show"
+    public static let publishes: [any DomainEvent.Type] = [
+        ShowRegistered.self, SeatsReserved.self, SeatsRejected.self, SeatsReleased.self,
+    ]
     public static let migrations = Show.migrations
 
     public static func install(on service: Service) throws {
