@@ -17,7 +17,9 @@ final class DevstackProcess: Sendable {
 
     init(system: String = "demo", broker: TestBroker?, stateDirectory: URL? = nil, options: [String] = [],
          environment extra: [String: String] = [:]) throws {
-        portBase = try freePortRun(9) - 1
+        // Every context has a spare replica slot 100 ports up, show=2 a third 200 up: all below
+        // the ephemeral range, where an outgoing connection could take one.
+        portBase = try freePortRun(9, repeats: 3) - 1
         self.system = system
         directory = try ProjectPaths.temporaryDirectory("devstack")
         var arguments = ["up", system, "--port-base", "\(portBase)",

@@ -12,9 +12,10 @@ public func freePort() throws -> Int {
 }
 
 /// The first of `count` consecutive such ports, for tools that place their processes at fixed
-/// offsets from a base port.
-public func freePortRun(_ count: Int) throws -> Int {
-    try PortRegistry.shared.take(count)
+/// offsets from a base port; with `repeats`, the same run again every `stride` ports after it
+/// (devstack puts a context's replica k on its port + 100 × (k - 1)), all of them free.
+public func freePortRun(_ count: Int, repeats: Int = 1, stride: Int = 100) throws -> Int {
+    try PortRegistry.shared.take(count, repeats: repeats, stride: stride)
 }
 
 /// True when something accepts TCP connections on 127.0.0.1:port.
@@ -28,17 +29,18 @@ private final class PortRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var given: Set<Int> = []
 
-    func take(_ count: Int) throws -> Int {
+    func take(_ count: Int, repeats: Int, stride: Int) throws -> Int {
         lock.lock()
         defer { lock.unlock() }
+        let span = (repeats - 1) * stride + count
         for _ in 0..<200 {
-            let first = Int.random(in: Self.range.lowerBound...(Self.range.upperBound - count))
-            let run = first..<first + count
-            guard given.isDisjoint(with: run), run.allSatisfy(canBind) else { continue }
-            given.formUnion(run)
+            let first = Int.random(in: Self.range.lowerBound...(Self.range.upperBound - span))
+            let ports = (0..<repeats).flatMap { first + $0 * stride..<first + $0 * stride + count }
+            guard given.isDisjoint(with: ports), ports.allSatisfy(canBind) else { continue }
+            given.formUnion(ports)
             return first
         }
-        throw TestSupportError("no \(count) consecutive free ports found on 127.0.0.1 in 200 tries")
+        throw TestSupportError("no \(repeats) runs of \(count) free ports found on 127.0.0.1 in 200 tries")
     }
 }
 
