@@ -1,4 +1,5 @@
 @testable import Chassis
+import Foundation
 import JSON
 import Kafka
 import Testing
@@ -11,6 +12,23 @@ private struct Sample: Codable {
     let note: String?, tags: [Int], inner: Inner, counts: [String: Int]
 }
 private struct Sized: Codable { let size: Size }
+/// Hand-written: a key it asks `contains` about is optional; nested containers; Foundation's own types.
+private struct HandWritten: Decodable {
+    enum Keys: String, CodingKey { case maybe, point, list, id, at, link, blob, x, y }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        if c.contains(.maybe) { _ = try c.decode(Int.self, forKey: .maybe) }
+        let point = try c.nestedContainer(keyedBy: Keys.self, forKey: .point)
+        _ = try point.decode(Int.self, forKey: .x)
+        _ = try point.decodeIfPresent(Int.self, forKey: .y)
+        var list = try c.nestedUnkeyedContainer(forKey: .list)
+        _ = try list.decode(String.self)
+        _ = try c.decode(UUID.self, forKey: .id)
+        _ = try c.decode(Date.self, forKey: .at)
+        _ = try c.decode(URL.self, forKey: .link)
+        _ = try c.decode(Data.self, forKey: .blob)
+    }
+}
 
 private func json(_ text: String) throws -> JSONNode { try JSONNode(parsing: Array(text.utf8)) }
 
@@ -26,6 +44,18 @@ struct ContractSchemaTests {
               "tags":{"type":"array","items":{"type":"integer"}},
               "inner":{"type":"object","properties":{"code":{"type":"string"}},"required":["code"]},
               "counts":{"type":"object","additionalProperties":{"type":"integer"}}}}
+            """)), "\(schema.indentedText)")
+    }
+
+    @Test("a hand-written init(from:): a key it checks first is optional, nested containers are followed, Foundation's types as JSONCodec writes them")
+    func learnsHandWritten() throws {
+        let schema = try DecodedSchema.of(HandWritten.self)
+        #expect(schema == (try json("""
+            {"type":"object","required":["point","list","id","at","link","blob"],"properties":{
+              "maybe":{"type":"integer"},
+              "point":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x"]},
+              "list":{"type":"array","items":{"type":"string"}},
+              "id":{"type":"string"},"at":{"type":"number"},"link":{"type":"string"},"blob":{"type":"string"}}}
             """)), "\(schema.indentedText)")
     }
 

@@ -89,7 +89,31 @@ struct ContractTests {
         operations["ticketing-show.receive.ticketing.booking"] = receive
         current["operations"] = operations
         let changes = try Self.changes(to: current)
-        #expect(changes == ["ticketing.show now reads BookingPlaced.seat as required, published without it, in events published as released in 1.0.0"])
+        #expect(changes == [
+            "ticketing.show reads BookingPlaced.seat as required, published without it",
+            "ticketing.show now reads BookingPlaced.seat as required, published without it, in events published as released in 1.0.0",
+        ])
+    }
+
+    @Test("events of every released version are in the log: a consumer must still read those of a version before the last")
+    func everyReleaseInTheLog() {
+        let note: [String: Any] = ["type": "object", "properties": ["note": ["type": "string"]]]
+        let none: [String: Any] = ["type": "object", "properties": [String: Any]()]
+        let integer: [String: Any] = ["type": "object", "properties": ["note": ["type": "integer"]]]
+        let changes = Compatibility.breakingChanges(
+            from: [("1.0.0", Self.small(payload: note, reads: none)), ("1.1.0", Self.small(payload: none, reads: none))],
+            to: Self.small(payload: integer, reads: integer))
+        #expect(changes == ["s.b now reads E.note as integer, published as string, in events published as released in 1.0.0"])
+    }
+
+    @Test("a map read where an object of named fields is published, or the reverse, breaks the reader")
+    func mapAndObject() {
+        let map: [String: Any] = ["type": "object", "properties": ["m": ["type": "object", "additionalProperties": ["type": "integer"]]]]
+        let object: [String: Any] = ["type": "object", "properties": ["m": ["type": "object", "properties": ["a": ["type": "string"]]]]]
+        #expect(Compatibility.breakingChanges(from: [], to: Self.small(payload: object, reads: map))
+            == ["s.b reads E.m as a map, published as an object of named fields"])
+        #expect(Compatibility.breakingChanges(from: [], to: Self.small(payload: map, reads: object))
+            == ["s.b reads E.m as an object of named fields, published as a map"])
     }
 
     @Test("an optional field added, a status no longer published, or a new event type beside the old one break nobody")
@@ -144,7 +168,23 @@ struct ContractTests {
     static func changes(to current: [String: Any]) throws -> [String] {
         let released = try JSONNode(parsing: Array(try Data(contentsOf: ProjectPaths.root.appendingPathComponent(
             "contracts/ticketing/released/1.0.0/asyncapi.json"))))
-        return Compatibility.breakingChanges(from: released, to: try JSONNode(parsing: Array(try JSONSerialization.data(withJSONObject: current))))
+        return Compatibility.breakingChanges(from: [("1.0.0", released)], to: node(current))
+    }
+
+    static func node(_ value: [String: Any]) -> JSONNode {
+        try! JSONNode(parsing: Array(try! JSONSerialization.data(withJSONObject: value)))
+    }
+
+    /// A document with one event E on topic s.a, whose payload is `payload`, read by group s.b as `reads`.
+    static func small(payload: [String: Any], reads: [String: Any]) -> JSONNode {
+        node([
+            "channels": ["s.a": ["messages": ["E": ["$ref": "#/components/messages/E"]]]],
+            "components": ["messages": ["E": ["payload": payload]]],
+            "operations": ["s-b.receive.s.a": [
+                "action": "receive", "channel": ["$ref": "#/channels/s.a"],
+                "bindings": ["kafka": ["groupId": ["type": "string", "enum": ["s.b"]]]], "x-reads": ["E": reads],
+            ] as [String: Any]],
+        ])
     }
 
     static func write(_ document: [String: Any]) throws -> String {

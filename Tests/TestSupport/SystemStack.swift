@@ -50,15 +50,19 @@ public final class SystemStack: @unchecked Sendable {
         services.first { $0.name == system[context].executable }!
     }
 
-    /// Stops every process; first, every record left on the system's topics is checked against
-    /// its committed AsyncAPI document, and each one that breaks it fails the test (at `location`).
+    /// Stops every process, then checks every record left on the system's topics against its
+    /// committed AsyncAPI document (`ContractTraffic`). The test fails (at `location`) on a record
+    /// that breaks it, on a dead letter, and on no record at all (nothing would have been checked).
     public func stop(sourceLocation location: SourceLocation = #_sourceLocation) {
         for service in [gateway] + services { service.stop() }
         do {
-            let (records, problems) = try ContractTraffic.check(system, on: broker)
+            let report = try ContractTraffic.check(system, on: broker)
+            var problems = report.problems
+            if report.records == 0 { problems.append("no record was left on the topics to check") }
+            problems += report.deadLetters.map { "a dead letter: \($0)" }
             for problem in problems.prefix(10) { Issue.record("the contract: \(problem)", sourceLocation: location) }
             if problems.count > 10 {
-                Issue.record("the contract: \(problems.count - 10) more problems in \(records) records", sourceLocation: location)
+                Issue.record("the contract: \(problems.count - 10) more problems in \(report.records) records", sourceLocation: location)
             }
         } catch {
             Issue.record("the records on the topics could not be checked against the contract: \(error)", sourceLocation: location)

@@ -1,13 +1,16 @@
+import Foundation
 import JSON
 
 /// What decoding a type asks of its JSON, as a JSON Schema: each key it reads, whether the key
-/// must be there (`decode`) or may be missing (`decodeIfPresent`), each value's type, and the
-/// strings an enumeration accepts. Learnt by decoding the type once through a decoder that notes
-/// every question and answers it with a placeholder, so no schema is written by hand and none
-/// drifts from the code. For an event a consumer decodes, it is exactly what the consumer needs:
-/// a required key missing, a type changed or a string its enumeration lacks fails its decoding.
+/// must be there (`decode`) or may be missing (`decodeIfPresent`, or a key it first asks
+/// `contains` about), each value's type, and the strings an enumeration accepts. Learnt by
+/// decoding the type once through a decoder that notes every question and answers it with a
+/// placeholder, so no schema is written by hand and none drifts from the code. For an event a
+/// consumer decodes, it is what the consumer needs: a required key missing, a type changed or a
+/// string its enumeration lacks fails its decoding.
 ///
-/// An enumeration must be `CaseIterable` with `String` raw values (every `Lifecycle` is).
+/// An enumeration must be `CaseIterable` with `String` raw values (every `Lifecycle` is). A type
+/// whose `init(from:)` branches on what it reads is learnt along the branch its placeholders take.
 public enum DecodedSchema {
     public static func of<T: Decodable>(_ type: T.Type) throws -> JSONNode {
         try Shape.record(T.self, path: []).shape.schema
@@ -62,7 +65,8 @@ indirect enum Shape {
             value = try T(from: recorder)
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: """
-                \(T.self) cannot be learnt by decoding it once with placeholders (an enumeration of strings must be CaseIterable): \(error)
+                \(T.self) cannot be learnt by decoding it once with placeholders (is it an enumeration of strings that is not \
+                CaseIterable?): \(error)
                 """))
         }
         return (value, recorder.shape)
@@ -70,6 +74,8 @@ indirect enum Shape {
 
     private static func allCases<C: CaseIterable>(_ type: C.Type) -> [Any] { Array(type.allCases) }
 
+    /// The types `JSONCodec` writes as one JSON value of their own (a `Date` as seconds since
+    /// 2001, the rest as text), with a placeholder of each.
     static func primitive<T>(_ type: T.Type) -> (T, Shape)? {
         switch T.self {
         case is String.Type: ("" as! T, .string)
@@ -86,33 +92,75 @@ indirect enum Shape {
         case is UInt16.Type: (UInt16(0) as! T, .integer)
         case is UInt32.Type: (UInt32(0) as! T, .integer)
         case is UInt64.Type: (UInt64(0) as! T, .integer)
+        case is Date.Type: (Date(timeIntervalSinceReferenceDate: 0) as! T, .number)
+        case is URL.Type: (URL(string: "http://localhost")! as! T, .string)
+        case is UUID.Type: (UUID() as! T, .string)
+        case is Data.Type: (Data() as! T, .string)
         default: nil
         }
     }
 }
 
 /// The decoder a type's `init(from:)` reads through while its shape is learnt; it is also its
-/// single-value container.
+/// single-value container. Containers nested in it keep recorders of their own, read when the
+/// shape is asked for, so what is decoded through them after they are made is not lost.
 final class ShapeRecorder: Decoder, SingleValueDecodingContainer {
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
-    /// What was asked: nothing yet is `anything`.
-    var shape: Shape = .anything
-    fileprivate var members: [(key: String, shape: Shape, required: Bool)] = []
+
+    /// What was asked of this value so far.
+    fileprivate enum Asked {
+        case value(Shape)
+        case object([(key: String, value: Part, required: Bool)])
+        case map(Part)
+        case array(Part)
+    }
+    /// A part of a value: a shape known now, or a nested container's recorder.
+    fileprivate enum Part {
+        case shape(Shape), nested(ShapeRecorder)
+        var shape: Shape {
+            switch self {
+            case .shape(let shape): shape
+            case .nested(let recorder): recorder.shape
+            }
+        }
+    }
+    fileprivate var asked = Asked.value(.anything)
+    /// Keys the type asked `contains` about: it copes with their absence.
+    fileprivate var probed: Set<String> = []
 
     init(path: [any CodingKey]) { codingPath = path }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(KeyedShapeRecorder<Key>(self))
+    var shape: Shape {
+        switch asked {
+        case .value(let shape): shape
+        case .object(let members): .object(members.map { ($0.key, $0.value.shape, $0.required) })
+        case .map(let value): .map(value.shape)
+        case .array(let element): .array(element.shape)
+        }
     }
 
-    func unkeyedContainer() -> any UnkeyedDecodingContainer { UnkeyedShapeRecorder(self) }
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedDecodingContainer<Key> {
+        if case .value = asked { asked = .object([]) }
+        return KeyedDecodingContainer(KeyedShapeRecorder<Key>(self))
+    }
+
+    func unkeyedContainer() -> any UnkeyedDecodingContainer {
+        asked = .array(.shape(.anything))
+        return UnkeyedShapeRecorder(self)
+    }
+
     func singleValueContainer() -> any SingleValueDecodingContainer { self }
 
-    fileprivate func noteMember(_ key: String, _ shape: Shape, required: Bool) {
-        members.removeAll { $0.key == key }
-        members.append((key, shape, required))
-        self.shape = .object(members)
+    fileprivate func note(_ key: String, _ part: Part, required: Bool) {
+        switch asked {
+        case .map: asked = .map(part)
+        case .object(var members):
+            members.removeAll { $0.key == key }
+            members.append((key, part, required && !probed.contains(key)))
+            asked = .object(members)
+        case .value, .array: asked = .object([(key, part, required && !probed.contains(key))])
+        }
     }
 
     func decodeNil() -> Bool { false }
@@ -134,7 +182,7 @@ final class ShapeRecorder: Decoder, SingleValueDecodingContainer {
 
     private func single<T: Decodable>(_ type: T.Type) throws -> T {
         let (value, shape) = try Shape.record(T.self, path: codingPath)
-        self.shape = shape
+        asked = .value(shape)
         return value
     }
 }
@@ -142,10 +190,7 @@ final class ShapeRecorder: Decoder, SingleValueDecodingContainer {
 /// An array is learnt from one element.
 private struct UnkeyedShapeRecorder: UnkeyedDecodingContainer {
     let recorder: ShapeRecorder
-    init(_ recorder: ShapeRecorder) {
-        self.recorder = recorder
-        recorder.shape = .array(.anything)
-    }
+    init(_ recorder: ShapeRecorder) { self.recorder = recorder }
     var codingPath: [any CodingKey] { recorder.codingPath }
     var count: Int? { 1 }
     var currentIndex = 0
@@ -170,42 +215,44 @@ private struct UnkeyedShapeRecorder: UnkeyedDecodingContainer {
 
     private mutating func element<T: Decodable>(_ type: T.Type) throws -> T {
         let (value, shape) = try Shape.record(T.self, path: codingPath)
-        recorder.shape = .array(shape)
+        recorder.asked = .array(.shape(shape))
         currentIndex += 1
         return value
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) -> KeyedDecodingContainer<NestedKey> {
-        fatalError("\(codingPath): a hand-written nested container is not learnt; decode a nested Decodable type instead")
+        nested().container(keyedBy: NestedKey.self)
     }
-    mutating func nestedUnkeyedContainer() -> any UnkeyedDecodingContainer {
-        fatalError("\(codingPath): a hand-written nested container is not learnt; decode a nested Decodable type instead")
+    mutating func nestedUnkeyedContainer() -> any UnkeyedDecodingContainer { nested().unkeyedContainer() }
+    mutating func superDecoder() -> any Decoder { nested() }
+
+    private mutating func nested() -> ShapeRecorder {
+        let nested = ShapeRecorder(path: codingPath)
+        recorder.asked = .array(.nested(nested))
+        currentIndex += 1
+        return nested
     }
-    mutating func superDecoder() -> any Decoder { recorder }
 }
 
 private struct KeyedShapeRecorder<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let recorder: ShapeRecorder
-    init(_ recorder: ShapeRecorder) {
-        self.recorder = recorder
-        if case .anything = recorder.shape { recorder.shape = .object([]) }
-    }
+    init(_ recorder: ShapeRecorder) { self.recorder = recorder }
     var codingPath: [any CodingKey] { recorder.codingPath }
-    /// Asked only by a type whose keys are data: it is a map, learnt from one placeholder key.
+    /// Asked only by a type whose keys are data: before any key was read, it is a map, learnt
+    /// from one placeholder key.
     var allKeys: [Key] {
-        recorder.shape = .map(.anything)
-        return Key(stringValue: "key").map { [$0] } ?? []
+        if case .object(let members) = recorder.asked, members.isEmpty { recorder.asked = .map(.shape(.anything)) }
+        return (Key(stringValue: "0") ?? Key(intValue: 0)).map { [$0] } ?? []
     }
-    func contains(_ key: Key) -> Bool { true }
+    func contains(_ key: Key) -> Bool {
+        recorder.probed.insert(key.stringValue)
+        return true
+    }
     func decodeNil(forKey key: Key) -> Bool { false }
 
     private func take<T: Decodable>(_ type: T.Type, _ key: Key, required: Bool) throws -> T {
         let (value, shape) = try Shape.record(T.self, path: codingPath + [key])
-        if case .map = recorder.shape {
-            recorder.shape = .map(shape)
-        } else {
-            recorder.noteMember(key.stringValue, shape, required: required)
-        }
+        recorder.note(key.stringValue, .shape(shape), required: required)
         return value
     }
 
@@ -241,13 +288,16 @@ private struct KeyedShapeRecorder<Key: CodingKey>: KeyedDecodingContainerProtoco
     func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try take(type, key, required: false) }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) -> KeyedDecodingContainer<NestedKey> {
-        fatalError("\(key.stringValue): a hand-written nested container is not learnt; decode a nested Decodable type instead")
+        nested(key).container(keyedBy: NestedKey.self)
     }
-    func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedDecodingContainer {
-        fatalError("\(key.stringValue): a hand-written nested container is not learnt; decode a nested Decodable type instead")
-    }
-    func superDecoder() throws -> any Decoder { recorder }
-    func superDecoder(forKey key: Key) throws -> any Decoder {
-        throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "super decoders by key are not learnt"))
+    func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedDecodingContainer { nested(key).unkeyedContainer() }
+    /// The superclass's fields, nested under "super" as `JSONCodec` writes them.
+    func superDecoder() -> any Decoder { Key(stringValue: "super").map(nested) ?? ShapeRecorder(path: codingPath) }
+    func superDecoder(forKey key: Key) -> any Decoder { nested(key) }
+
+    private func nested(_ key: Key) -> ShapeRecorder {
+        let nested = ShapeRecorder(path: codingPath + [key])
+        recorder.note(key.stringValue, .nested(nested), required: true)
+        return nested
     }
 }

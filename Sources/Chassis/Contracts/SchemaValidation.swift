@@ -13,8 +13,11 @@ public enum SchemaValidation {
         for keyword in keywords.distinctKeys where !known.contains(keyword) && !keyword.hasPrefix("x-") {
             problems.append("at \(path): the schema keyword \(keyword) is not supported")
         }
-        if case .string(let type)? = keywords["type"], !value.isOfType(type) {
-            return problems + ["at \(path): expected \(type), found \(value.canonicalText)"]
+        switch keywords["type"] {
+        case nil: break
+        case .string(let type)?:
+            if !value.isOfType(type) { return problems + ["at \(path): expected \(type), found \(value.canonicalText)"] }
+        case let other?: problems.append("at \(path): the schema's type \(other.canonicalText) is not in a form this reads")
         }
         if case .array(let allowed)? = keywords["enum"], !allowed.contains(value) {
             problems.append("at \(path): \(value.canonicalText) is not one of \(JSONNode.array(allowed).canonicalText)")

@@ -12,11 +12,13 @@ public struct UnitOfWork {
     let saga: String?
 
     /// Appends `event` to the outbox, to be published on this service's topic after commit.
-    /// Publishing an event its context does not declare (`BoundedContext.publishes`) is a
-    /// programming error: the published language would not say it exists.
+    /// An event its context does not declare (`BoundedContext.publishes`) is refused, and the
+    /// transaction with it: the published language would not say it exists. (A request fails
+    /// with a 500; a policy's event goes to the dead-letter topic rather than crash-looping.)
     public func publish<E: DomainEvent>(_ event: E) throws {
-        precondition(publisher.eventTypes.contains(E.eventType),
-                     "\(publisher.source) publishes \(E.eventType), which its context's `publishes` does not declare")
+        guard publisher.eventTypes.contains(E.eventType) else {
+            throw ContractViolation("\(publisher.source) publishes \(E.eventType), which its context's `publishes` does not declare")
+        }
         let envelope = try EventEnvelope(event, source: publisher.source, saga: saga)
         // Rows must commit in `seq` order: the relay reads past the highest `seq` it has seen.
         try db.serialize(on: "outbox")

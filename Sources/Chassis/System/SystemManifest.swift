@@ -17,8 +17,8 @@ public struct SystemManifest: Sendable {
     public let exampleContext: String
     /// Its Kubernetes namespace: the seed's own name for the system where it gives one.
     public let namespace: String
-    /// The version of its published language (events and HTTP API) that the contract documents
-    /// carry; releasing them keeps a copy under this version, the baseline of the compatibility check.
+    /// The version of its published language that its contract documents carry; releasing them
+    /// keeps a copy under this version, which the compatibility check reads.
     public let contractVersion: String
 
     /// Services listen on 8081… by default, the gateway on 8088; 8089 is devstack's control port.

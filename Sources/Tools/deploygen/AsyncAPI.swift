@@ -8,13 +8,14 @@ import JSON
 /// - a `receive` operation per consumer group and topic it reads, whose `x-reads` holds what
 ///   that consumer decodes of each event: what the compatibility check measures a change against.
 enum AsyncAPI {
-    static let path = "asyncapi.json"
-
     static func document(_ system: DeployableSystem) throws -> JSONNode {
         var channels = JSONMembers(), operations = JSONMembers(), messages = JSONMembers()
         for context in system.contexts where !context.publishes.isEmpty {
             var channelMessages = JSONMembers()
             for event in context.publishes {
+                guard messages[event.eventType] == nil else {
+                    throw ContractError("\(system.name): two contexts publish events of type \(event.eventType)")
+                }
                 channelMessages.append(event.eventType, ref("#/components/messages/\(event.eventType)"))
                 messages.append(event.eventType, try message(event, source: context.manifest.executable))
             }
@@ -34,8 +35,7 @@ enum AsyncAPI {
                 let read = context.consumes.filter { $0.topic == topic }
                 var reads = JSONMembers()
                 for (_, type) in read {
-                    guard case .object(let published)? = channels[topic], case .object(let known)? = published["messages"],
-                          known[type.eventType] != nil else {
+                    guard channels[topic]?["messages"]?[type.eventType] != nil else {
                         throw ContractError("\(context.manifest.executable) reads \(type.eventType) from \(topic), which nothing publishes there")
                     }
                     reads.append(type.eventType, try DecodedSchema.of(type))
@@ -55,12 +55,12 @@ enum AsyncAPI {
                 channels.append(deadLetters, object([
                     "address": .string(deadLetters),
                     "description": .string("Dead letters of \(context.manifest.topic): records it could not process, as they arrived, with dlq_* headers saying why."),
-                    "messages": object(["DeadLetter": ref("#/components/messages/DeadLetter")]),
+                    "messages": object([EventContract.deadLetter: ref("#/components/messages/\(EventContract.deadLetter)")]),
                 ]))
             }
         }
-        messages.append("DeadLetter", object([
-            "name": .string("DeadLetter"), "summary": .string("A record a consumer could not process, as it arrived."), "payload": object([:]),
+        messages.append(EventContract.deadLetter, object([
+            "name": .string(EventContract.deadLetter), "summary": .string("A record a consumer could not process, as it arrived."), "payload": object([:]),
         ]))
         return object([
             "asyncapi": .string("3.0.0"),

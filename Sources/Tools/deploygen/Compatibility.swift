@@ -1,32 +1,41 @@
 import JSON
 
-/// What would break a consumer if a system's current events replaced its last released ones, in
-/// either order of a rolling update, judged by what each consumer reads (`x-reads`), as Pact
-/// judges a provider by its consumers' pacts:
-/// - a new publisher and a consumer as released: an event it reads is no longer published, a
-///   field it requires may be missing, a type changed, a status string it does not know;
-/// - a publisher as released (and the events it left in the log, which a replay reads again)
-///   and a consumer as it is now: the same, the other way round, so a consumer may not start to
-///   require a field older events lack.
-/// An incompatible change is published as a new event type beside the old one until no consumer
-/// reads the old (README, "Contracts"); that is compatible by these rules.
+/// What would break a consumer, judged by what each consumer reads (`x-reads`), as Pact judges a
+/// provider by its consumers' pacts:
+/// - in the current documents alone: a consumer that reads more than its publisher gives;
+/// - in a rolling update from the last release: a new publisher and a consumer as released (an
+///   event it reads no longer published, a field it requires missing or optional, a type
+///   changed, a status string it does not know);
+/// - in the log: a consumer as it is now, reading events any released publisher left there (a
+///   replay reads them all again), so it may not start to require a field older events lack.
+/// An incompatible change is published as a new event type beside the old one (README,
+/// "Contracts"); that is compatible by these rules.
 enum Compatibility {
-    static func breakingChanges(from released: JSONNode, to current: JSONNode) -> [String] {
-        let version = released["info"]?["version"]?.text ?? "?"
+    /// `released` oldest first, each with its version.
+    static func breakingChanges(from released: [(version: String, document: JSONNode)], to current: JSONNode) -> [String] {
         var changes: [String] = []
-        for read in reads(released) {
-            guard let payload = payload(current, read.topic, read.type) else {
-                changes.append("\(read.consumer) as released in \(version) reads \(read.type) from \(read.topic), which is no longer published there")
-                continue
-            }
-            changes += mismatches(produced: payload, read: read.schema, at: read.type).map {
-                "\(read.consumer) as released in \(version) reads \($0)"
+        for read in reads(current) {
+            guard let payload = payload(current, read.topic, read.type) else { continue }   // the generator refuses it
+            changes += mismatches(produced: payload, read: read.schema, at: read.type).map { "\(read.consumer) reads \($0)" }
+        }
+        if let last = released.last {
+            let version = last.version
+            for read in reads(last.document) {
+                guard let payload = payload(current, read.topic, read.type) else {
+                    changes.append("\(read.consumer) as released in \(version) reads \(read.type) from \(read.topic), which is no longer published there")
+                    continue
+                }
+                changes += mismatches(produced: payload, read: read.schema, at: read.type).map {
+                    "\(read.consumer) as released in \(version) reads \($0)"
+                }
             }
         }
-        for read in reads(current) {
-            guard let payload = payload(released, read.topic, read.type) else { continue }   // nothing older to read
-            changes += mismatches(produced: payload, read: read.schema, at: read.type).map {
-                "\(read.consumer) now reads \($0), in events published as released in \(version)"
+        for (version, document) in released {
+            for read in reads(current) {
+                guard let payload = payload(document, read.topic, read.type) else { continue }   // none of these in the log
+                changes += mismatches(produced: payload, read: read.schema, at: read.type).map {
+                    "\(read.consumer) now reads \($0), in events published as released in \(version)"
+                }
             }
         }
         return changes
@@ -37,9 +46,10 @@ enum Compatibility {
         guard case .object(let operations)? = document["operations"] else { return [] }
         return operations.distinctKeys.flatMap { id -> [(String, String, String, JSONNode)] in
             let operation = operations[id]!
-            guard operation["action"]?.text == "receive", let topic = operation["channel"]?["$ref"]?.text?.split(separator: "/").last,
+            guard operation["action"]?.stringValue == "receive",
+                  let topic = operation["channel"]?["$ref"]?.stringValue?.split(separator: "/").last,
                   case .object(let reads)? = operation["x-reads"] else { return [] }
-            let consumer = operation["bindings"]?["kafka"]?["groupId"]?["enum"]?.elements?.first?.text ?? id
+            let consumer = operation["bindings"]?["kafka"]?["groupId"]?["enum"]?.arrayValue?.first?.stringValue ?? id
             return reads.distinctKeys.map { (consumer, String(topic), $0, reads[$0]!) }
         }
     }
@@ -52,23 +62,28 @@ enum Compatibility {
 
     /// How what is published (`produced`) fails what a consumer reads (`read`), each as "path: why".
     static func mismatches(produced: JSONNode, read: JSONNode, at path: String) -> [String] {
-        guard let readType = read["type"]?.text else { return [] }
-        let producedType = produced["type"]?.text
+        guard let readType = read["type"]?.stringValue else { return [] }
+        let producedType = produced["type"]?.stringValue
         guard producedType == readType || (readType == "number" && producedType == "integer") else {
             return ["\(path) as \(readType), published as \(producedType ?? "anything")"]
         }
         var problems: [String] = []
-        if let known = read["enum"]?.elements {
-            if let published = produced["enum"]?.elements {
-                let unknown = published.filter { !known.contains($0) }.compactMap(\.text)
-                if !unknown.isEmpty { problems.append("\(path) as one of \(known.compactMap(\.text)), published also as \(unknown)") }
+        if let known = read["enum"]?.arrayValue {
+            if let published = produced["enum"]?.arrayValue {
+                let unknown = published.filter { !known.contains($0) }.compactMap(\.stringValue)
+                if !unknown.isEmpty { problems.append("\(path) as one of \(known.compactMap(\.stringValue)), published also as \(unknown)") }
             } else {
-                problems.append("\(path) as one of \(known.compactMap(\.text)), published as any string")
+                problems.append("\(path) as one of \(known.compactMap(\.stringValue)), published as any string")
             }
         }
+        switch (read["properties"] != nil, produced["properties"] != nil) {
+        case (true, false): problems.append("\(path) as an object of named fields, published as a map")
+        case (false, true) where read["additionalProperties"] != nil: problems.append("\(path) as a map, published as an object of named fields")
+        default: break
+        }
         if case .object(let properties)? = read["properties"] {
-            let required = Set((read["required"]?.elements ?? []).compactMap(\.text))
-            let publishedRequired = Set((produced["required"]?.elements ?? []).compactMap(\.text))
+            let required = Set((read["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            let publishedRequired = Set((produced["required"]?.arrayValue ?? []).compactMap(\.stringValue))
             for key in properties.distinctKeys {
                 if required.contains(key) && !publishedRequired.contains(key) {
                     problems.append("\(path).\(key) as required, published \(produced["properties"]?[key] == nil ? "without it" : "as optional")")
@@ -78,26 +93,12 @@ enum Compatibility {
                 }
             }
         }
-        for keyword in ["items", "additionalProperties"] {
-            if let readElement = read[keyword], let published = produced[keyword] {
-                problems += mismatches(produced: published, read: readElement, at: "\(path)[]")
-            }
+        if let element = read["items"], let published = produced["items"] {
+            problems += mismatches(produced: published, read: element, at: "\(path)[]")
+        }
+        if let value = read["additionalProperties"], let published = produced["additionalProperties"] {
+            problems += mismatches(produced: published, read: value, at: "\(path)[*]")
         }
         return problems
-    }
-}
-
-extension JSONNode {
-    subscript(key: String) -> JSONNode? {
-        guard case .object(let members) = self else { return nil }
-        return members[key]
-    }
-    var text: String? {
-        guard case .string(let text) = self else { return nil }
-        return text
-    }
-    var elements: [JSONNode]? {
-        guard case .array(let elements) = self else { return nil }
-        return elements
     }
 }

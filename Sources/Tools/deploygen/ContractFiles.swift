@@ -1,58 +1,62 @@
+import Chassis
 import Foundation
 import JSON
 
 /// The contract documents: `contracts/<system>/asyncapi.json` as the code gives it now, and the
 /// released ones under `contracts/<system>/released/<version>/`, which a change is checked against.
 enum ContractFiles {
-    static let folder = "contracts"
-
     /// The generated documents, by path.
     static func files(_ system: DeployableSystem) throws -> [String: String] {
-        ["\(folder)/\(system.name)/\(AsyncAPI.path)": try AsyncAPI.document(system).indentedText]
+        [EventContract.path(of: system.name): try AsyncAPI.document(system).indentedText]
     }
 
-    /// Each way the current documents break a consumer of the last released ones, per system.
+    /// Each way the current documents break a consumer, per system (`Compatibility`).
     static func breakingChanges(_ systems: [DeployableSystem], under root: URL) throws -> [String] {
         try systems.flatMap { system -> [String] in
-            guard let version = try releasedVersions(system, under: root).last else { return [] }
-            let released = try document(at: root.appendingPathComponent(releasedPath(system, version)))
+            let released = try releasedVersions(system, under: root).map { version in
+                (version: version, document: try document(at: root.appendingPathComponent(releasedPath(system, version))))
+            }
             return Compatibility.breakingChanges(from: released, to: try AsyncAPI.document(system)).map { "\(system.name): \($0)" }
         }
     }
 
     /// Keeps a copy of each system's current documents under its contract version; a version
-    /// released before with other contents must be bumped first. Returns the paths written.
+    /// released before with other contents must be bumped first, and then nothing is written.
+    /// Returns the paths written.
     static func release(_ systems: [DeployableSystem], under root: URL) throws -> [String] {
-        var written: [String] = []
+        var new: [(path: String, text: String)] = []
         for system in systems {
             let path = releasedPath(system, system.manifest.contractVersion)
-            let url = root.appendingPathComponent(path)
             let text = try AsyncAPI.document(system).indentedText
-            if let existing = try? String(contentsOf: url, encoding: .utf8) {
-                guard existing == text else {
-                    throw ContractError("""
-                        \(path) was released with other contents: bump contractVersion in the \(system.name) manifest, then release
-                        """)
-                }
+            guard let existing = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else {
+                new.append((path, text))
                 continue
             }
+            guard existing == text else {
+                throw ContractError("""
+                    \(path) was released with other contents: bump contractVersion in the \(system.name) manifest, then release
+                    """)
+            }
+        }
+        for (path, text) in new {
+            let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
-            written.append(path)
         }
-        return written
+        return new.map(\.path)
     }
 
     private static func releasedPath(_ system: DeployableSystem, _ version: String) -> String {
-        "\(folder)/\(system.name)/released/\(version)/\(AsyncAPI.path)"
+        "\(EventContract.folder)/\(system.name)/released/\(version)/\(EventContract.fileName)"
     }
 
     /// The released versions, oldest first ("1.10.0" after "1.9.0").
     static func releasedVersions(_ system: DeployableSystem, under root: URL) throws -> [String] {
-        let base = root.appendingPathComponent("\(folder)/\(system.name)/released")
+        let base = root.appendingPathComponent("\(EventContract.folder)/\(system.name)/released")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? []
-        return names.filter { FileManager.default.fileExists(atPath: base.appendingPathComponent("\($0)/\(AsyncAPI.path)").path) }
-            .sorted { $0.split(separator: ".").map { Int($0) ?? 0 }.lexicographicallyPrecedes($1.split(separator: ".").map { Int($0) ?? 0 }) }
+        func numbers(_ version: String) -> [Int] { version.split(separator: ".").map { Int($0) ?? 0 } }
+        return names.filter { FileManager.default.fileExists(atPath: base.appendingPathComponent("\($0)/\(EventContract.fileName)").path) }
+            .sorted { numbers($0).lexicographicallyPrecedes(numbers($1)) }
     }
 
     private static func document(at url: URL) throws -> JSONNode {

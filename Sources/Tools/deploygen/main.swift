@@ -3,9 +3,9 @@ import Foundation
 // deploygen [--check | --release] [DIRECTORY]: writes docker-compose.yml,
 // docker-compose.postgres.yml, compose/, kubernetes/ and each system's contracts/ under DIRECTORY
 // (default: the current one) from the system manifests and contexts, then exits 1 if the events
-// break a consumer of the last released ones. With --check, changes nothing and exits 1 when a
-// file differs from what it would write too; with --release, keeps a copy of the contracts as
-// released under each system's contract version.
+// would break a consumer (Compatibility). With --check, changes nothing and exits 1 when a file
+// differs from what it would write too; with --release, once all that passed, keeps a copy of
+// the contracts as released under each system's contract version.
 var arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first.flatMap { ["--check", "--release"].contains($0) ? $0 : nil }
 if mode != nil { arguments.removeFirst() }
@@ -18,11 +18,6 @@ let root = URL(fileURLWithPath: arguments.first ?? FileManager.default.currentDi
 do {
     let systems = try Deployables.all()
     let files = try DeploymentFiles(systems: systems)
-    if mode == "--release" {
-        let written = try ContractFiles.release(systems, under: root)
-        print("deploygen: released \(written.isEmpty ? "nothing new" : written.joined(separator: ", "))")
-        exit(0)
-    }
     if mode == "--check" {
         let stale = try files.differences(under: root)
         guard stale.isEmpty else {
@@ -40,6 +35,10 @@ do {
         print("deploygen: these changes break a consumer of the released events; publish a new event type beside the old (README, Contracts):")
         for change in breaking { print("  \(change)") }
         exit(1)
+    }
+    if mode == "--release" {
+        let written = try ContractFiles.release(systems, under: root)
+        print("deploygen: released \(written.isEmpty ? "nothing new" : written.joined(separator: ", "))")
     }
 } catch {
     FileHandle.standardError.write(Data("deploygen: \(error)\n".utf8))
