@@ -20,8 +20,8 @@ public struct EventEnvelope: Sendable {
 
     /// Wraps a domain event for publishing from `source` (the publishing service), in the saga
     /// the event names, else `saga` (the one being continued), else its aggregate's own.
-    public init<E: DomainEvent>(_ event: E, source: String, saga: String? = nil) throws {
-        self.init(type: E.eventType, source: source, subject: event.aggregateID,
+    public init<E: DomainEvent>(_ event: E, source: String, saga: String? = nil, id: String = TimeOrderedUUID.next()) throws {
+        self.init(id: id, type: E.eventType, source: source, subject: event.aggregateID,
                   correlationID: event.correlationID ?? saga ?? event.aggregateID, data: try JSONCodec.encode(event))
     }
 

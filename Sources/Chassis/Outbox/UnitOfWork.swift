@@ -16,10 +16,31 @@ public struct UnitOfWork {
     /// transaction with it: the published language would not say it exists. (A request fails
     /// with a 500; a policy's event goes to the dead-letter topic rather than crash-looping.)
     public func publish<E: DomainEvent>(_ event: E) throws {
+        try append(try envelope(event))
+    }
+
+    /// Publishes one fact in two versions of the published language, with one CloudEvents id:
+    /// `old`, then `event`, its successor (README, "Contracts": an incompatible change). A
+    /// consumer that reads both applies the fact once, whichever it reads first, in any replay,
+    /// because its inbox knows the id; one that reads either applies it once too. Both must be
+    /// about one aggregate, so that they share a partition.
+    public func publish<New: DomainEvent, Old: DomainEvent>(_ event: New, alongside old: Old) throws {
+        guard event.aggregateID == old.aggregateID else {
+            throw ContractViolation("\(New.eventType) and \(Old.eventType) of one fact are about aggregates \(event.aggregateID) and \(old.aggregateID)")
+        }
+        let first = try envelope(old)
+        try append(first)
+        try append(try envelope(event, id: first.id))
+    }
+
+    private func envelope<E: DomainEvent>(_ event: E, id: String = TimeOrderedUUID.next()) throws -> EventEnvelope {
         guard publisher.eventTypes.contains(E.eventType) else {
             throw ContractViolation("\(publisher.source) publishes \(E.eventType), which its context's `publishes` does not declare")
         }
-        let envelope = try EventEnvelope(event, source: publisher.source, saga: saga)
+        return try EventEnvelope(event, source: publisher.source, saga: saga, id: id)
+    }
+
+    private func append(_ envelope: EventEnvelope) throws {
         // Rows must commit in `seq` order: the relay reads past the highest `seq` it has seen.
         try db.serialize(on: "outbox")
         try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
