@@ -8,7 +8,7 @@ import Storage
 /// context's router (no sockets; `down` names contexts whose calls fail as if they were down),
 /// and each published event delivered to every context that reads its topic, until nothing is
 /// left to deliver. Each event is first checked against the system's committed AsyncAPI document
-/// (`contracts/<system>/asyncapi.json`; the chassis' demo has none), as it would be on the topic.
+/// (`contracts/<system>/asyncapi.json`), as it would be on the topic.
 public final class SystemTester {
     public let manifest: SystemManifest
     /// By context name.
@@ -19,7 +19,7 @@ public final class SystemTester {
     private var lastDelivered: [String: Int64] = [:]
     /// Where each context answers sync calls, in this process only.
     private let urls: [String: String]
-    private let contract: EventContract?
+    private let contract: EventContract
 
     /// `types` are the system's contexts; they must be exactly the manifest's.
     public init(_ manifest: SystemManifest, _ types: [any BoundedContext.Type], down: Set<String> = []) throws {
@@ -33,7 +33,10 @@ public final class SystemTester {
         self.urls = urls
         let document = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(EventContract.path(of: manifest.name))
-        contract = FileManager.default.fileExists(atPath: document.path) ? try EventContract(contentsOf: document) : nil
+        guard FileManager.default.fileExists(atPath: document.path) else {
+            throw TesterError("\(manifest.name) has no contract document at \(document.path): run scripts/deploygen")
+        }
+        contract = try EventContract(contentsOf: document)
         let environment = Dictionary(uniqueKeysWithValues: manifest.contexts.map { context in
             (ContextManifest.urlVariable(of: context.name), down.contains(context.name) ? "http://127.0.0.1:9" : urls[context.name]!)
         })
@@ -101,7 +104,7 @@ public final class SystemTester {
             for publisher in manifest.contexts {
                 for record in try self[publisher.name].outboxRecords(after: lastDelivered[publisher.name, default: 0]) {
                     moved = true
-                    let problems = contract?.problems(topic: record.topic, headers: record.envelope.headers, value: record.envelope.data) ?? []
+                    let problems = contract.problems(topic: record.topic, headers: record.envelope.headers, value: record.envelope.data)
                     guard problems.isEmpty else { throw TesterError("the contract: \(problems.joined(separator: "; "))") }
                     for reader in manifest.contexts where try self[reader.name].deliver(record.envelope, from: record.topic) != .ignored {
                         delivered[reader.name, default: []].append((record.topic, record.envelope))

@@ -135,7 +135,7 @@ struct ContractTests {
         #expect(try Self.changes(to: current) == [])
     }
 
-    @Test("releasing again under a released version with other contents is refused: the version must be bumped")
+    @Test("releasing again under a released version with other contents, or below the last, is refused: the version must be bumped")
     func releaseNeedsABump() throws {
         let root = try ProjectPaths.temporaryDirectory("contracts-release")
         let systems = try Deployables.all()
@@ -144,6 +144,10 @@ struct ContractTests {
         let released = root.appendingPathComponent("contracts/ticketing/released/1.0.0/asyncapi.json")
         try "{}\n".write(to: released, atomically: true, encoding: .utf8)
         #expect { try ContractFiles.release(systems, under: root) } throws: { "\($0)".contains("bump contractVersion") }
+        let later = root.appendingPathComponent("contracts/ticketing/released/1.10.0/asyncapi.json")
+        try FileManager.default.createDirectory(at: later.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "{}\n".write(to: later, atomically: true, encoding: .utf8)
+        #expect { try ContractFiles.release(systems, under: root) } throws: { "\($0)".contains("1.0.0 is below 1.10.0") }
     }
 
     // MARK: Helpers: the committed document as Foundation values, changed, and compared with the released one

@@ -20,13 +20,17 @@ enum ContractFiles {
         }
     }
 
-    /// Keeps a copy of each system's current documents under its contract version; a version
-    /// released before with other contents must be bumped first, and then nothing is written.
-    /// Returns the paths written.
+    /// Keeps a copy of each system's current documents under its contract version. A version
+    /// released before with other contents, or below the last released, must be bumped first,
+    /// and then nothing is written. Returns the paths written.
     static func release(_ systems: [DeployableSystem], under root: URL) throws -> [String] {
         var new: [(path: String, text: String)] = []
         for system in systems {
-            let path = releasedPath(system, system.manifest.contractVersion)
+            let version = system.manifest.contractVersion
+            if let last = try releasedVersions(system, under: root).last, versionOrder(version, last) {
+                throw ContractError("\(system.name): contractVersion \(version) is below \(last), the last released: bump it above")
+            }
+            let path = releasedPath(system, version)
             let text = try AsyncAPI.document(system).indentedText
             guard let existing = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else {
                 new.append((path, text))
@@ -54,9 +58,14 @@ enum ContractFiles {
     static func releasedVersions(_ system: DeployableSystem, under root: URL) throws -> [String] {
         let base = root.appendingPathComponent("\(EventContract.folder)/\(system.name)/released")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? []
-        func numbers(_ version: String) -> [Int] { version.split(separator: ".").map { Int($0) ?? 0 } }
         return names.filter { FileManager.default.fileExists(atPath: base.appendingPathComponent("\($0)/\(EventContract.fileName)").path) }
-            .sorted { numbers($0).lexicographicallyPrecedes(numbers($1)) }
+            .sorted(by: versionOrder)
+    }
+
+    /// Whether version `a` comes before `b`, number by number ("1.9.0" before "1.10.0").
+    static func versionOrder(_ a: String, _ b: String) -> Bool {
+        func numbers(_ version: String) -> [Int] { version.split(separator: ".").map { Int($0) ?? 0 } }
+        return numbers(a).lexicographicallyPrecedes(numbers(b))
     }
 
     private static func document(at url: URL) throws -> JSONNode {
