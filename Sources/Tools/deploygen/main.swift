@@ -32,7 +32,7 @@ do {
     }
     let breaking = try ContractFiles.breakingChanges(systems, under: root)
     guard breaking.isEmpty else {
-        print("deploygen: these changes break a consumer of the released events; publish a new event type beside the old (README, Contracts):")
+        print("deploygen: these events would break a consumer; change them as README, Contracts says (a new event type beside the old):")
         for change in breaking { print("  \(change)") }
         exit(1)
     }
