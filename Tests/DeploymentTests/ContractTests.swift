@@ -1,3 +1,4 @@
+import Chassis
 @testable import deploygen
 import Foundation
 import JSON
@@ -101,7 +102,7 @@ struct ContractTests {
         let none: [String: Any] = ["type": "object", "properties": [String: Any]()]
         let integer: [String: Any] = ["type": "object", "properties": ["note": ["type": "integer"]]]
         let changes = Compatibility.breakingChanges(
-            from: [("1.0.0", Self.small(payload: note, reads: none)), ("1.1.0", Self.small(payload: none, reads: none))],
+            from: [Self.small(payload: note, reads: none, version: "1.0.0"), Self.small(payload: none, reads: none, version: "1.1.0")],
             to: Self.small(payload: integer, reads: integer))
         #expect(changes == ["s.b now reads E.note as integer, published as string, in events published as released in 1.0.0"])
     }
@@ -170,9 +171,8 @@ struct ContractTests {
     }
 
     static func changes(to current: [String: Any]) throws -> [String] {
-        let released = try JSONNode(parsing: Array(try Data(contentsOf: ProjectPaths.root.appendingPathComponent(
-            "contracts/ticketing/released/1.0.0/asyncapi.json"))))
-        return Compatibility.breakingChanges(from: [("1.0.0", released)], to: node(current))
+        let released = try EventContract(contentsOf: ProjectPaths.root.appendingPathComponent("contracts/ticketing/released/1.0.0/asyncapi.json"))
+        return Compatibility.breakingChanges(from: [released], to: EventContract(node(current)))
     }
 
     static func node(_ value: [String: Any]) -> JSONNode {
@@ -180,15 +180,16 @@ struct ContractTests {
     }
 
     /// A document with one event E on topic s.a, whose payload is `payload`, read by group s.b as `reads`.
-    static func small(payload: [String: Any], reads: [String: Any]) -> JSONNode {
-        node([
+    static func small(payload: [String: Any], reads: [String: Any], version: String = "2.0.0") -> EventContract {
+        EventContract(node([
+            "info": ["version": version],
             "channels": ["s.a": ["messages": ["E": ["$ref": "#/components/messages/E"]]]],
             "components": ["messages": ["E": ["payload": payload]]],
             "operations": ["s-b.receive.s.a": [
                 "action": "receive", "channel": ["$ref": "#/channels/s.a"],
                 "bindings": ["kafka": ["groupId": ["type": "string", "enum": ["s.b"]]]], "x-reads": ["E": reads],
             ] as [String: Any]],
-        ])
+        ]))
     }
 
     static func write(_ document: [String: Any]) throws -> String {

@@ -8,8 +8,14 @@ import Kafka
 /// and the payload what each consumer of the topic reads of that event (its `x-reads`).
 public struct EventContract: Sendable {
     let document: JSONNode
-    /// Per topic: each consumer group reading it, and what it reads of each event type.
-    let reads: [String: [(consumer: String, schemas: JSONMembers)]]
+    /// Each event each consumer group reads (the receive operations' `x-reads`), in document order.
+    public let reads: [Read]
+
+    public struct Read: Sendable {
+        public let consumer: String, topic: String, type: String
+        /// What the consumer decodes of the event.
+        public let schema: JSONNode
+    }
 
     public static let folder = "contracts"
     public static let fileName = "asyncapi.json"
@@ -19,18 +25,36 @@ public struct EventContract: Sendable {
     /// `contracts/<system>/asyncapi.json`, relative to the repository's root.
     public static func path(of system: String) -> String { "\(folder)/\(system)/\(fileName)" }
 
+    /// Reads the document at `url`; an error names the file.
     public init(contentsOf url: URL) throws {
-        document = try JSONNode(parsing: Array(try Data(contentsOf: url)))
-        var reads: [String: [(String, JSONMembers)]] = [:]
+        do {
+            self.init(try JSONNode(parsing: Array(try Data(contentsOf: url))))
+        } catch {
+            throw ContractViolation("\(url.path): \(error)")
+        }
+    }
+
+    public init(_ document: JSONNode) {
+        self.document = document
+        var reads: [Read] = []
         if case .object(let operations)? = document["operations"] {
             for operation in operations.values where operation["action"]?.stringValue == "receive" {
                 guard let topic = operation["channel"]?["$ref"]?.stringValue?.split(separator: "/").last,
                       case .object(let schemas)? = operation["x-reads"] else { continue }
                 let consumer = operation["bindings"]?["kafka"]?["groupId"]?["enum"]?.arrayValue?.first?.stringValue ?? "?"
-                reads[String(topic), default: []].append((consumer, schemas))
+                reads += schemas.distinctKeys.map { Read(consumer: consumer, topic: String(topic), type: $0, schema: schemas[$0]!) }
             }
         }
         self.reads = reads
+    }
+
+    /// The document's version (`info.version`).
+    public var version: String { document["info"]?["version"]?.stringValue ?? "?" }
+
+    /// The payload schema of `type` as published on `topic`; nil when it is not published there.
+    public func payload(of type: String, on topic: String) -> JSONNode? {
+        guard document["channels"]?[topic]?["messages"]?[type] != nil else { return nil }
+        return document["components"]?["messages"]?[type]?["payload"]
     }
 
     /// Whether `topic` is a dead-letter channel: its records are as they arrived, unchecked.
@@ -52,9 +76,8 @@ public struct EventContract: Sendable {
         do {
             let payload = try JSONNode(parsing: value)
             problems += SchemaValidation.problems(payload, against: message["payload"] ?? .bool(true), at: "payload")
-            for (consumer, schemas) in reads[topic] ?? [] {
-                guard let read = schemas[type] else { continue }
-                problems += SchemaValidation.problems(payload, against: read, at: "payload").map { "as \(consumer) reads it, \($0)" }
+            for read in reads where read.topic == topic && read.type == type {
+                problems += SchemaValidation.problems(payload, against: read.schema, at: "payload").map { "as \(read.consumer) reads it, \($0)" }
             }
         } catch {
             problems.append("the payload is not JSON: \(error)")

@@ -1,3 +1,4 @@
+import Chassis
 import JSON
 
 /// What would break a consumer, judged by what each consumer reads (`x-reads`), as Pact judges a
@@ -12,16 +13,16 @@ import JSON
 /// "Contracts"); that is compatible by these rules.
 enum Compatibility {
     /// `released` oldest first, each with its version.
-    static func breakingChanges(from released: [(version: String, document: JSONNode)], to current: JSONNode) -> [String] {
+    static func breakingChanges(from released: [EventContract], to current: EventContract) -> [String] {
         var changes: [String] = []
-        for read in reads(current) {
-            guard let payload = payload(current, read.topic, read.type) else { continue }   // the generator refuses it
+        for read in current.reads {
+            guard let payload = current.payload(of: read.type, on: read.topic) else { continue }   // the generator refuses it
             changes += mismatches(produced: payload, read: read.schema, at: read.type).map { "\(read.consumer) reads \($0)" }
         }
         if let last = released.last {
             let version = last.version
-            for read in reads(last.document) {
-                guard let payload = payload(current, read.topic, read.type) else {
+            for read in last.reads {
+                guard let payload = current.payload(of: read.type, on: read.topic) else {
                     changes.append("\(read.consumer) as released in \(version) reads \(read.type) from \(read.topic), which is no longer published there")
                     continue
                 }
@@ -30,34 +31,15 @@ enum Compatibility {
                 }
             }
         }
-        for (version, document) in released {
-            for read in reads(current) {
-                guard let payload = payload(document, read.topic, read.type) else { continue }   // none of these in the log
+        for document in released {
+            for read in current.reads {
+                guard let payload = document.payload(of: read.type, on: read.topic) else { continue }   // none of these in the log
                 changes += mismatches(produced: payload, read: read.schema, at: read.type).map {
-                    "\(read.consumer) now reads \($0), in events published as released in \(version)"
+                    "\(read.consumer) now reads \($0), in events published as released in \(document.version)"
                 }
             }
         }
         return changes
-    }
-
-    /// Every event each consumer reads: the receive operations' `x-reads`.
-    private static func reads(_ document: JSONNode) -> [(consumer: String, topic: String, type: String, schema: JSONNode)] {
-        guard case .object(let operations)? = document["operations"] else { return [] }
-        return operations.distinctKeys.flatMap { id -> [(String, String, String, JSONNode)] in
-            let operation = operations[id]!
-            guard operation["action"]?.stringValue == "receive",
-                  let topic = operation["channel"]?["$ref"]?.stringValue?.split(separator: "/").last,
-                  case .object(let reads)? = operation["x-reads"] else { return [] }
-            let consumer = operation["bindings"]?["kafka"]?["groupId"]?["enum"]?.arrayValue?.first?.stringValue ?? id
-            return reads.distinctKeys.map { (consumer, String(topic), $0, reads[$0]!) }
-        }
-    }
-
-    /// The payload schema of `type` as published on `topic`; nil when it is not published there.
-    private static func payload(_ document: JSONNode, _ topic: String, _ type: String) -> JSONNode? {
-        guard document["channels"]?[topic]?["messages"]?[type] != nil else { return nil }
-        return document["components"]?["messages"]?[type]?["payload"]
     }
 
     /// How what is published (`produced`) fails what a consumer reads (`read`), each as "path: why".

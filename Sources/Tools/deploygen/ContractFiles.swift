@@ -14,9 +14,9 @@ enum ContractFiles {
     static func breakingChanges(_ systems: [DeployableSystem], under root: URL) throws -> [String] {
         try systems.flatMap { system -> [String] in
             let released = try releasedVersions(system, under: root).map { version in
-                (version: version, document: try document(at: root.appendingPathComponent(releasedPath(system, version))))
+                try EventContract(contentsOf: root.appendingPathComponent(releasedPath(system, version)))
             }
-            return Compatibility.breakingChanges(from: released, to: try AsyncAPI.document(system)).map { "\(system.name): \($0)" }
+            return Compatibility.breakingChanges(from: released, to: EventContract(try AsyncAPI.document(system))).map { "\(system.name): \($0)" }
         }
     }
 
@@ -66,13 +66,5 @@ enum ContractFiles {
     static func versionOrder(_ a: String, _ b: String) -> Bool {
         func numbers(_ version: String) -> [Int] { version.split(separator: ".").map { Int($0) ?? 0 } }
         return numbers(a).lexicographicallyPrecedes(numbers(b))
-    }
-
-    private static func document(at url: URL) throws -> JSONNode {
-        do {
-            return try JSONNode(parsing: Array(try Data(contentsOf: url)))
-        } catch {
-            throw ContractError("\(url.path): \(error)")
-        }
     }
 }
