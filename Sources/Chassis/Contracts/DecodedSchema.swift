@@ -18,7 +18,7 @@ public enum DecodedSchema {
 }
 
 /// What one value is asked to be.
-indirect enum Shape {
+indirect enum Shape: Sendable {
     case string, integer, number, boolean, anything
     case enumeration([String])
     case array(Shape)

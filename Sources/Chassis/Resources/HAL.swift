@@ -1,4 +1,5 @@
 import HTTP
+import JSON
 import Synchronization
 
 /// Spring Data REST's HAL shape, which the seeds' outputs show: every item carries `_links` with
@@ -98,5 +99,58 @@ private struct Collection<Item: Encodable>: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case embedded = "_embedded", links = "_links"
+    }
+}
+
+/// The HAL shapes above as JSON Schema, for the OpenAPI document.
+extension Resource {
+    /// `item`'s body: every field of the record, an optional one as `null` when it has no value,
+    /// then `message` when there is one, and `_links` with `self` and the record's relation.
+    func itemSchema() throws -> JSONNode {
+        let record = try DecodedSchema.of(Record.self)
+        guard case .object(let fields)? = record["properties"] else { preconditionFailure("\(Record.self) must decode a JSON object") }
+        let required = Set((record["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        var properties = JSONMembers()
+        for name in fields.distinctKeys { properties.append(name, required.contains(name) ? fields[name]! : Self.nullable(fields[name]!)) }
+        properties.append("message", Self.schema(["type": .string("string")]))
+        properties.append("_links", Self.object(["self": Self.link, rel: Self.link]))
+        return Self.schema([
+            "type": .string("object"), "properties": .object(properties),
+            "required": .array((fields.distinctKeys + ["_links"]).map(JSONNode.string)),
+        ])
+    }
+
+    /// `collection`'s body: the items under `_embedded.<path>`, and `_links.self`.
+    func collectionSchema() throws -> JSONNode {
+        Self.object([
+            "_embedded": Self.object([path: Self.schema(["type": .string("array"), "items": try itemSchema()])]),
+            "_links": Self.object(["self": Self.link]),
+        ])
+    }
+
+    private static var link: JSONNode { object(["href": schema(["type": .string("string")])]) }
+
+    /// An object with `members`, each required.
+    private static func object(_ members: KeyValuePairs<String, JSONNode>) -> JSONNode {
+        schema([
+            "type": .string("object"), "properties": .object(JSONMembers(members)),
+            "required": .array(members.map { JSONNode.string($0.key) }),
+        ])
+    }
+
+    private static func schema(_ members: KeyValuePairs<String, JSONNode>) -> JSONNode { .object(JSONMembers(members)) }
+
+    /// `schema`, or `null`.
+    private static func nullable(_ schema: JSONNode) -> JSONNode {
+        guard case .object(let members) = schema, case .string(let type)? = members["type"] else { return schema }
+        var nullable = JSONMembers()
+        for key in members.distinctKeys {
+            switch (key, members[key]!) {
+            case ("type", _): nullable.append(key, .array([.string(type), .string("null")]))
+            case ("enum", .array(let values)): nullable.append(key, .array(values + [.null]))
+            case (_, let value): nullable.append(key, value)
+            }
+        }
+        return .object(nullable)
     }
 }

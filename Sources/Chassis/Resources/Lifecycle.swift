@@ -25,10 +25,9 @@ extension Lifecycle {
         allCases.filter { transitions[$0]?.contains(status) == true }
     }
 
-    /// The status a `PATCH` body asks for in `field`: 400 unless it is one a client may set.
-    /// `otherwise` says how the others come about.
-    public static func requested(in body: JSONObject, field: String, otherwise: String = "the others follow from the saga") throws(Problem) -> Self {
-        let text = try body.string(field)
+    /// The status `text` a `PATCH` body asks for in `field`: 400 unless it is one a client may
+    /// set. `otherwise` says how the others come about.
+    public static func requested(_ text: String, field: String, otherwise: String = "the others follow from the saga") throws(Problem) -> Self {
         guard let status = Self(rawValue: text), requestable.contains(status) else {
             let allowed = allCases.filter(requestable.contains).map { "'\($0.rawValue)'" }.joined(separator: " or ")
             throw .badRequest(allowed.isEmpty ? "\(field) cannot be set; \(otherwise)"

@@ -38,6 +38,7 @@ public final class Service: Sendable {
     struct Registrations {
         var policies: [Policy] = []
         var jobs: [BackgroundJob] = []
+        var operations: [APIOperation] = []
     }
     let registrations = Mutex(Registrations())
     let shuttingDown = Atomic<Bool>(false)
@@ -86,7 +87,23 @@ public final class Service: Sendable {
     /// transaction rolled back, nothing was half-written, and the same request may succeed later.
     /// An earlier transaction of the same handler may have committed, so the answer does not say
     /// nothing changed; a retry with the request's `Idempotency-Key` is never applied twice.
+    ///
+    /// A route registered here says nothing of its body or answer to the OpenAPI document, whose
+    /// generator refuses it under a gateway route: a context's routes use `route(_:_:body:answers:_:)`
+    /// or `route(_:_:answers:_:)`.
     public func route(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        register(APIOperation(method: method, path: pattern, body: nil, answer: nil))
+        serve(method, pattern, handler)
+    }
+
+    func register(_ operation: APIOperation) {
+        registrations.withLock { $0.operations.append(operation) }
+    }
+
+    /// Every route registered, in order.
+    package var operations: [APIOperation] { registrations.withLock { $0.operations } }
+
+    func serve(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
         router.add(method, pattern) { [log, database, weak router] request in
             do {
                 return try IdempotentRequests.handle(request, database: database, reading: { router?.handle($0) }, handler)

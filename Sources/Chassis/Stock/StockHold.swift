@@ -1,3 +1,5 @@
+import HTTP
+
 /// The two sync calls between a context that sells from stock (a cart, a reservation) and the
 /// context that owns the stock (a gifticon's quantity, a musical's seats), shared by both sides.
 ///
@@ -15,11 +17,15 @@ enum StockHold {
     /// retry of one lasts, so that the tables stay small.
     static let keptFor = Duration.seconds(86_400)
 
-    struct Take: Codable, Sendable {
+    struct Take: Codable, RequestBody {
         let holdId: String, item: Int, quantity: Int
+
+        func validate() throws(Problem) {
+            guard quantity > 0 else { throw .badRequest("field 'quantity' must be positive") }
+        }
     }
 
-    struct Release: Codable, Sendable {
+    struct Release: Codable, RequestBody {
         let holdId: String
     }
 

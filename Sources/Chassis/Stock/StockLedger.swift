@@ -84,10 +84,7 @@ extension Service {
             guard answer.change != 0 else { return }
             try changed(StockChange(holdId: answer.holdId, item: answer.item, change: answer.change, remaining: answer.remaining), work)
         }
-        route("POST", StockHold.takePath) { [self] request in
-            let body = try JSONObject(body: request.body)
-            let take = StockHold.Take(holdId: try body.string("holdId"), item: try body.int("item"), quantity: try body.int("quantity"))
-            guard take.quantity > 0 else { throw Problem.badRequest("field 'quantity' must be positive") }
+        route("POST", StockHold.takePath, body: StockHold.Take.self, answers: .json(StockHold.Answer.self, statuses: [201, 200])) { [self] request, take in
             let (answer, created) = try transaction(saga: request.headers[HeaderName.correlationID] ?? take.holdId) { work in
                 let result = try ledger.take(take, work)
                 try published(result.0, work)
@@ -101,8 +98,8 @@ extension Service {
                               .text(Date.now.addingTimeInterval(-StockHold.keptFor.timeInterval).ISO8601Format()))
             }
         }
-        route("POST", StockHold.releasePath) { [self] request in
-            let holdId = try JSONObject(body: request.body).string("holdId")
+        route("POST", StockHold.releasePath, body: StockHold.Release.self, answers: .json(StockHold.Answer.self)) { [self] request, release in
+            let holdId = release.holdId
             return .json(try transaction(saga: request.headers[HeaderName.correlationID] ?? holdId) { work in
                 let answer = try ledger.release(holdId, work)
                 try published(answer, work)

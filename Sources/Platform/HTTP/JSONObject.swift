@@ -57,12 +57,23 @@ public struct JSONObject: Sendable {
 
     /// Accepts numbers and numeric strings; refuses NaN and infinity, which JSON cannot carry.
     public func double(_ key: String) throws(Problem) -> Double {
+        guard let value = try optionalDouble(key) else { throw Self.missing(key) }
+        return value
+    }
+
+    /// nil when the field is absent or null.
+    public func optionalDouble(_ key: String) throws(Problem) -> Double? {
         switch fields[key] {
-        case nil, .null?: throw Self.missing(key)
+        case nil, .null?: return nil
         case .number(let text)?, .string(let text)?: if let value = Double(text), value.isFinite { return value }
         default: break
         }
         throw Problem.badRequest("field '\(key)' must be a number")
+    }
+
+    /// The field as it was sent; nil when it is absent or null.
+    public func node(_ key: String) -> JSONNode? {
+        fields[key].flatMap { $0 == .null ? nil : $0 }
     }
 
     /// True when the field is present, even as null (a PATCH may send null to clear a field).

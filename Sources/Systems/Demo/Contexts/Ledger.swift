@@ -24,14 +24,10 @@ public enum Ledger: BoundedContext {
         let instance = service.configuration.environment["INSTANCE_NAME"] ?? service.name
         let delay = try service.configuration.int("DEMO_PROCESSING_DELAY_MS", default: 0, in: 0...60_000)
 
-        service.route("POST", "/entries") { request in
-            let body = try JSONObject(body: request.body)
-            let account = try body.string("account")
-            let amount = try body.int("amount")
-            guard !account.isEmpty else { throw Problem.badRequest("field 'account' must not be empty") }
-            return try service.answer { work in
-                let entry = try entries.insert(["account": .text(account), "amount": .int(amount)], work.db)
-                try work.publish(EntryRecorded(entryId: entry.id, account: account, amount: amount))
+        service.route("POST", "/entries", body: RecordEntry.self, answers: .created(entries)) { request, command in
+            try service.answer { work in
+                let entry = try entries.insert(["account": .text(command.account), "amount": .int(command.amount)], work.db)
+                try work.publish(EntryRecorded(entryId: entry.id, account: command.account, amount: command.amount))
                 return entries.created(entry, for: request)
             }
         }
@@ -53,4 +49,13 @@ public enum Ledger: BoundedContext {
     /// One processed event; a duplicate effect would show as two rows with one `eventId`.
     struct Effect: Codable, Sendable, Identifiable { let id: Int, eventId: String, entryId: Int, instance: String }
     static let effects = Resource<Effect>("effects", rel: "effect")
+}
+
+/// `POST /entries account=… amount=…`.
+struct RecordEntry: RequestBody {
+    let account: String, amount: Int
+
+    func validate() throws(Problem) {
+        guard !account.isEmpty else { throw .badRequest("field 'account' must not be empty") }
+    }
 }

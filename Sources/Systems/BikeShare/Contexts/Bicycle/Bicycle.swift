@@ -33,23 +33,39 @@ struct Rental: Codable, Sendable, Identifiable {
 
 /// `PATCH /bicycles/{id}`: rent it with a pass (`ticketId=1 [usingTime=60]`), or return it
 /// (`bicycleStatus=Returned`).
-enum BicycleRequest {
-    case rent(ticketId: Int, usingTime: Int?)
-    case giveBack
+struct BicycleRequest: RequestBody {
+    let ticketId: Int?, usingTime: Int?, bicycleStatus: String?
 
-    init(_ body: JSONObject) throws(Problem) {
-        let status = try body.optionalString("bicycleStatus")
-        if body.contains("ticketId") {
-            let usingTime = try body.optionalInt("usingTime")
+    enum Action {
+        case rent(ticketId: Int, usingTime: Int?)
+        case giveBack
+    }
+
+    /// What the request asks, once `validate` has passed.
+    var action: Action {
+        ticketId.map { .rent(ticketId: $0, usingTime: usingTime) } ?? .giveBack
+    }
+
+    func validate() throws(Problem) {
+        if ticketId != nil {
             if let usingTime, usingTime < 1 { throw .badRequest("field 'usingTime' must be a positive number of minutes") }
-            if let status, status != BicycleStatus.rented.rawValue {
-                throw .badRequest("renting makes a bicycle '\(BicycleStatus.rented.rawValue)'; bicycleStatus '\(status)' cannot be set with a ticketId")
+            if let bicycleStatus, bicycleStatus != BicycleStatus.rented.rawValue {
+                throw .badRequest("renting makes a bicycle '\(BicycleStatus.rented.rawValue)'; bicycleStatus '\(bicycleStatus)' cannot be set with a ticketId")
             }
-            self = .rent(ticketId: try body.int("ticketId"), usingTime: usingTime)
-        } else if status == "Returned" {
-            self = .giveBack
-        } else {
+        } else if bicycleStatus != "Returned" {
             throw .badRequest("rent with ticketId=… [usingTime=…], or return with bicycleStatus=Returned")
+        }
+    }
+}
+
+/// `POST /bicycles [bicycleStatus=Registered]`.
+struct RegisterBicycle: RequestBody {
+    /// Optional; a new bicycle is `Registered`.
+    let bicycleStatus: String?
+
+    func validate() throws(Problem) {
+        if let bicycleStatus, bicycleStatus != BicycleStatus.registered.rawValue {
+            throw .badRequest("a new bicycle is '\(BicycleStatus.registered.rawValue)'; bicycleStatus '\(bicycleStatus)' cannot be set on POST")
         }
     }
 }

@@ -20,21 +20,17 @@ public enum BicycleContext: BoundedContext {
             slidingWindowSize: 10, minimumNumberOfCalls: 5, waitDurationInOpenState: .seconds(3)))
         let passes = try service.stockClaims(from: ticket)
 
-        service.route("POST", "/bicycles") { request in
-            let body = try JSONObject(body: request.body)
-            if let status = try body.optionalString("bicycleStatus"), status != BicycleStatus.registered.rawValue {
-                throw Problem.badRequest("a new bicycle is '\(BicycleStatus.registered.rawValue)'; bicycleStatus '\(status)' cannot be set on POST")
-            }
-            return try service.answer { work in
+        service.route("POST", "/bicycles", body: RegisterBicycle.self, answers: .created(Bicycle.resource)) { request, _ in
+            try service.answer { work in
                 let bicycle = try Bicycle.resource.insert(["bicycle_status": .status(BicycleStatus.registered)], work.db)
                 try work.publish(BicycleRegistered(bicycleId: bicycle.id, bicycleStatus: bicycle.bicycleStatus))
                 return Bicycle.resource.created(bicycle, for: request)
             }
         }
         service.readRoutes(Bicycle.resource)
-        service.route("PATCH", "/bicycles/{id}") { request in
+        service.route("PATCH", "/bicycles/{id}", body: BicycleRequest.self, answers: .item(Bicycle.resource)) { request, command in
             let id = try request.id()
-            switch try BicycleRequest(JSONObject(body: request.body)) {
+            switch command.action {
             case .rent(let ticketId, let usingTime):
                 try rent(id, ticketId: ticketId, usingTime: usingTime, ticket: ticket, passes: passes, service)
             case .giveBack:
@@ -42,7 +38,7 @@ public enum BicycleContext: BoundedContext {
             }
             return Bicycle.resource.item(try service.database.read { c in try Bicycle.resource.find(id, c) }, for: request)
         }
-        service.route("DELETE", "/bicycles/{id}") { request in
+        service.route("DELETE", "/bicycles/{id}", answers: .item(Bicycle.resource)) { request in
             let id = try request.id()
             return Bicycle.resource.item(try service.transaction { work in
                 let bicycle = try Bicycle.resource.command(id, to: BicycleStatus.deleted, work.db)

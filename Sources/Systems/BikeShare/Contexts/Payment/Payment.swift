@@ -23,12 +23,10 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /payments {"ticketId":1,"ticketAmt":1000}`, ticket's sync call.
-struct ApprovePayment {
+struct ApprovePayment: RequestBody {
     let ticketId: Int, ticketAmt: Int
 
-    init(_ body: JSONObject) throws(Problem) {
-        ticketId = try body.int("ticketId")
-        ticketAmt = try body.int("ticketAmt")
+    func validate() throws(Problem) {
         guard (0...1_000_000).contains(ticketAmt) else { throw .badRequest("field 'ticketAmt' must be between 0 and 1000000") }
     }
 }

@@ -12,9 +12,8 @@ public enum PaymentContext: BoundedContext {
     public static let migrations = Payment.migrations
 
     public static func install(on service: Service) throws {
-        service.route("POST", "/payments") { request in
-            let command = try ApprovePayment(JSONObject(body: request.body))
-            return try service.answer(saga: String(command.ticketId)) { work in
+        service.route("POST", "/payments", body: ApprovePayment.self, answers: .createdOrExisting(Payment.resource)) { request, command in
+            try service.answer(saga: String(command.ticketId)) { work in
                 if let payment = try Payment.resource.insertIfAbsent(["ticket_id": .int(command.ticketId), "ticket_amt": .int(command.ticketAmt),
                                                                       "payment_status": .status(PaymentStatus.paymentApproved)], work.db) {
                     try work.publish(payment.approved)

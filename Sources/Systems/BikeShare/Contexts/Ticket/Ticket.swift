@@ -30,31 +30,38 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /tickets ticketType=1 ticketStatus="ReadyForPay" [buyerPhoneNum=…]`.
-struct BuyTicket {
-    let ticketType: TicketType, buyerPhoneNum: String?
+struct BuyTicket: RequestBody {
+    /// "1" or "2" (a number is taken as its text).
+    let ticketType: String
+    let buyerPhoneNum: String?
+    /// Optional; a new ticket is `ReadyForPay`.
+    let ticketStatus: String?
 
-    init(_ body: JSONObject) throws(Problem) {
-        let type = try body.string("ticketType")
-        guard let ticketType = TicketType(rawValue: type) else {
-            throw .badRequest("field 'ticketType' must be \"1\" (60 minutes) or \"2\" (120 minutes), not '\(type)'")
+    /// The pass bought, once `validate` has passed.
+    var type: TicketType { TicketType(rawValue: ticketType)! }
+
+    func validate() throws(Problem) {
+        guard TicketType(rawValue: ticketType) != nil else {
+            throw .badRequest("field 'ticketType' must be \"1\" (60 minutes) or \"2\" (120 minutes), not '\(ticketType)'")
         }
-        self.ticketType = ticketType
-        buyerPhoneNum = try body.optionalString("buyerPhoneNum")
-        if let status = try body.optionalString("ticketStatus"), status != TicketStatus.readyForPay.rawValue {
-            throw .badRequest("a new ticket is '\(TicketStatus.readyForPay.rawValue)'; ticketStatus '\(status)' cannot be set on POST")
+        if let ticketStatus, ticketStatus != TicketStatus.readyForPay.rawValue {
+            throw .badRequest("a new ticket is '\(TicketStatus.readyForPay.rawValue)'; ticketStatus '\(ticketStatus)' cannot be set on POST")
         }
     }
 }
 
 /// `PATCH /tickets/{id} ticketStatus=payRequested|refundRequested`: what a customer may ask of a pass.
-enum TicketRequest: String {
-    case payRequested, refundRequested
+struct TicketRequest: RequestBody {
+    enum Ask: String { case payRequested, refundRequested }
 
-    init(_ body: JSONObject) throws(Problem) {
-        let text = try body.string("ticketStatus")
-        guard let request = Self(rawValue: text) else {
-            throw .badRequest("ticketStatus may be 'payRequested' (pay a ReadyForPay pass) or 'refundRequested' (refund an unused one), not '\(text)'")
+    let ticketStatus: String
+
+    /// What is asked, once `validate` has passed.
+    var ask: Ask { Ask(rawValue: ticketStatus)! }
+
+    func validate() throws(Problem) {
+        guard Ask(rawValue: ticketStatus) != nil else {
+            throw .badRequest("ticketStatus may be 'payRequested' (pay a ReadyForPay pass) or 'refundRequested' (refund an unused one), not '\(ticketStatus)'")
         }
-        self = request
     }
 }

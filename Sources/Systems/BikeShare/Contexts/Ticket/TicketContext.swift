@@ -22,10 +22,9 @@ public enum TicketContext: BoundedContext {
             slidingWindowSize: 10, minimumNumberOfCalls: 5, slowCallRateThreshold: 50, slowCallDurationThreshold: .milliseconds(600),
             waitDurationInOpenState: .seconds(3)))
 
-        service.route("POST", "/tickets") { request in
-            let command = try BuyTicket(JSONObject(body: request.body))
+        service.route("POST", "/tickets", body: BuyTicket.self, answers: .created(Ticket.resource)) { request, command in
             let ticket = try service.transaction { work in
-                let ticket = try Ticket.resource.insert(["ticket_type": .text(command.ticketType.rawValue), "ticket_status": .status(TicketStatus.readyForPay),
+                let ticket = try Ticket.resource.insert(["ticket_type": .text(command.type.rawValue), "ticket_status": .status(TicketStatus.readyForPay),
                                                          "buyer_phone_num": command.buyerPhoneNum.map(SQLValue.text) ?? .null], work.db)
                 try work.publish(ticket.created)
                 return ticket
@@ -41,9 +40,9 @@ public enum TicketContext: BoundedContext {
             }
         }
         service.readRoutes(Ticket.resource)
-        service.route("PATCH", "/tickets/{id}") { request in
+        service.route("PATCH", "/tickets/{id}", body: TicketRequest.self, answers: .item(Ticket.resource)) { request, command in
             let id = try request.id()
-            switch try TicketRequest(JSONObject(body: request.body)) {
+            switch command.ask {
             case .payRequested:
                 let ticket = try service.database.read { c in try Ticket.resource.find(id, c) }
                 guard ticket.ticketStatus == .readyForPay else { throw Problem.conflict("ticket \(id) is \(ticket.ticketStatus.rawValue): nothing to pay") }

@@ -24,14 +24,14 @@ public struct Cart: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /carts gifticonId="1" quantity="10"`.
-struct AddCart {
+struct AddCart: RequestBody {
     let gifticonId: Int, quantity: Int
+    /// Optional; a new cart is `CartAdded`.
+    let status: String?
 
-    init(_ body: JSONObject) throws(Problem) {
-        gifticonId = try body.int("gifticonId")
-        quantity = try body.int("quantity")
+    func validate() throws(Problem) {
         guard (1...1_000_000).contains(quantity) else { throw .badRequest("field 'quantity' must be between 1 and 1000000") }
-        if let status = try body.optionalString("status"), status != CartStatus.cartAdded.rawValue {
+        if let status, status != CartStatus.cartAdded.rawValue {
             throw .badRequest("a new cart is '\(CartStatus.cartAdded.rawValue)'; status '\(status)' cannot be set on POST")
         }
     }

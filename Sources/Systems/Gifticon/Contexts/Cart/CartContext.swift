@@ -20,8 +20,7 @@ public enum CartContext: BoundedContext {
             slowCallDurationThreshold: .milliseconds(250), waitDurationInOpenState: .seconds(3)))
         let claims = try service.stockClaims(from: stock)
 
-        service.route("POST", "/carts") { request in
-            let command = try AddCart(JSONObject(body: request.body))
+        service.route("POST", "/carts", body: AddCart.self, answers: .created(Cart.resource)) { request, command in
             let cart = try claims.take(command.quantity, of: command.gifticonId) { work in
                 let cart = try Cart.resource.insert(["gifticon_id": .int(command.gifticonId), "quantity": .int(command.quantity),
                                                      "status": .status(CartStatus.cartAdded)], work.db)
@@ -31,7 +30,7 @@ public enum CartContext: BoundedContext {
             return Cart.resource.created(cart, for: request)
         }
         service.readRoutes(Cart.resource)
-        service.route("DELETE", "/carts/{id}") { request in
+        service.route("DELETE", "/carts/{id}", answers: .noContent) { request in
             let id = try request.id()
             try claims.release(heldBy: id) { work in try work.publish(try Cart.resource.delete(id, work.db).removed) }
             return HTTPResponse(status: 204)

@@ -26,14 +26,10 @@ public struct Gifticon: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /gifticons gifticonId="1" name="Americano" availableQuantity="100" price="5000"`.
-struct RegisterGifticon {
+struct RegisterGifticon: RequestBody {
     let gifticonId: Int, name: String, availableQuantity: Int, price: Int
 
-    init(_ body: JSONObject) throws(Problem) {
-        gifticonId = try body.int("gifticonId")
-        name = try body.string("name")
-        availableQuantity = try body.int("availableQuantity")
-        price = try body.int("price")
+    func validate() throws(Problem) {
         guard gifticonId > 0 else { throw .badRequest("field 'gifticonId' must be positive") }
         guard !name.allSatisfy(\.isWhitespace) else { throw .badRequest("field 'name' must not be empty") }
         guard (0...10_000_000).contains(availableQuantity) else { throw .badRequest("field 'availableQuantity' must be between 0 and 10000000") }

@@ -11,9 +11,8 @@ public enum GifticonContext: BoundedContext {
     public static let migrations = Gifticon.migrations
 
     public static func install(on service: Service) throws {
-        service.route("POST", "/gifticons") { request in
-            let command = try RegisterGifticon(JSONObject(body: request.body))
-            return try service.answer { work in
+        service.route("POST", "/gifticons", body: RegisterGifticon.self, answers: .created(Gifticon.resource)) { request, command in
+            try service.answer { work in
                 guard let gifticon = try Gifticon.resource.insertIfAbsent([
                     "gifticon_id": .int(command.gifticonId), "name": .text(command.name),
                     "available_quantity": .int(command.availableQuantity), "price": .int(command.price),

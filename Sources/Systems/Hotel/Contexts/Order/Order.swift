@@ -30,19 +30,17 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /orders name=Moonhee roomType=delux [guestCnt=2] [cardNo=12345]`.
-struct PlaceOrder {
+struct PlaceOrder: RequestBody {
     let name: String, roomType: String, guestCnt: Int?, cardNo: Int?
+    /// Optional; a new order is paid as it is placed.
+    let status: String?
 
-    init(_ body: JSONObject) throws(Problem) {
-        name = try body.string("name")
-        roomType = try body.string("roomType")
-        guestCnt = try body.optionalInt("guestCnt")
-        cardNo = try body.optionalInt("cardNo")
+    func validate() throws(Problem) {
         guard !name.allSatisfy(\.isWhitespace) else { throw .badRequest("field 'name' must not be empty") }
         guard !roomType.allSatisfy(\.isWhitespace) else { throw .badRequest("field 'roomType' must not be empty") }
         if let guestCnt, !(1...20).contains(guestCnt) { throw .badRequest("field 'guestCnt' must be between 1 and 20") }
         if let cardNo, cardNo <= 0 { throw .badRequest("field 'cardNo' must be a positive number") }
-        if let status = try body.optionalString("status"), status.lowercased() != OrderStatus.paid.rawValue.lowercased() {
+        if let status, status.lowercased() != OrderStatus.paid.rawValue.lowercased() {
             throw .badRequest("a new order is paid as it is placed; status '\(status)' cannot be set on POST")
         }
     }

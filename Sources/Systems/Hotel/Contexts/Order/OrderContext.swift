@@ -27,12 +27,11 @@ public enum OrderContext: BoundedContext {
         let retry = try service.configuration.int("PAYMENT_CANCELLATION_RETRY_MS", default: 500, in: 50...60_000)
         let abandonAfter = try service.configuration.int("ORDER_PAYMENT_ABANDON_SECONDS", default: 30, in: 3...86_400)
 
-        service.route("POST", "/orders") { request in
-            let command = try PlaceOrder(JSONObject(body: request.body))
-            return Order.resource.created(try place(command, payment, service), for: request)
+        service.route("POST", "/orders", body: PlaceOrder.self, answers: .created(Order.resource)) { request, command in
+            Order.resource.created(try place(command, payment, service), for: request)
         }
         service.readRoutes(Order.resource)
-        service.route("DELETE", "/orders/{id}") { request in
+        service.route("DELETE", "/orders/{id}", answers: .item(Order.resource)) { request in
             let id = try request.id()
             let order = try service.transaction { work in
                 let order = try Order.resource.command(id, to: OrderStatus.cancelled, work.db)

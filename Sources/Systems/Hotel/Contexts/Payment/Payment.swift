@@ -27,13 +27,15 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
 
 /// `POST /payments orderId=1 [cardNo=12345] [amount=150000]`: `amount` is needed only to make a
 /// new payment; for an order already paid the answer is its payment.
-struct Pay {
+struct Pay: RequestBody {
     let orderId: Int, cardNo: Int?, amount: Int?
 
-    init(_ body: JSONObject) throws(Problem) {
-        orderId = try body.int("orderId")
-        cardNo = try body.optionalInt("cardNo")
-        amount = try body.optionalInt("amount")
+    func validate() throws(Problem) {
         if let amount, !(0...100_000_000).contains(amount) { throw .badRequest("field 'amount' must be between 0 and 100000000") }
     }
+}
+
+/// Order's sync call, `POST /payments/cancellations {"orderId": 1}`: cancel the order's payment.
+struct CancelPayment: RequestBody {
+    let orderId: Int
 }

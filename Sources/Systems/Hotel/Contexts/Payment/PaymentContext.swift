@@ -13,9 +13,8 @@ public enum PaymentContext: BoundedContext {
     public static let migrations = Payment.migrations
 
     public static func install(on service: Service) throws {
-        service.route("POST", "/payments") { request in
-            let command = try Pay(JSONObject(body: request.body))
-            return try service.answer(saga: String(command.orderId)) { work in
+        service.route("POST", "/payments", body: Pay.self, answers: .createdOrExisting(Payment.resource)) { request, command in
+            try service.answer(saga: String(command.orderId)) { work in
                 if let payment = try Payment.resource.first(where: "order_id = ?", [.int(command.orderId)], work.db) {
                     guard payment.status == .paymentApproved else {
                         throw Problem.conflict("the payment of order \(command.orderId) is \(payment.status.rawValue)")
@@ -35,8 +34,8 @@ public enum PaymentContext: BoundedContext {
             }
         }
         service.readRoutes(Payment.resource)
-        service.route("POST", Payment.cancellationsPath) { request in
-            let orderId = try JSONObject(body: request.body).int("orderId")
+        service.route("POST", Payment.cancellationsPath, body: CancelPayment.self, answers: .item(Payment.resource)) { request, command in
+            let orderId = command.orderId
             return try service.answer(saga: String(orderId)) { work in
                 // An order never charged gets a tombstone, which is no payment cancelled: nothing to say.
                 let charged = try Payment.resource.first(where: "order_id = ?", [.int(orderId)], work.db) != nil

@@ -24,11 +24,23 @@ public struct Reservation: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// The hotel's one command, `status=Confirmed` (any case: the seed sends `"confirmed"`).
-enum Confirmation {
-    static func validate(_ body: JSONObject) throws(Problem) {
-        let status = try body.string("status")
+struct Confirmation: RequestBody {
+    let status: String
+
+    func validate() throws(Problem) {
         guard status.lowercased() == ReservationStatus.confirmed.rawValue.lowercased() else {
             throw .badRequest("the hotel may set status 'Confirmed', not '\(status)'; the others follow from the order")
         }
+    }
+}
+
+/// `POST /reservations orderId=1 status=Confirmed`: the same confirmation by the order's id,
+/// which may arrive before the order's event does.
+struct ConfirmOrder: RequestBody {
+    let orderId: Int, status: String
+
+    func validate() throws(Problem) {
+        guard orderId > 0 else { throw .badRequest("field 'orderId' must be positive") }
+        try Confirmation(status: status).validate()
     }
 }

@@ -18,11 +18,8 @@ public enum ReservationContext: BoundedContext {
     public static let migrations = Reservation.migrations
 
     public static func install(on service: Service) throws {
-        service.route("POST", "/reservations") { request in
-            let body = try JSONObject(body: request.body)
-            let orderId = try body.int("orderId")
-            guard orderId > 0 else { throw Problem.badRequest("field 'orderId' must be positive") }
-            try Confirmation.validate(body)
+        service.route("POST", "/reservations", body: ConfirmOrder.self, answers: .createdOrExisting(Reservation.resource)) { request, command in
+            let orderId = command.orderId
             return try service.answer(saga: String(orderId)) { work in
                 if let early = try Reservation.resource.insertIfAbsent(["order_id": .int(orderId), "status": .status(ReservationStatus.confirmed),
                                                                         "confirmed_early": .int(1)], work.db) {
@@ -33,9 +30,8 @@ public enum ReservationContext: BoundedContext {
             }
         }
         service.readRoutes(Reservation.resource)
-        service.route("PATCH", "/reservations/{id}") { request in
+        service.route("PATCH", "/reservations/{id}", body: Confirmation.self, answers: .item(Reservation.resource)) { request, _ in
             let id = try request.id()
-            try Confirmation.validate(JSONObject(body: request.body))
             return Reservation.resource.item(try service.transaction { work in try confirm(id, work) }, for: request)
         }
 

@@ -26,13 +26,10 @@ public struct Musical: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /musicals musicalId=1003 name=HOT reservableSeat=100000`.
-struct RegisterMusical {
+struct RegisterMusical: RequestBody {
     let musicalId: Int, name: String, reservableSeat: Int
 
-    init(_ body: JSONObject) throws(Problem) {
-        musicalId = try body.int("musicalId")
-        name = try body.string("name")
-        reservableSeat = try body.int("reservableSeat")
+    func validate() throws(Problem) {
         guard musicalId > 0 else { throw .badRequest("field 'musicalId' must be positive") }
         guard !name.allSatisfy(\.isWhitespace) else { throw .badRequest("field 'name' must not be empty") }
         guard (0...1_000_000).contains(reservableSeat) else { throw .badRequest("field 'reservableSeat' must be between 0 and 1000000") }

@@ -12,9 +12,8 @@ public enum MusicalContext: BoundedContext {
     public static let migrations = Musical.migrations
 
     public static func install(on service: Service) throws {
-        service.route("POST", "/musicals") { request in
-            let command = try RegisterMusical(JSONObject(body: request.body))
-            return try service.answer { work in
+        service.route("POST", "/musicals", body: RegisterMusical.self, answers: .created(Musical.resource)) { request, command in
+            try service.answer { work in
                 guard let musical = try Musical.resource.insertIfAbsent([
                     "musical_id": .int(command.musicalId), "name": .text(command.name), "reservable_seat": .int(command.reservableSeat),
                 ], work.db) else {

@@ -24,16 +24,18 @@ public struct Reservation: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /reservations musicalId=1003 seats=10 price=50000`; `price`, per seat, defaults to 0.
-struct Reserve {
-    let musicalId: Int, seats: Int, price: Int
+struct Reserve: RequestBody {
+    let musicalId: Int, seats: Int
+    private let price: Int?
+    /// Optional; a new reservation is `SeatsReserved`.
+    let status: String?
 
-    init(_ body: JSONObject) throws(Problem) {
-        musicalId = try body.int("musicalId")
-        seats = try body.int("seats")
-        price = try body.optionalInt("price") ?? 0
+    var pricePerSeat: Int { price ?? 0 }
+
+    func validate() throws(Problem) {
         guard (1...10_000).contains(seats) else { throw .badRequest("field 'seats' must be between 1 and 10000") }
-        guard (0...100_000_000).contains(price) else { throw .badRequest("field 'price' must be between 0 and 100000000") }
-        if let status = try body.optionalString("status"), status != ReservationStatus.seatsReserved.rawValue {
+        guard (0...100_000_000).contains(pricePerSeat) else { throw .badRequest("field 'price' must be between 0 and 100000000") }
+        if let status, status != ReservationStatus.seatsReserved.rawValue {
             throw .badRequest("a new reservation is '\(ReservationStatus.seatsReserved.rawValue)'; status '\(status)' cannot be set on POST")
         }
     }

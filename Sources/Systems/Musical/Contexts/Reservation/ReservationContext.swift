@@ -18,11 +18,10 @@ public enum ReservationContext: BoundedContext {
             slidingWindowSize: 10, minimumNumberOfCalls: 5, slowCallRateThreshold: 50, slowCallDurationThreshold: .milliseconds(500),
             waitDurationInOpenState: .seconds(3))))
 
-        service.route("POST", "/reservations") { request in
-            let command = try Reserve(JSONObject(body: request.body))
+        service.route("POST", "/reservations", body: Reserve.self, answers: .created(Reservation.resource)) { request, command in
             let reservation = try seats.take(command.seats, of: command.musicalId) { work in
                 let reservation = try Reservation.resource.insert([
-                    "musical_id": .int(command.musicalId), "seats": .int(command.seats), "price": .int(command.price),
+                    "musical_id": .int(command.musicalId), "seats": .int(command.seats), "price": .int(command.pricePerSeat),
                     "status": .status(ReservationStatus.seatsReserved),
                 ], work.db)
                 try work.publish(reservation.reserved)
@@ -31,7 +30,7 @@ public enum ReservationContext: BoundedContext {
             return Reservation.resource.created(reservation, for: request)
         }
         service.readRoutes(Reservation.resource)
-        service.route("DELETE", "/reservations/{id}") { request in
+        service.route("DELETE", "/reservations/{id}", answers: .item(Reservation.resource)) { request in
             let id = try request.id()
             let reservation = try seats.release(heldBy: id) { work in
                 let reservation = try Reservation.resource.command(id, to: ReservationStatus.cancelled, work.db)

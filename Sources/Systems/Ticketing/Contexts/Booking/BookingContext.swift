@@ -16,15 +16,13 @@ public enum BookingContext: BoundedContext {
     public static func install(on service: Service) throws {
         let show = try service.upstream("show", timeout: .seconds(2))
         let confirmationDeadline = try service.configuration.int("BOOKING_CONFIRMATION_TIMEOUT_SECONDS", default: 300, in: 1...86_400)
-        service.route("POST", "/bookings") { request in
-            let command = try PlaceBooking(JSONObject(body: request.body))
+        service.route("POST", "/bookings", body: PlaceBooking.self, answers: .created(Booking.resource)) { request, command in
             try learnShow(command.showId, from: show, service)
             return try service.answer { work in Booking.resource.created(try place(command, work), for: request) }
         }
         service.readRoutes(Booking.resource)
-        service.route("PATCH", "/bookings/{id}") { request in
+        service.route("PATCH", "/bookings/{id}", body: CancelBooking.self, answers: .item(Booking.resource)) { request, _ in
             let id = try request.id()
-            try CancelBooking.validate(JSONObject(body: request.body))
             return Booking.resource.item(try service.transaction { work in try cancel(id, work) }, for: request)
         }
 

@@ -12,16 +12,13 @@ public enum IssuanceContext: BoundedContext {
 
     public static func install(on service: Service) throws {
         service.readRoutes(TicketIssuance.resource)
-        service.route("PATCH", "/ticketIssuances/{id}") { request in
+        service.route("PATCH", "/ticketIssuances/{id}", body: IssueTicket.self, answers: .item(TicketIssuance.resource)) { request, _ in
             let id = try request.id()
-            try IssueTicket.validate(JSONObject(body: request.body))
             return TicketIssuance.resource.item(try service.transaction { work in try issue(id, work) }, for: request)
         }
         // Pay's sync call: `{"bookId": 1}`. Idempotent, so a retried call answers the same.
-        service.route("POST", "/ticketIssuances/cancellations") { request in
-            let bookId = try JSONObject(body: request.body).int("bookId")
-            guard bookId > 0 else { throw Problem.badRequest("field 'bookId' must be a booking id") }
-            return try service.answer { work in TicketIssuance.resource.item(try void(bookId: bookId, work), for: request) }
+        service.route("POST", "/ticketIssuances/cancellations", body: VoidTicket.self, answers: .item(TicketIssuance.resource)) { request, command in
+            try service.answer { work in TicketIssuance.resource.item(try void(bookId: command.bookId, work), for: request) }
         }
 
         // A ticket voided before its payment arrived stays cancelled: the insert does nothing.

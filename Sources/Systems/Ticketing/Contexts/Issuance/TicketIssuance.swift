@@ -18,8 +18,19 @@ public struct TicketIssuance: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `PATCH /ticketIssuances/{id} issueStatus=Issued`: the customer issues a ticket.
-enum IssueTicket {
-    static func validate(_ body: JSONObject) throws(Problem) {
-        _ = try IssueStatus.requested(in: body, field: "issueStatus", otherwise: "a ticket is cancelled by cancelling its booking")
+struct IssueTicket: RequestBody {
+    let issueStatus: String
+
+    func validate() throws(Problem) {
+        _ = try IssueStatus.requested(issueStatus, field: "issueStatus", otherwise: "a ticket is cancelled by cancelling its booking")
+    }
+}
+
+/// Pay's sync call, `POST /ticketIssuances/cancellations {"bookId": 1}`: void the booking's ticket.
+struct VoidTicket: RequestBody {
+    let bookId: Int
+
+    func validate() throws(Problem) {
+        guard bookId > 0 else { throw .badRequest("field 'bookId' must be a booking id") }
     }
 }

@@ -26,15 +26,15 @@ public struct Show: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// `POST /shows showName=… totalCount=100 remainCount=100`; `remainCount` defaults to `totalCount`.
-struct RegisterShow {
-    let showName: String, totalCount: Int, remainCount: Int
+struct RegisterShow: RequestBody {
+    let showName: String, totalCount: Int
+    private let remainCount: Int?
 
-    init(_ body: JSONObject) throws(Problem) {
-        showName = try body.string("showName")
-        totalCount = try body.int("totalCount")
-        remainCount = try body.optionalInt("remainCount") ?? totalCount
+    var seatsLeft: Int { remainCount ?? totalCount }
+
+    func validate() throws(Problem) {
         guard !showName.trimmingCharacters(in: .whitespaces).isEmpty else { throw .badRequest("field 'showName' must not be empty") }
         guard (1...1_000_000).contains(totalCount) else { throw .badRequest("field 'totalCount' must be between 1 and 1000000") }
-        guard (0...totalCount).contains(remainCount) else { throw .badRequest("field 'remainCount' must be between 0 and totalCount") }
+        guard (0...totalCount).contains(seatsLeft) else { throw .badRequest("field 'remainCount' must be between 0 and totalCount") }
     }
 }

@@ -14,11 +14,10 @@ public enum ShowContext: BoundedContext {
     public static let migrations = Show.migrations
 
     public static func install(on service: Service) throws {
-        service.route("POST", "/shows") { request in
-            let command = try RegisterShow(JSONObject(body: request.body))
+        service.route("POST", "/shows", body: RegisterShow.self, answers: .created(Show.resource)) { request, command in
             return try service.answer { work in
                 let show = try Show.resource.insert(["show_name": .text(command.showName), "total_count": .int(command.totalCount),
-                                                     "remain_count": .int(command.remainCount)], work.db)
+                                                     "remain_count": .int(command.seatsLeft)], work.db)
                 try work.publish(ShowRegistered(id: show.id, showName: show.showName, totalCount: show.totalCount,
                                                 remainCount: show.remainCount))
                 return Show.resource.created(show, for: request)
