@@ -56,7 +56,7 @@ let package = Package(
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
         .executableTarget(name: "gateway", dependencies: ["CCrypto", "HTTP", "JSON", "Processes"], path: "Sources/Tools/gateway"),
-        .executableTarget(name: "deploygen", dependencies: ["Chassis"] + deployedLibraries, path: "Sources/Tools/deploygen"),
+        .executableTarget(name: "deploygen", dependencies: ["Chassis", "HTTP"] + deployedLibraries, path: "Sources/Tools/deploygen"),
         .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
         .executableTarget(name: "chaos", dependencies: ["HTTP", "JSON", "Storage", "Processes", "BikeShare", "Hotel"], path: "Sources/Tools/chaos"),
         .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "CCrypto", "HTTP", "TestSupport"]),
-        .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "JSON", "TestSupport"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "JSON", "Storage", "TestSupport"]),
         .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "chaos", "TestSupport", "HTTP", "Storage"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),

@@ -18,18 +18,26 @@ struct ContractTests {
         #expect(try ContractFiles.breakingChanges(systems, under: ProjectPaths.root) == [])
     }
 
-    @Test("scripts/check-contracts: pydantic-asyncapi reads every document as AsyncAPI 3.0, and refuses one that is not")
+    @Test("scripts/check-contracts: pydantic-asyncapi reads every AsyncAPI document, openapi-spec-validator every OpenAPI one, and each refuses a broken one")
     func outsideToolAccepts() throws {
         let script = ProjectPaths.root.appendingPathComponent("scripts/check-contracts").path
         let run = try CommandRun(script, [], timeout: .seconds(120))
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("contracts/ticketing/asyncapi.json: AsyncAPI 3.0.0"), "\(run)")
+        #expect(run.stdout.contains("contracts/ticketing/openapi.json: OpenAPI 3.1.0"), "\(run)")
 
         var broken = try Self.document("ticketing")
         broken["operations"] = ["ticketing-booking.send": ["action": "publish", "channel": ["$ref": "#/channels/ticketing.booking"]]]
         let path = try Self.write(broken)
         let refused = try CommandRun(script, [path], timeout: .seconds(120))
         #expect(refused.status != 0 && refused.stderr.contains("is not a valid AsyncAPI 3.0 document"), "\(refused)")
+
+        // A response with no description, and a reference to a schema that is not there.
+        let api = ProjectPaths.root.appendingPathComponent("contracts/ticketing/openapi.json")
+        var openAPI = try JSONSerialization.jsonObject(with: try Data(contentsOf: api)) as! [String: Any]
+        openAPI["paths"] = ["/bookings": ["get": ["responses": ["200": ["content": ["application/json": ["schema": ["$ref": "#/components/schemas/Nothing"]]]]]]]]
+        let brokenAPI = try CommandRun(script, [try Self.write(openAPI)], timeout: .seconds(120))
+        #expect(brokenAPI.status != 0 && brokenAPI.stderr.contains("is not a valid OpenAPI 3.1 document"), "\(brokenAPI)")
     }
 
     // MARK: What breaks a consumer (ticketing.show reads BookingPlaced; every field of it is required)
@@ -140,7 +148,7 @@ struct ContractTests {
     func releaseNeedsABump() throws {
         let root = try ProjectPaths.temporaryDirectory("contracts-release")
         let systems = try Deployables.all()
-        #expect(try ContractFiles.release(systems, under: root).count == systems.count)
+        #expect(try ContractFiles.release(systems, under: root).count == systems.count * 2, "an AsyncAPI and an OpenAPI document each")
         #expect(try ContractFiles.release(systems, under: root).isEmpty)
         let released = root.appendingPathComponent("contracts/ticketing/released/1.0.0/asyncapi.json")
         try "{}\n".write(to: released, atomically: true, encoding: .utf8)

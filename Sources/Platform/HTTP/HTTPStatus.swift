@@ -1,6 +1,6 @@
-enum HTTPStatus {
+public enum HTTPStatus {
     /// The standard reason phrase, or nil for a code this table does not know.
-    static func reasonPhrase(_ status: Int) -> String? {
+    public static func reasonPhrase(_ status: Int) -> String? {
         switch status {
         case 100: "Continue"
         case 200: "OK"

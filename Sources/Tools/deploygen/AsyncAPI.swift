@@ -82,11 +82,12 @@ enum AsyncAPI {
             "payload": try DecodedSchema.of(event),
         ])
     }
-
-    private static func ref(_ pointer: String) -> JSONNode { object(["$ref": .string(pointer)]) }
 }
 
 func object(_ members: KeyValuePairs<String, JSONNode>) -> JSONNode { .object(JSONMembers(members)) }
+
+/// A JSON Reference to `pointer` in the same document.
+func ref(_ pointer: String) -> JSONNode { object(["$ref": .string(pointer)]) }
 
 struct ContractError: Error, CustomStringConvertible {
     let description: String

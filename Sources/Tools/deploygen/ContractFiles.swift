@@ -2,12 +2,18 @@ import Chassis
 import Foundation
 import JSON
 
-/// The contract documents: `contracts/<system>/asyncapi.json` as the code gives it now, and the
-/// released ones under `contracts/<system>/released/<version>/`, which a change is checked against.
+/// The contract documents: `contracts/<system>/asyncapi.json` and `openapi.json` as the code
+/// gives them now, and the released ones under `contracts/<system>/released/<version>/`, which a
+/// change is checked against.
 enum ContractFiles {
     /// The generated documents, by path.
     static func files(_ system: DeployableSystem) throws -> [String: String] {
-        [EventContract.path(of: system.name): try AsyncAPI.document(system).indentedText]
+        Dictionary(uniqueKeysWithValues: try documents(system).map { ("\(EventContract.folder)/\(system.name)/\($0.name)", $0.text) })
+    }
+
+    /// Each document's file name and text.
+    private static func documents(_ system: DeployableSystem) throws -> [(name: String, text: String)] {
+        [(EventContract.fileName, try AsyncAPI.document(system).indentedText), (OpenAPI.fileName, try OpenAPI.document(system).indentedText)]
     }
 
     /// Each way the current documents break a consumer, per system (`Compatibility`).
@@ -30,16 +36,17 @@ enum ContractFiles {
             if let last = try releasedVersions(system, under: root).last, versionOrder(version, last) {
                 throw ContractError("\(system.name): contractVersion \(version) is below \(last), the last released: bump it above")
             }
-            let path = releasedPath(system, version)
-            let text = try AsyncAPI.document(system).indentedText
-            guard let existing = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else {
-                new.append((path, text))
-                continue
-            }
-            guard existing == text else {
-                throw ContractError("""
-                    \(path) was released with other contents: bump contractVersion in the \(system.name) manifest, then release
-                    """)
+            for document in try documents(system) {
+                let path = releasedPath(system, version, document.name)
+                guard let existing = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else {
+                    new.append((path, document.text))
+                    continue
+                }
+                guard existing == document.text else {
+                    throw ContractError("""
+                        \(path) was released with other contents: bump contractVersion in the \(system.name) manifest, then release
+                        """)
+                }
             }
         }
         for (path, text) in new {
@@ -50,8 +57,8 @@ enum ContractFiles {
         return new.map(\.path)
     }
 
-    private static func releasedPath(_ system: DeployableSystem, _ version: String) -> String {
-        "\(EventContract.folder)/\(system.name)/released/\(version)/\(EventContract.fileName)"
+    private static func releasedPath(_ system: DeployableSystem, _ version: String, _ fileName: String = EventContract.fileName) -> String {
+        "\(EventContract.folder)/\(system.name)/released/\(version)/\(fileName)"
     }
 
     /// The released versions, oldest first ("1.10.0" after "1.9.0").

@@ -33,6 +33,8 @@ struct DeployableContext {
     /// The events it publishes on its topic, and each event its policies decode, with the topic.
     let publishes: [any DomainEvent.Type]
     let consumes: [(topic: String, type: any DomainEvent.Type)]
+    /// Its routes, each with the body it reads and what it answers.
+    let operations: [APIOperation]
 
     init<Context: BoundedContext>(_ type: Context.Type) throws {
         let service = try Service(type, arguments: [], environment: ["DATABASE_PATH": ":memory:"])
@@ -43,6 +45,7 @@ struct DeployableContext {
         deadLetterTopics = service.deadLetterTopics
         publishes = service.publishes
         consumes = service.consumes
+        operations = service.operations
     }
 
     var name: String { manifest.name }
