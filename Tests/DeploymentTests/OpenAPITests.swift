@@ -1,13 +1,15 @@
 import Chassis
 @testable import deploygen
+import Foundation
 import HTTP
 import JSON
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 
 /// The HTTP half of the published language: what `OpenAPI.document` learns from the routes.
-@Suite("OpenAPI documents")
+@Suite("OpenAPI documents", .serialized)
 struct OpenAPITests {
     @Test("a route's body and answer come from its types: fields, required ones, a refused one, statuses, Location, problems")
     func learntFromRoutes() throws {
@@ -42,6 +44,116 @@ struct OpenAPITests {
         #expect { try OpenAPI.document(try DeployableSystem(Shop.manifest, [Shop.self])) } throws: {
             "\($0)".contains("shop-things: PATCH /things/{id} does not say what it answers")
         }
+    }
+}
+
+/// What breaks a client of ticketing's released API (every operation; clients read every field).
+@Suite("OpenAPI compatibility")
+struct ClientCompatibilityTests {
+    @Test("the current HTTP API of each system breaks no client of its released ones")
+    func currentIsCompatible() throws {
+        for system in try Deployables.all() {
+            #expect(try ClientCompatibility.breakingChanges(from: Self.released(system.name), to: OpenAPI.document(system)) == [])
+        }
+    }
+
+    @Test("a request field newly required, a type changed, a field now refused, a value no longer accepted: the clients' requests break")
+    func requestChanges() throws {
+        let changes = try Self.changes { document in
+            Self.schema(&document, "PlaceBooking") { schema in
+                schema["required"] = (schema["required"] as! [String]) + ["seat"]
+                var properties = schema["properties"] as! [String: Any]
+                properties["seat"] = ["type": "string"]
+                properties["showName"] = ["type": "integer"]
+                properties["bookStatus"] = false
+                schema["properties"] = properties
+            }
+            Self.schema(&document, "RegisterShow") { schema in
+                var properties = schema["properties"] as! [String: Any]
+                properties["showName"] = ["type": "string", "enum": ["Cats"]]
+                schema["properties"] = properties
+            }
+        }
+        #expect(changes.contains("POST /bookings reads body.seat as required, sent without it, as clients of 1.0.0 send it"), "\(changes)")
+        #expect(changes.contains("POST /bookings reads body.showName as integer, sent as string, as clients of 1.0.0 send it"), "\(changes)")
+        #expect(changes.contains("POST /bookings refuses body.bookStatus, as clients of 1.0.0 send it"), "\(changes)")
+        #expect(changes.contains("POST /shows reads body.showName as one of [\"Cats\"], sent as any string, as clients of 1.0.0 send it"), "\(changes)")
+        #expect(changes.count == 4, "\(changes)")
+    }
+
+    @Test("an answer's field removed, made nullable, or a status string clients do not know; an operation or a status gone: the clients break")
+    func answerChanges() throws {
+        let changes = try Self.changes { document in
+            Self.schema(&document, "Booking") { schema in
+                var properties = schema["properties"] as! [String: Any]
+                properties["showName"] = ["type": ["string", "null"]]
+                properties["bookStatus"] = ["type": "string", "enum": ["Booked", "Confirmed", "Failed", "Cancelled", "Refunded"]]
+                properties.removeValue(forKey: "qty")
+                schema["properties"] = properties
+                schema["required"] = (schema["required"] as! [String]).filter { $0 != "qty" }
+            }
+            var paths = document["paths"] as! [String: Any]
+            paths.removeValue(forKey: "/showStatuses/{id}")
+            var shows = paths["/shows"] as! [String: Any]
+            var post = shows["post"] as! [String: Any]
+            var responses = post["responses"] as! [String: Any]
+            responses["200"] = responses.removeValue(forKey: "201")
+            post["responses"] = responses
+            shows["post"] = post
+            paths["/shows"] = shows
+            document["paths"] = paths
+        }
+        for expected in [
+            "POST /bookings: clients of 1.0.0 read 201 body.qty as required, answered without it",
+            "POST /bookings: clients of 1.0.0 read 201 body.showName as string, answered as string or null",
+            "POST /bookings: clients of 1.0.0 read 201 body.bookStatus as one of [\"Booked\", \"Confirmed\", \"Failed\", \"Cancelled\"], answered also as [\"Refunded\"]",
+            "GET /showStatuses/{id}, as released in 1.0.0, is no longer served",
+            "POST /shows no longer answers 201, as it did in 1.0.0",
+        ] {
+            #expect(changes.contains(expected), "\(expected) not in \(changes)")
+        }
+    }
+
+    @Test("a field added to an answer, or an optional field added to a request, breaks nobody")
+    func additionsBreakNobody() throws {
+        let changes = try Self.changes { document in
+            Self.schema(&document, "Booking") { schema in
+                var properties = schema["properties"] as! [String: Any]
+                properties["seat"] = ["type": "string"]
+                schema["properties"] = properties
+            }
+            Self.schema(&document, "PlaceBooking") { schema in
+                var properties = schema["properties"] as! [String: Any]
+                properties["seat"] = ["type": "string"]
+                schema["properties"] = properties
+            }
+        }
+        #expect(changes == [])
+    }
+
+    // MARK: Helpers: ticketing's committed document, changed, against its released one
+
+    static func released(_ system: String) throws -> [(version: String, document: JSONNode)] {
+        let url = ProjectPaths.root.appendingPathComponent("contracts/\(system)/released/1.0.0/openapi.json")
+        return [("1.0.0", try JSONNode(parsing: try Data(contentsOf: url)))]
+    }
+
+    static func changes(_ change: (inout [String: Any]) -> Void) throws -> [String] {
+        let url = ProjectPaths.root.appendingPathComponent("contracts/ticketing/openapi.json")
+        var document = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as! [String: Any]
+        change(&document)
+        let current = try JSONNode(parsing: Array(try JSONSerialization.data(withJSONObject: document)))
+        return ClientCompatibility.breakingChanges(from: try released("ticketing"), to: current)
+    }
+
+    static func schema(_ document: inout [String: Any], _ name: String, _ change: (inout [String: Any]) -> Void) {
+        var components = document["components"] as! [String: Any]
+        var schemas = components["schemas"] as! [String: Any]
+        var schema = schemas[name] as! [String: Any]
+        change(&schema)
+        schemas[name] = schema
+        components["schemas"] = schemas
+        document["components"] = components
     }
 }
 

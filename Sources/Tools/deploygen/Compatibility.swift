@@ -42,25 +42,26 @@ enum Compatibility {
         return changes
     }
 
-    /// How what is published (`produced`) fails what a consumer reads (`read`), each as "path: why".
-    static func mismatches(produced: JSONNode, read: JSONNode, at path: String) -> [String] {
-        guard let readType = read["type"]?.stringValue else { return [] }
-        let producedType = produced["type"]?.stringValue
-        guard producedType == readType || (readType == "number" && producedType == "integer") else {
-            return ["\(path) as \(readType), published as \(producedType ?? "anything")"]
+    /// How what is published (`produced`) fails what a consumer reads (`read`), each as "path
+    /// as …, <verb> as …": `verb` says how the producer gives it ("published", "answered").
+    static func mismatches(produced: JSONNode, read: JSONNode, at path: String, verb: String = "published") -> [String] {
+        guard let readTypes = types(read) else { return [] }
+        let producedTypes = types(produced)
+        guard let producedTypes, producedTypes.allSatisfy({ readTypes.contains($0) || ($0 == "integer" && readTypes.contains("number")) }) else {
+            return ["\(path) as \(readTypes.joined(separator: " or ")), \(verb) as \(producedTypes?.joined(separator: " or ") ?? "anything")"]
         }
         var problems: [String] = []
         if let known = read["enum"]?.arrayValue {
             if let published = produced["enum"]?.arrayValue {
                 let unknown = published.filter { !known.contains($0) }.compactMap(\.stringValue)
-                if !unknown.isEmpty { problems.append("\(path) as one of \(known.compactMap(\.stringValue)), published also as \(unknown)") }
+                if !unknown.isEmpty { problems.append("\(path) as one of \(known.compactMap(\.stringValue)), \(verb) also as \(unknown)") }
             } else {
-                problems.append("\(path) as one of \(known.compactMap(\.stringValue)), published as any string")
+                problems.append("\(path) as one of \(known.compactMap(\.stringValue)), \(verb) as any string")
             }
         }
         switch (read["properties"] != nil, produced["properties"] != nil) {
-        case (true, false): problems.append("\(path) as an object of named fields, published as a map")
-        case (false, true) where read["additionalProperties"] != nil: problems.append("\(path) as a map, published as an object of named fields")
+        case (true, false): problems.append("\(path) as an object of named fields, \(verb) as a map")
+        case (false, true) where read["additionalProperties"] != nil: problems.append("\(path) as a map, \(verb) as an object of named fields")
         default: break
         }
         if case .object(let properties)? = read["properties"] {
@@ -68,19 +69,25 @@ enum Compatibility {
             let publishedRequired = Set((produced["required"]?.arrayValue ?? []).compactMap(\.stringValue))
             for key in properties.distinctKeys {
                 if required.contains(key) && !publishedRequired.contains(key) {
-                    problems.append("\(path).\(key) as required, published \(produced["properties"]?[key] == nil ? "without it" : "as optional")")
+                    problems.append("\(path).\(key) as required, \(verb) \(produced["properties"]?[key] == nil ? "without it" : "as optional")")
                 }
                 if let published = produced["properties"]?[key] {
-                    problems += mismatches(produced: published, read: properties[key]!, at: "\(path).\(key)")
+                    problems += mismatches(produced: published, read: properties[key]!, at: "\(path).\(key)", verb: verb)
                 }
             }
         }
         if let element = read["items"], let published = produced["items"] {
-            problems += mismatches(produced: published, read: element, at: "\(path)[]")
+            problems += mismatches(produced: published, read: element, at: "\(path)[]", verb: verb)
         }
         if let value = read["additionalProperties"], let published = produced["additionalProperties"] {
-            problems += mismatches(produced: published, read: value, at: "\(path)[*]")
+            problems += mismatches(produced: published, read: value, at: "\(path)[*]", verb: verb)
         }
         return problems
+    }
+
+    /// A schema's `type`, one or a list of them (a nullable field's `["string", "null"]`); nil when it says none.
+    private static func types(_ schema: JSONNode) -> [String]? {
+        if let type = schema["type"]?.stringValue { return [type] }
+        return schema["type"]?.arrayValue?.compactMap(\.stringValue)
     }
 }

@@ -16,13 +16,26 @@ enum ContractFiles {
         [(EventContract.fileName, try AsyncAPI.document(system).indentedText), (OpenAPI.fileName, try OpenAPI.document(system).indentedText)]
     }
 
-    /// Each way the current documents break a consumer, per system (`Compatibility`).
+    /// Each way the current documents break a consumer (`Compatibility`) or a client
+    /// (`ClientCompatibility`), per system.
     static func breakingChanges(_ systems: [DeployableSystem], under root: URL) throws -> [String] {
         try systems.flatMap { system -> [String] in
-            let released = try releasedVersions(system, under: root).map { version in
+            let versions = try releasedVersions(system, under: root)
+            let released = try versions.map { version in
                 try EventContract(contentsOf: root.appendingPathComponent(releasedPath(system, version)))
             }
-            return Compatibility.breakingChanges(from: released, to: EventContract(try AsyncAPI.document(system))).map { "\(system.name): \($0)" }
+            let releasedAPIs = try versions.compactMap { version -> (String, JSONNode)? in
+                let url = root.appendingPathComponent(releasedPath(system, version, OpenAPI.fileName))
+                guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+                do {
+                    return (version, try JSONNode(parsing: try Data(contentsOf: url)))
+                } catch {
+                    throw ContractError("\(url.path) is not JSON: \(error)")
+                }
+            }
+            let changes = Compatibility.breakingChanges(from: released, to: EventContract(try AsyncAPI.document(system)))
+                + ClientCompatibility.breakingChanges(from: releasedAPIs, to: try OpenAPI.document(system))
+            return changes.map { "\(system.name): \($0)" }
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 // deploygen [--check | --release] [DIRECTORY]: writes docker-compose.yml,
 // docker-compose.postgres.yml, compose/, kubernetes/ and each system's contracts/ under DIRECTORY
 // (default: the current one) from the system manifests and contexts, then exits 1 if the events
-// would break a consumer (Compatibility). With --check, changes nothing and exits 1 when a file
+// would break a consumer (Compatibility) or the HTTP API a client (ClientCompatibility). With --check, changes nothing and exits 1 when a file
 // differs from what it would write too; with --release, once all that passed, keeps a copy of
 // the contracts as released under each system's contract version.
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -32,7 +32,7 @@ do {
     }
     let breaking = try ContractFiles.breakingChanges(systems, under: root)
     guard breaking.isEmpty else {
-        print("deploygen: these events would break a consumer; change them as README, Contracts says (a new event type beside the old):")
+        print("deploygen: these changes would break a consumer or a client; make them as README, Contracts says (a new event type, a new route, beside the old):")
         for change in breaking { print("  \(change)") }
         exit(1)
     }
