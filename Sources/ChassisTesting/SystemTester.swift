@@ -8,7 +8,8 @@ import Storage
 /// context's router (no sockets; `down` names contexts whose calls fail as if they were down),
 /// and each published event delivered to every context that reads its topic, until nothing is
 /// left to deliver. Each event is first checked against the system's committed AsyncAPI document
-/// (`contracts/<system>/asyncapi.json`), as it would be on the topic.
+/// (`contracts/<system>/asyncapi.json`), as it would be on the topic, and each answer to a
+/// request against its OpenAPI document (`openapi.json`), as a client would be given it.
 public final class SystemTester {
     public let manifest: SystemManifest
     /// By context name.
@@ -20,6 +21,7 @@ public final class SystemTester {
     /// Where each context answers sync calls, in this process only.
     private let urls: [String: String]
     private let contract: EventContract
+    private let api: APIContract
 
     /// `types` are the system's contexts; they must be exactly the manifest's.
     public init(_ manifest: SystemManifest, _ types: [any BoundedContext.Type], down: Set<String> = []) throws {
@@ -31,12 +33,13 @@ public final class SystemTester {
         let run = UUID().uuidString.prefix(8).lowercased()
         let urls = Dictionary(uniqueKeysWithValues: manifest.contexts.map { ($0.name, "http://\($0.name).\(run).in-process:80") })
         self.urls = urls
-        let document = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(EventContract.path(of: manifest.name))
-        guard FileManager.default.fileExists(atPath: document.path) else {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let documents = [EventContract.path(of: manifest.name), APIContract.path(of: manifest.name)].map(root.appendingPathComponent)
+        for document in documents where !FileManager.default.fileExists(atPath: document.path) {
             throw TesterError("\(manifest.name) has no contract document at \(document.path): run scripts/deploygen")
         }
-        contract = try EventContract(contentsOf: document)
+        contract = try EventContract(contentsOf: documents[0])
+        api = try APIContract(contentsOf: documents[1])
         let environment = Dictionary(uniqueKeysWithValues: manifest.contexts.map { context in
             (ContextManifest.urlVariable(of: context.name), down.contains(context.name) ? "http://127.0.0.1:9" : urls[context.name]!)
         })
@@ -85,6 +88,9 @@ public final class SystemTester {
             throw TesterError("no context of \(manifest.name) serves \(path)")
         }
         let answer = try self[context.name].request(method, path, json)
+        let problems = api.problems(method, String(prefix), status: answer.status, contentType: answer.response.headers["Content-Type"] ?? "",
+                                    body: answer.response.body)
+        guard problems.isEmpty else { throw TesterError("the contract: \(method) \(path) → \(answer.status): \(problems.joined(separator: "; "))") }
         try settle()
         return answer
     }

@@ -82,6 +82,9 @@ struct ContractSchemaTests {
         #expect(problems.count == 5, "\(problems)")
         #expect(SchemaValidation.problems(try json("{}"), against: try json(#"{"format":"date"}"#))
             == ["at $: the schema keyword format is not supported"])
+        let nullable = try json(#"{"type":["string","null"]}"#)
+        #expect(SchemaValidation.problems(.null, against: nullable).isEmpty && SchemaValidation.problems(.string("a"), against: nullable).isEmpty)
+        #expect(SchemaValidation.problems(.number("1"), against: nullable) == ["at $: expected string or null, found 1"])
     }
 
     @Test("the header schema is what an envelope carries: constants for type and source, any id, time, subject and saga")

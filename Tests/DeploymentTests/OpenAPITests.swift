@@ -53,7 +53,7 @@ struct ClientCompatibilityTests {
     @Test("the current HTTP API of each system breaks no client of its released ones")
     func currentIsCompatible() throws {
         for system in try Deployables.all() {
-            #expect(try ClientCompatibility.breakingChanges(from: Self.released(system.name), to: OpenAPI.document(system)) == [])
+            #expect(try ClientCompatibility.breakingChanges(from: Self.released(system.name), to: APIContract(OpenAPI.document(system))) == [])
         }
     }
 
@@ -133,9 +133,8 @@ struct ClientCompatibilityTests {
 
     // MARK: Helpers: ticketing's committed document, changed, against its released one
 
-    static func released(_ system: String) throws -> [(version: String, document: JSONNode)] {
-        let url = ProjectPaths.root.appendingPathComponent("contracts/\(system)/released/1.0.0/openapi.json")
-        return [("1.0.0", try JSONNode(parsing: try Data(contentsOf: url)))]
+    static func released(_ system: String) throws -> [(version: String, contract: APIContract)] {
+        [("1.0.0", try APIContract(contentsOf: ProjectPaths.root.appendingPathComponent("contracts/\(system)/released/1.0.0/openapi.json")))]
     }
 
     static func changes(_ change: (inout [String: Any]) -> Void) throws -> [String] {
@@ -143,7 +142,7 @@ struct ClientCompatibilityTests {
         var document = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as! [String: Any]
         change(&document)
         let current = try JSONNode(parsing: Array(try JSONSerialization.data(withJSONObject: document)))
-        return ClientCompatibility.breakingChanges(from: try released("ticketing"), to: current)
+        return ClientCompatibility.breakingChanges(from: try released("ticketing"), to: APIContract(current))
     }
 
     static func schema(_ document: inout [String: Any], _ name: String, _ change: (inout [String: Any]) -> Void) {

@@ -5,9 +5,11 @@ import HTTP
 extension SystemStack {
     public func request(_ method: String, _ path: String, _ fields: [String: String]? = nil) throws -> HTTPClientResponse {
         let body = try fields.map { Array(try JSONSerialization.data(withJSONObject: $0)) } ?? []
-        return try HTTPClient().send(method: method, url: gateway.baseURL + path,
-                                     headers: fields == nil ? [:] : ["Content-Type": "application/json"],
-                                     body: body, timeout: .seconds(10))
+        let response = try HTTPClient().send(method: method, url: gateway.baseURL + path,
+                                             headers: fields == nil ? [:] : ["Content-Type": "application/json"],
+                                             body: body, timeout: .seconds(10))
+        answers.record(method, path, response)
+        return response
     }
 
     /// Sends a command that must succeed and decodes the resource it answers with.

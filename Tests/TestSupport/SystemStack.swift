@@ -11,6 +11,8 @@ public final class SystemStack: @unchecked Sendable {
     /// In the manifest's order, a context's replicas together.
     public let services: [ServiceProcess]
     public let gateway: ServiceProcess
+    /// Every answer `request` was given, checked by `stop`.
+    let answers = APITraffic()
 
     /// `environment` adds variables per context ("booking": [...]); "gateway" names the gateway.
     /// Each service keeps its state in `engine`: an SQLite file, or a database of its own on the
@@ -51,8 +53,10 @@ public final class SystemStack: @unchecked Sendable {
     }
 
     /// Stops every process, then checks every record left on the system's topics against its
-    /// committed AsyncAPI document (`ContractTraffic`). The test fails (at `location`) on a record
-    /// that breaks it, on a dead letter, and on no record at all (nothing would have been checked).
+    /// committed AsyncAPI document (`ContractTraffic`), and every answer through the gateway
+    /// against its OpenAPI document (`APITraffic`). The test fails (at `location`) on a record or
+    /// an answer that breaks them, on a dead letter, and on no record at all (nothing would have
+    /// been checked).
     public func stop(sourceLocation location: SourceLocation = #_sourceLocation) {
         for service in [gateway] + services { service.stop() }
         do {
@@ -60,12 +64,13 @@ public final class SystemStack: @unchecked Sendable {
             var problems = report.problems
             if report.records == 0 { problems.append("no record was left on the topics to check") }
             problems += report.deadLetters.map { "a dead letter: \($0)" }
+            problems += try answers.problems(system)
             for problem in problems.prefix(10) { Issue.record("the contract: \(problem)", sourceLocation: location) }
             if problems.count > 10 {
-                Issue.record("the contract: \(problems.count - 10) more problems in \(report.records) records", sourceLocation: location)
+                Issue.record("the contract: \(problems.count - 10) more problems", sourceLocation: location)
             }
         } catch {
-            Issue.record("the records on the topics could not be checked against the contract: \(error)", sourceLocation: location)
+            Issue.record("the traffic could not be checked against the contracts: \(error)", sourceLocation: location)
         }
         broker.stop()
     }

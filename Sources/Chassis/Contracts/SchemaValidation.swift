@@ -1,7 +1,7 @@
 import JSON
 
-/// Checks a JSON value against the JSON Schema keywords the contract documents use: `type`,
-/// `properties`, `required`, `additionalProperties`, `items`, `enum`, `const`, `minLength`. Any
+/// Checks a JSON value against the JSON Schema keywords the contract documents use: `type` (one
+/// or a list), `properties`, `required`, `additionalProperties`, `items`, `enum`, `const`, `minLength`. Any
 /// other keyword is reported rather than ignored, so a schema this cannot read never passes.
 public enum SchemaValidation {
     /// Each way `value` breaks `schema`, as "at `path`: what is wrong"; empty when it conforms.
@@ -17,6 +17,10 @@ public enum SchemaValidation {
         case nil: break
         case .string(let type)?:
             if !value.isOfType(type) { return problems + ["at \(path): expected \(type), found \(value.canonicalText)"] }
+        case .array(let types)? where types.allSatisfy({ $0.stringValue != nil }):
+            if !types.contains(where: { value.isOfType($0.stringValue!) }) {
+                return problems + ["at \(path): expected \(types.compactMap(\.stringValue).joined(separator: " or ")), found \(value.canonicalText)"]
+            }
         case let other?: problems.append("at \(path): the schema's type \(other.canonicalText) is not in a form this reads")
         }
         if case .array(let allowed)? = keywords["enum"], !allowed.contains(value) {

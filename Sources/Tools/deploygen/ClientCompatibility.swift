@@ -1,3 +1,4 @@
+import Chassis
 import JSON
 
 /// What would break a client of the HTTP API built against a released OpenAPI document, judged
@@ -10,12 +11,12 @@ import JSON
 ///   nullable, a type changed, a status string the client does not know.
 /// A field added to an answer, or an optional field added to a request, breaks nobody.
 enum ClientCompatibility {
-    static func breakingChanges(from released: [(version: String, document: JSONNode)], to current: JSONNode) -> [String] {
+    static func breakingChanges(from released: [(version: String, contract: APIContract)], to current: APIContract) -> [String] {
         var changes: [String] = []
         for (version, document) in released {
-            for (path, method, operation) in operations(of: document) {
+            for (path, method, operation) in document.operations {
                 let name = "\(method.uppercased()) \(path)"
-                guard let now = current["paths"]?[path]?[method] else {
+                guard let now = current.operation(method, path) else {
                     changes.append("\(name), as released in \(version), is no longer served")
                     continue
                 }
@@ -26,8 +27,8 @@ enum ClientCompatibility {
                         changes.append("\(name) no longer answers \(status), as it did in \(version)")
                         continue
                     }
-                    guard let read = schema(responses[status]!, in: document) else { continue }
-                    guard let answered = schema(answer, in: current) else {
+                    guard let read = document.bodySchema(responses[status]!) else { continue }
+                    guard let answered = current.bodySchema(answer) else {
                         changes.append("\(name) answers \(status) with no body, which clients of \(version) read")
                         continue
                     }
@@ -41,9 +42,9 @@ enum ClientCompatibility {
     }
 
     /// How the operation now reads the body a released client sends.
-    private static func requestChanges(_ released: JSONNode, _ now: JSONNode, released document: JSONNode, current: JSONNode) -> [String] {
-        guard let reads = now["requestBody"].flatMap({ schema($0, in: current) }) else { return [] }
-        let sent = released["requestBody"].flatMap { schema($0, in: document) } ?? .object(JSONMembers(["type": .string("object")]))
+    private static func requestChanges(_ released: JSONNode, _ now: JSONNode, released document: APIContract, current: APIContract) -> [String] {
+        guard let reads = now["requestBody"].flatMap(current.bodySchema) else { return [] }
+        let sent = released["requestBody"].flatMap(document.bodySchema) ?? .object(JSONMembers(["type": .string("object")]))
         var changes = Compatibility.mismatches(produced: sent, read: reads, at: "body", verb: "sent").map { "reads \($0)" }
         if case .object(let properties)? = reads["properties"] {
             for key in properties.distinctKeys where properties[key] == .bool(false) && (sent["properties"]?[key]).map({ $0 != .bool(false) }) == true {
@@ -51,21 +52,5 @@ enum ClientCompatibility {
             }
         }
         return changes
-    }
-
-    /// Each operation of a document: its path, method and object.
-    private static func operations(of document: JSONNode) -> [(String, String, JSONNode)] {
-        guard case .object(let paths)? = document["paths"] else { return [] }
-        return paths.distinctKeys.flatMap { path -> [(String, String, JSONNode)] in
-            guard case .object(let methods)? = paths[path] else { return [] }
-            return methods.distinctKeys.map { (path, $0, methods[$0]!) }
-        }
-    }
-
-    /// The JSON body's schema of a request body or a response, its reference followed.
-    private static func schema(_ part: JSONNode, in document: JSONNode) -> JSONNode? {
-        guard let schema = part["content"]?["application/json"]?["schema"] else { return nil }
-        guard let pointer = schema["$ref"]?.stringValue, pointer.hasPrefix("#/components/schemas/") else { return schema }
-        return document["components"]?["schemas"]?[String(pointer.dropFirst("#/components/schemas/".count))]
     }
 }

@@ -13,7 +13,7 @@ enum ContractFiles {
 
     /// Each document's file name and text.
     private static func documents(_ system: DeployableSystem) throws -> [(name: String, text: String)] {
-        [(EventContract.fileName, try AsyncAPI.document(system).indentedText), (OpenAPI.fileName, try OpenAPI.document(system).indentedText)]
+        [(EventContract.fileName, try AsyncAPI.document(system).indentedText), (APIContract.fileName, try OpenAPI.document(system).indentedText)]
     }
 
     /// Each way the current documents break a consumer (`Compatibility`) or a client
@@ -24,17 +24,12 @@ enum ContractFiles {
             let released = try versions.map { version in
                 try EventContract(contentsOf: root.appendingPathComponent(releasedPath(system, version)))
             }
-            let releasedAPIs = try versions.compactMap { version -> (String, JSONNode)? in
-                let url = root.appendingPathComponent(releasedPath(system, version, OpenAPI.fileName))
-                guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-                do {
-                    return (version, try JSONNode(parsing: try Data(contentsOf: url)))
-                } catch {
-                    throw ContractError("\(url.path) is not JSON: \(error)")
-                }
+            let releasedAPIs = try versions.compactMap { version -> (String, APIContract)? in
+                let url = root.appendingPathComponent(releasedPath(system, version, APIContract.fileName))
+                return FileManager.default.fileExists(atPath: url.path) ? (version, try APIContract(contentsOf: url)) : nil
             }
             let changes = Compatibility.breakingChanges(from: released, to: EventContract(try AsyncAPI.document(system)))
-                + ClientCompatibility.breakingChanges(from: releasedAPIs, to: try OpenAPI.document(system))
+                + ClientCompatibility.breakingChanges(from: releasedAPIs, to: APIContract(try OpenAPI.document(system)))
             return changes.map { "\(system.name): \($0)" }
         }
     }

@@ -7,8 +7,6 @@ import JSON
 /// `DecodedSchema` reads the type), what it answers on success (the HAL shapes of
 /// `Resource`) and, for anything else, an RFC 9457 problem.
 enum OpenAPI {
-    static let fileName = "openapi.json"
-
     static func document(_ system: DeployableSystem) throws -> JSONNode {
         var paths: [(path: String, operations: JSONMembers)] = []
         var schemas = Schemas()
