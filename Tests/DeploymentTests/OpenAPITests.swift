@@ -11,7 +11,7 @@ import TestSupport
 /// The HTTP half of the published language: what `OpenAPI.document` learns from the routes.
 @Suite("OpenAPI documents", .serialized)
 struct OpenAPITests {
-    @Test("a route's body and answer come from its types: fields, required ones, a refused one, statuses, Location, problems")
+    @Test("a route's body and answer come from its types: fields, required ones, a refused one, statuses, Location, problems, deprecation")
     func learntFromRoutes() throws {
         let document = try OpenAPI.document(try DeployableSystem(Shop.manifest, [Shop.self]))
         let post = try #require(document["paths"]?["/things"]?["post"])
@@ -33,6 +33,8 @@ struct OpenAPITests {
         let collection = try #require(document["paths"]?["/things"]?["get"]?["responses"]?["200"]?["content"]?["application/json"]?["schema"])
         #expect(collection["$ref"]?.stringValue == "#/components/schemas/ThingCollection")
         #expect(document["paths"]?["/things/{id}"]?["delete"]?["responses"]?["204"]?["content"] == nil)
+        #expect(document["paths"]?["/things/{id}"]?["delete"]?["deprecated"] == .bool(true))
+        #expect(document["paths"]?["/things/{id}"]?["get"]?["deprecated"] == nil)
         #expect(document["paths"]?["/things/{id}"]?["get"]?["parameters"]?.arrayValue?.first?["in"]?.stringValue == "path")
         #expect(document["paths"]?["/internal"] == nil, "a path no gateway route leads to is not the system's API")
     }
@@ -131,18 +133,54 @@ struct ClientCompatibilityTests {
         #expect(changes == [])
     }
 
+    @Test("an operation the last release marked deprecated may go, and a release before it is not judged; one not deprecated may not go")
+    func deprecatedMayGo() throws {
+        func removing(_ path: String, _ method: String) -> (inout [String: Any]) -> Void {
+            { document in
+                var paths = document["paths"] as! [String: Any]
+                var item = paths[path] as! [String: Any]
+                if method == "*" { item = [:] } else { item.removeValue(forKey: method) }
+                paths[path] = item.isEmpty ? nil : item
+                document["paths"] = paths
+            }
+        }
+        var deprecating = try Self.document()
+        var paths = deprecating["paths"] as! [String: Any]
+        var shows = paths["/shows"] as! [String: Any]
+        var post = shows["post"] as! [String: Any]
+        post["deprecated"] = true
+        shows["post"] = post
+        paths["/shows"] = shows
+        deprecating["paths"] = paths
+        let released = try Self.released("ticketing") + [("1.1.0", APIContract(try Self.node(deprecating)))]
+
+        var current = try Self.document()
+        removing("/shows", "post")(&current)
+        #expect(ClientCompatibility.breakingChanges(from: released, to: APIContract(try Self.node(current))) == [])
+        removing("/bookings", "post")(&current)
+        #expect(ClientCompatibility.breakingChanges(from: released, to: APIContract(try Self.node(current)))
+            == ["POST /bookings, as released in 1.1.0, is no longer served"])
+    }
+
     // MARK: Helpers: ticketing's committed document, changed, against its released one
+
+    static func document() throws -> [String: Any] {
+        let url = ProjectPaths.root.appendingPathComponent("contracts/ticketing/openapi.json")
+        return try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as! [String: Any]
+    }
+
+    static func node(_ document: [String: Any]) throws -> JSONNode {
+        try JSONNode(parsing: Array(try JSONSerialization.data(withJSONObject: document)))
+    }
 
     static func released(_ system: String) throws -> [(version: String, contract: APIContract)] {
         [("1.0.0", try APIContract(contentsOf: ProjectPaths.root.appendingPathComponent("contracts/\(system)/released/1.0.0/openapi.json")))]
     }
 
     static func changes(_ change: (inout [String: Any]) -> Void) throws -> [String] {
-        let url = ProjectPaths.root.appendingPathComponent("contracts/ticketing/openapi.json")
-        var document = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as! [String: Any]
+        var document = try document()
         change(&document)
-        let current = try JSONNode(parsing: Array(try JSONSerialization.data(withJSONObject: document)))
-        return ClientCompatibility.breakingChanges(from: try released("ticketing"), to: APIContract(current))
+        return ClientCompatibility.breakingChanges(from: try released("ticketing"), to: APIContract(try node(document)))
     }
 
     static func schema(_ document: inout [String: Any], _ name: String, _ change: (inout [String: Any]) -> Void) {
@@ -178,7 +216,7 @@ private enum Shop: BoundedContext {
     static func install(on service: Service) throws {
         service.route("POST", "/things", body: AddThing.self, answers: .created(Thing.resource)) { _, _ in HTTPResponse(status: 201) }
         service.readRoutes(Thing.resource)
-        service.route("DELETE", "/things/{id}", answers: .noContent) { _ in HTTPResponse(status: 204) }
+        service.route("DELETE", "/things/{id}", answers: .noContent, deprecated: true) { _ in HTTPResponse(status: 204) }
         service.route("GET", "/internal") { _ in HTTPResponse(status: 200) }
         if undocumented.withLock({ $0 }) {
             service.route("PATCH", "/things/{id}") { _ in HTTPResponse(status: 200) }

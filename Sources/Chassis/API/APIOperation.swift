@@ -11,6 +11,9 @@ public struct APIOperation: Sendable {
     /// What it answers on success; nil for a route registered without saying (a test's, an
     /// operational one), which the document generator refuses under a gateway route.
     public let answer: RouteAnswer?
+    /// On its way out: its successor is served beside it, and the release after the one that
+    /// says so may change or remove it without breaking a client.
+    public let deprecated: Bool
 }
 
 /// What a route answers on success: its statuses and its body's JSON Schema.
@@ -55,15 +58,15 @@ public struct RouteAnswer: Sendable {
 
 extension Service {
     /// A route that reads a `Body`: the handler gets it read and validated (`RequestBody.read`).
-    public func route<Body: RequestBody>(_ method: String, _ pattern: String, body: Body.Type, answers: RouteAnswer,
+    public func route<Body: RequestBody>(_ method: String, _ pattern: String, body: Body.Type, answers: RouteAnswer, deprecated: Bool = false,
                                          _ handler: @escaping @Sendable (HTTPRequest, Body) throws -> HTTPResponse) {
-        register(APIOperation(method: method, path: pattern, body: body, answer: answers))
+        register(APIOperation(method: method, path: pattern, body: body, answer: answers, deprecated: deprecated))
         serve(method, pattern) { request in try handler(request, try Body.read(request.body)) }
     }
 
     /// A route that reads no body.
-    public func route(_ method: String, _ pattern: String, answers: RouteAnswer, _ handler: @escaping HTTPHandler) {
-        register(APIOperation(method: method, path: pattern, body: nil, answer: answers))
+    public func route(_ method: String, _ pattern: String, answers: RouteAnswer, deprecated: Bool = false, _ handler: @escaping HTTPHandler) {
+        register(APIOperation(method: method, path: pattern, body: nil, answer: answers, deprecated: deprecated))
         serve(method, pattern, handler)
     }
 }

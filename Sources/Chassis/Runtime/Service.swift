@@ -92,7 +92,7 @@ public final class Service: Sendable {
     /// generator refuses it under a gateway route: a context's routes use `route(_:_:body:answers:_:)`
     /// or `route(_:_:answers:_:)`.
     public func route(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        register(APIOperation(method: method, path: pattern, body: nil, answer: nil))
+        register(APIOperation(method: method, path: pattern, body: nil, answer: nil, deprecated: false))
         serve(method, pattern, handler)
     }
 

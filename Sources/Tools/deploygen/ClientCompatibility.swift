@@ -1,20 +1,22 @@
 import Chassis
 import JSON
 
-/// What would break a client of the HTTP API built against a released OpenAPI document, judged
-/// by each operation it may call, against every released version (a client is not redeployed
-/// with the system):
+/// What would break a client of the HTTP API built against the last released OpenAPI document,
+/// judged by each operation it may call (earlier releases were checked against theirs, so a
+/// client of any of them is covered too, but for what they deprecated):
 /// - an operation no longer served, or a success status it no longer answers;
 /// - a request a released client sends that the operation now refuses: a field newly required,
 ///   a type changed, a value no longer accepted, a field now refused;
 /// - an answer the client reads that lacks what it had: a field removed, made optional or
 ///   nullable, a type changed, a status string the client does not know.
-/// A field added to an answer, or an optional field added to a request, breaks nobody.
+/// A field added to an answer, or an optional field added to a request, breaks nobody; nor does
+/// any change to an operation the last release marked `deprecated` (README, "Contracts").
 enum ClientCompatibility {
+    /// `released` oldest first, each with its version.
     static func breakingChanges(from released: [(version: String, contract: APIContract)], to current: APIContract) -> [String] {
         var changes: [String] = []
-        for (version, document) in released {
-            for (path, method, operation) in document.operations {
+        if let (version, document) = released.last {
+            for (path, method, operation) in document.operations where operation["deprecated"] != .bool(true) {
                 let name = "\(method.uppercased()) \(path)"
                 guard let now = current.operation(method, path) else {
                     changes.append("\(name), as released in \(version), is no longer served")

@@ -55,6 +55,7 @@ enum OpenAPI {
     private static func operation(_ operation: APIOperation, _ answer: RouteAnswer, of context: DeployableContext,
                                   _ schemas: inout Schemas) throws -> JSONNode {
         var members = JSONMembers(["tags": .array([.string(context.name)])])
+        if operation.deprecated { members.append("deprecated", .bool(true)) }
         var parameters = pathParameters(operation.path)
         if operation.method != "GET" {
             parameters.append(object([
