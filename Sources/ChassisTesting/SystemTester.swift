@@ -87,8 +87,9 @@ public final class SystemTester {
         guard let context = manifest.contexts.first(where: { $0.routes.contains { prefix == $0 || prefix.hasPrefix($0 + "/") } }) else {
             throw TesterError("no context of \(manifest.name) serves \(path)")
         }
-        let answer = try self[context.name].request(method, path, json)
-        let problems = api.problems(method, String(prefix), status: answer.status, contentType: answer.response.headers["Content-Type"] ?? "",
+        let body = try json.map { Array(try JSONSerialization.data(withJSONObject: $0)) } ?? []
+        let answer = self[context.name].request(method, path, body: body)
+        let problems = api.problems(method, String(prefix), request: body, status: answer.status, headers: answer.response.headers,
                                     body: answer.response.body)
         guard problems.isEmpty else { throw TesterError("the contract: \(method) \(path) → \(answer.status): \(problems.joined(separator: "; "))") }
         try settle()

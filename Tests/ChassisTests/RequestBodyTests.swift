@@ -44,20 +44,25 @@ struct RequestBodyTests {
     }
 }
 
-/// An answer checked against an OpenAPI document as a client is given it.
+/// An exchange checked against an OpenAPI document as a client sees it.
 @Suite("API contract")
 struct APIContractTests {
     static let contract = APIContract(try! JSONNode(parsing: Array("""
         {"openapi":"3.1.0","paths":{
-          "/things":{"post":{"responses":{"201":{"description":"Created","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}},
-          "/things/{id}":{"delete":{"responses":{"204":{"description":"No Content"}}}}},
+          "/things":{"post":{"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/AddThing"}}}},"responses":{"201":{"description":"Created","headers":{"Location":{"schema":{"type":"string"}}},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}},
+          "/things/{id}":{"delete":{"responses":{"204":{"description":"No Content"}}}},
+          "/things/gone":{"delete":{"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object"}}}}}}}},
          "components":{"schemas":{
+          "AddThing":{"type":"object","properties":{"name":{"type":"string"},"weight":{"type":"integer"},"owner":false},"required":["name"]},
           "Thing":{"type":"object","properties":{"id":{"type":"integer"},"label":{"type":["string","null"]}},"required":["id","label"]},
           "Problem":{"type":"object","properties":{"detail":{"type":"string"}},"required":["detail"]}}}}
         """.utf8)))
 
-    func problems(_ method: String, _ path: String, _ status: Int, _ contentType: String, _ body: String) -> [String] {
-        Self.contract.problems(method, path, status: status, contentType: contentType, body: Array(body.utf8))
+    func problems(_ method: String, _ path: String, _ status: Int, _ contentType: String, _ body: String,
+                  request: String = #"{"name":"a"}"#) -> [String] {
+        var headers: HTTPHeaders = ["Content-Type": contentType]
+        if status == 201 { headers["Location"] = "/things/1" }
+        return Self.contract.problems(method, path, request: Array(request.utf8), status: status, headers: headers, body: Array(body.utf8))
     }
 
     @Test("a documented answer, a 204 with no body, and a problem pass")
@@ -75,5 +80,26 @@ struct APIContractTests {
         #expect(problems("POST", "/things", 200, "application/json", #"{"id":1,"label":null}"#) == ["a success status the document does not give"])
         #expect(problems("POST", "/things", 400, "text/plain", "bad") == ["Content-Type text/plain, not application/problem+json"])
         #expect(problems("DELETE", "/things/7", 204, "application/json", "{}") == ["a body where the document gives none"])
+        #expect(problems("DELETE", "/things/7", 404, "application/problem+json", #"{"detail":"x","status":409}"#)
+            == ["a problem whose status 409 is not the answer's"])
+        #expect(Self.contract.problems("POST", "/things", request: Array(#"{"name":"a"}"#.utf8), status: 201,
+                                       headers: ["Content-Type": "application/json"], body: Array(#"{"id":1,"label":null}"#.utf8))
+            == ["no Location header"])
+    }
+
+    @Test("a literal path segment is matched before a parameter, as the router does")
+    func literalFirst() {
+        #expect(problems("DELETE", "/things/gone", 200, "application/json", "{}") == [])
+        #expect(problems("DELETE", "/things/gone", 204, "", "") == ["a success status the document does not give"])
+    }
+
+    @Test("a request that succeeded is read as the services read it: numbers as strings pass, a missing or refused field is named")
+    func requests() {
+        let thing = #"{"id":1,"label":null}"#
+        #expect(problems("POST", "/things", 201, "application/json", thing, request: #"{"name":5,"weight":"3","extra":true,"label":null}"#) == [])
+        #expect(problems("POST", "/things", 201, "application/json", thing, request: #"{"weight":"x"}"#)
+            == ["the request at $: name is missing", #"the request at $.weight: expected integer, found "x""#])
+        #expect(problems("POST", "/things", 201, "application/json", thing, request: #"{"name":"a","owner":null}"#) == ["the request at $.owner: not allowed"])
+        #expect(problems("POST", "/things", 400, "application/problem+json", #"{"detail":"field 'name' is required"}"#, request: "{}") == [])
     }
 }

@@ -8,7 +8,7 @@ extension SystemStack {
         let response = try HTTPClient().send(method: method, url: gateway.baseURL + path,
                                              headers: fields == nil ? [:] : ["Content-Type": "application/json"],
                                              body: body, timeout: .seconds(10))
-        answers.record(method, path, response)
+        answers.record(method, path, body, response)
         return response
     }
 

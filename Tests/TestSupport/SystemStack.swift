@@ -11,7 +11,7 @@ public final class SystemStack: @unchecked Sendable {
     /// In the manifest's order, a context's replicas together.
     public let services: [ServiceProcess]
     public let gateway: ServiceProcess
-    /// Every answer `request` was given, checked by `stop`.
+    /// Every exchange of `request`, checked by `stop`.
     let answers = APITraffic()
 
     /// `environment` adds variables per context ("booking": [...]); "gateway" names the gateway.
@@ -53,9 +53,9 @@ public final class SystemStack: @unchecked Sendable {
     }
 
     /// Stops every process, then checks every record left on the system's topics against its
-    /// committed AsyncAPI document (`ContractTraffic`), and every answer through the gateway
+    /// committed AsyncAPI document (`ContractTraffic`), and every exchange through the gateway
     /// against its OpenAPI document (`APITraffic`). The test fails (at `location`) on a record or
-    /// an answer that breaks them, on a dead letter, and on no record at all (nothing would have
+    /// an exchange that breaks them, on a dead letter, and on no record at all (nothing would have
     /// been checked).
     public func stop(sourceLocation location: SourceLocation = #_sourceLocation) {
         for service in [gateway] + services { service.stop() }

@@ -36,8 +36,9 @@ public struct RouteAnswer: Sendable {
         RouteAnswer(statuses: [201], name: "\(Record.self)", schema: { try resource.itemSchema() }, locates: true)
     }
 
-    /// A new record as `created` answers it, or `200` and the record already there (a retried
-    /// command that finds its effect, a confirmation that arrived before its record).
+    /// A new record as `created` answers it, or `200` and the record that was there already, as
+    /// the command left it (a retried payment that finds its own, a confirmation of a
+    /// reservation the order's event made first).
     public static func createdOrExisting<Record>(_ resource: Resource<Record>) -> RouteAnswer {
         RouteAnswer(statuses: [201, 200], name: "\(Record.self)", schema: { try resource.itemSchema() }, locates: true)
     }

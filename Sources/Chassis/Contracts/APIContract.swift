@@ -1,9 +1,11 @@
 import Foundation
+import HTTP
 import JSON
 
 /// A system's committed OpenAPI document (`contracts/<system>/openapi.json`), read to check
-/// answers as a client is given them: the operation must be in it, and the answer one it
-/// describes (a success status it gives, with its body's schema, or else a problem).
+/// exchanges as a client sees them: the operation must be in it, the answer one it describes (a
+/// success status it gives, with its body's schema, or else a problem), and a request that
+/// succeeded one its request body's schema allows, read as the services read it.
 public struct APIContract: Sendable {
     let document: JSONNode
 
@@ -34,14 +36,20 @@ public struct APIContract: Sendable {
         }
     }
 
-    /// The operation at `path`'s template (`/bookings/7` is `/bookings/{id}`) for `method`.
+    /// The operation that serves `method` `path`: the template it matches (`/bookings/7` is
+    /// `/bookings/{id}`), a literal segment before a parameter (`/ticketIssuances/cancellations`
+    /// is not `/ticketIssuances/{id}`), as the router matches them.
     public func operation(_ method: String, _ path: String) -> JSONNode? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return operations.first { operation in
+        func parameter(_ part: Substring) -> Bool { part.hasPrefix("{") && part.hasSuffix("}") }
+        let matches = operations.filter { operation in
             let parts = operation.path.split(separator: "/", omittingEmptySubsequences: false)
             return operation.method == method.lowercased() && parts.count == segments.count && zip(parts, segments).allSatisfy { part, segment in
-                part == segment || (part.hasPrefix("{") && part.hasSuffix("}") && !segment.isEmpty)
+                part == segment || (parameter(part) && !segment.isEmpty)
             }
+        }
+        return matches.min { a, b in
+            a.path.split(separator: "/").map(parameter).lexicographicallyPrecedes(b.path.split(separator: "/").map(parameter)) { !$0 && $1 }
         }?.operation
     }
 
@@ -52,18 +60,48 @@ public struct APIContract: Sendable {
         return document["components"]?["schemas"]?[String(pointer.dropFirst("#/components/schemas/".count))]
     }
 
-    /// Each way an answer to `method` `path` breaks the document; empty when it conforms.
-    public func problems(_ method: String, _ path: String, status: Int, contentType: String, body: [UInt8]) -> [String] {
+    /// Each way an exchange breaks the document: `request` the body sent to `method` `path`, the
+    /// rest its answer. Empty when it conforms.
+    public func problems(_ method: String, _ path: String, request: [UInt8], status: Int, headers: HTTPHeaders, body: [UInt8]) -> [String] {
         let operation = operation(method, path)
+        let contentType = headers["Content-Type"] ?? ""
         if let response = operation?["responses"]?[String(status)] {
-            guard let schema = bodySchema(response) else { return body.isEmpty ? [] : ["a body where the document gives none"] }
-            return Self.problems(body, contentType: contentType, is: "application/json", against: schema)
+            var problems: [String] = []
+            if case .object(let documented)? = response["headers"] {
+                problems += documented.distinctKeys.filter { headers[$0] == nil }.map { "no \($0) header" }
+            }
+            if let reads = operation?["requestBody"].flatMap(bodySchema) {
+                problems += (try? JSONNode(parsing: request)).map { SchemaValidation.problems(Self.asRead($0, by: reads), against: reads) }
+                    .map { $0.map { "the request \($0)" } } ?? ["a request body that is not JSON, accepted"]
+            }
+            guard let schema = bodySchema(response) else { return problems + (body.isEmpty ? [] : ["a body where the document gives none"]) }
+            return problems + Self.problems(body, contentType: contentType, is: "application/json", against: schema)
         }
         guard status >= 400 else {
             return [operation == nil ? "no such operation in the document" : "a success status the document does not give"]
         }
         let problem = document["components"]?["schemas"]?["Problem"] ?? .object(JSONMembers())
-        return Self.problems(body, contentType: contentType, is: "application/problem+json", against: problem)
+        var problems = Self.problems(body, contentType: contentType, is: "application/problem+json", against: problem)
+        if problems.isEmpty, let said = (try? JSONNode(parsing: body))?["status"], said != .number(String(status)) {
+            problems.append("a problem whose status \(said.canonicalText) is not the answer's")
+        }
+        return problems
+    }
+
+    /// A request body as the services read it (`RequestBody.read`): null is absent (but for a
+    /// refused field), a number may come as a string and a string as a number.
+    static func asRead(_ body: JSONNode, by schema: JSONNode) -> JSONNode {
+        guard case .object(let fields) = body else { return body }
+        var read = JSONMembers()
+        for key in fields.distinctKeys where fields[key] != .null || schema["properties"]?[key] == .bool(false) {
+            switch (schema["properties"]?[key]?["type"]?.stringValue, fields[key]!) {
+            case ("integer", .string(let text)) where Int(text) != nil, ("number", .string(let text)) where Double(text) != nil:
+                read.append(key, .number(text))
+            case ("string", .number(let text)): read.append(key, .string(text))
+            case (_, let value): read.append(key, value)
+            }
+        }
+        return .object(read)
     }
 
     private static func problems(_ body: [UInt8], contentType: String, is expected: String, against schema: JSONNode) -> [String] {

@@ -7,7 +7,11 @@ public enum SchemaValidation {
     /// Each way `value` breaks `schema`, as "at `path`: what is wrong"; empty when it conforms.
     public static func problems(_ value: JSONNode, against schema: JSONNode, at path: String = "$") -> [String] {
         guard case .object(let keywords) = schema else {
-            return schema == .bool(true) ? [] : ["at \(path): the schema is not an object"]
+            switch schema {
+            case .bool(true): return []
+            case .bool(false): return ["at \(path): not allowed"]
+            default: return ["at \(path): the schema is not an object"]
+            }
         }
         var problems: [String] = []
         for keyword in keywords.distinctKeys where !known.contains(keyword) && !keyword.hasPrefix("x-") {

@@ -24,12 +24,11 @@ enum ContractFiles {
             let released = try versions.map { version in
                 try EventContract(contentsOf: root.appendingPathComponent(releasedPath(system, version)))
             }
-            let releasedAPIs = try versions.compactMap { version -> (String, APIContract)? in
-                let url = root.appendingPathComponent(releasedPath(system, version, APIContract.fileName))
-                return FileManager.default.fileExists(atPath: url.path) ? (version, try APIContract(contentsOf: url)) : nil
+            let lastAPI = try versions.last.map { version in
+                (version, try APIContract(contentsOf: root.appendingPathComponent(releasedPath(system, version, APIContract.fileName))))
             }
             let changes = Compatibility.breakingChanges(from: released, to: EventContract(try AsyncAPI.document(system)))
-                + ClientCompatibility.breakingChanges(from: releasedAPIs, to: APIContract(try OpenAPI.document(system)))
+                + ClientCompatibility.breakingChanges(from: lastAPI, to: APIContract(try OpenAPI.document(system)))
             return changes.map { "\(system.name): \($0)" }
         }
     }
@@ -44,17 +43,16 @@ enum ContractFiles {
             if let last = try releasedVersions(system, under: root).last, versionOrder(version, last) {
                 throw ContractError("\(system.name): contractVersion \(version) is below \(last), the last released: bump it above")
             }
-            for document in try documents(system) {
-                let path = releasedPath(system, version, document.name)
-                guard let existing = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else {
-                    new.append((path, document.text))
-                    continue
-                }
-                guard existing == document.text else {
-                    throw ContractError("""
-                        \(path) was released with other contents: bump contractVersion in the \(system.name) manifest, then release
-                        """)
-                }
+            // A version released before keeps exactly what it was released with: every document, unchanged.
+            let documents = try documents(system)
+            let existing = documents.map { try? String(contentsOf: root.appendingPathComponent(releasedPath(system, version, $0.name)), encoding: .utf8) }
+            if existing.allSatisfy({ $0 == nil }) {
+                new += documents.map { (releasedPath(system, version, $0.name), $0.text) }
+            } else if zip(existing, documents).contains(where: { $0.0 != $0.1.text }) {
+                throw ContractError("""
+                    \(EventContract.folder)/\(system.name)/released/\(version) was released with other contents: bump contractVersion \
+                    in the \(system.name) manifest, then release
+                    """)
             }
         }
         for (path, text) in new {

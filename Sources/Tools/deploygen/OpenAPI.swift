@@ -57,11 +57,11 @@ enum OpenAPI {
         var members = JSONMembers(["tags": .array([.string(context.name)])])
         if operation.deprecated { members.append("deprecated", .bool(true)) }
         var parameters = pathParameters(operation.path)
-        if operation.method != "GET" {
+        if operation.method == "POST" {
             parameters.append(object([
                 "name": .string("Idempotency-Key"), "in": .string("header"), "required": .bool(false),
                 "description": .string("A retry with the same key is answered as the first request was, and applied once."),
-                "schema": object(["type": .string("string")]),
+                "schema": object(["type": .string("string"), "minLength": .number("1"), "maxLength": .number("255")]),
             ]))
         }
         if !parameters.isEmpty { members.append("parameters", .array(parameters)) }
