@@ -15,16 +15,16 @@ public struct Metric: Sendable {
 
 /// The chassis' own metrics.
 extension Metric {
-    static let httpRequests = counter("http_requests_total", "HTTP requests answered")
-    static let httpRequestDuration = histogram("http_request_duration_seconds", "HTTP request latency")
-    static let outboxBacklog = gauge("outbox_backlog", "Outbox rows not yet delivered to Kafka")
-    static let outboxPublished = counter("outbox_published_total", "Events delivered to Kafka from the outbox")
-    static let outboxPublishFailures = counter("outbox_publish_failures_total", "Outbox publish attempts that failed")
-    static let consumerJoined = gauge("consumer_joined", "1 once this member has joined its consumer group")
-    static let consumerAssignedPartitions = gauge("consumer_assigned_partitions", "Partitions assigned to this group member")
-    static let consumerEvents = counter("consumer_events_total", "Events consumed, by outcome")
-    static let consumerRetries = counter("consumer_retries_total", "Event processing attempts retried after a database failure")
-    static let consumerLag = gauge("consumer_lag", "Records this member has yet to consume")
+    package static let httpRequests = counter("http_requests_total", "HTTP requests answered")
+    package static let httpRequestDuration = histogram("http_request_duration_seconds", "HTTP request latency")
+    package static let outboxBacklog = gauge("outbox_backlog", "Outbox rows not yet delivered to Kafka")
+    package static let outboxPublished = counter("outbox_published_total", "Events delivered to Kafka from the outbox")
+    package static let outboxPublishFailures = counter("outbox_publish_failures_total", "Outbox publish attempts that failed")
+    package static let consumerJoined = gauge("consumer_joined", "1 once this member has joined its consumer group")
+    package static let consumerAssignedPartitions = gauge("consumer_assigned_partitions", "Partitions assigned to this group member")
+    package static let consumerEvents = counter("consumer_events_total", "Events consumed, by outcome")
+    package static let consumerRetries = counter("consumer_retries_total", "Event processing attempts retried after a database failure")
+    package static let consumerLag = gauge("consumer_lag", "Records this member has yet to consume")
     public static let circuitBreakerState = gauge("circuit_breaker_state", "Circuit breaker state: 0 closed, 1 open, 2 half-open")
     /// For the contexts' saga deadlines, labelled by `step`.
     public static let sagaTimeouts = counter("saga_timeouts_total", "Saga steps that waited past their deadline and were compensated")

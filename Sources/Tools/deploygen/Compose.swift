@@ -8,7 +8,7 @@ enum Compose {
         """
 
     static func file(_ systems: [DeployableSystem]) -> String {
-        var services: [(String, YAML)] = [("kafka", kafka), ("eventctl", eventctl)]
+        var services: [(String, YAML)] = [("kafka", kafka), ("eventctl", eventctl), ("prometheus", prometheus(systems)), ("grafana", grafana(systems))]
         var volumes: [(String, YAML)] = [("kafka-data", [:])]
         for system in systems {
             services.append(("\(system.name)-topics", topicJob(system)))
@@ -22,6 +22,8 @@ enum Compose {
 
             docker compose --profile ticketing up --build      # one system: ticketing, bikeshare, musical, gifticon, hotel
             docker compose run --rm eventctl groups            # eventctl against the broker
+            Prometheus, with the alerts, on http://127.0.0.1:\(Monitoring.port) and Grafana, with a dashboard per system, on
+            http://127.0.0.1:\(Dashboards.port), with any system
             """
         return YAML.file([["services": .map(services), "volumes": .map(volumes)]], comment: comment)
     }
@@ -118,6 +120,33 @@ enum Compose {
             "command": [.block(script)],
             "depends_on": ["kafka": ["condition": "service_healthy"]],
             "restart": "no",
+        ]
+    }
+
+    /// Prometheus with `compose/prometheus/`: it scrapes whichever system runs, and evaluates the alerts.
+    private static func prometheus(_ systems: [DeployableSystem]) -> YAML {
+        [
+            "image": .string(Monitoring.image),
+            "profiles": .list(systems.map { .string($0.name) }),
+            "volumes": [.string("./\(Monitoring.folder):/etc/prometheus:ro")],
+            "ports": [.string("127.0.0.1:\(Monitoring.port):\(Monitoring.port)")],
+            "restart": "unless-stopped",
+        ]
+    }
+
+    /// Grafana with the systems' dashboards, on compose's Prometheus; anyone on the host may look, no one may edit.
+    private static func grafana(_ systems: [DeployableSystem]) -> YAML {
+        [
+            "image": .string(Dashboards.image),
+            "profiles": .list(systems.map { .string($0.name) }),
+            "environment": ["GF_AUTH_ANONYMOUS_ENABLED": "true", "GF_AUTH_ANONYMOUS_ORG_ROLE": "Viewer"],
+            "volumes": [
+                .string("./\(Dashboards.folder)/provisioning:/etc/grafana/provisioning:ro"),
+                .string("./\(Dashboards.folder)/dashboards:/var/lib/grafana/dashboards:ro"),
+            ],
+            "ports": [.string("127.0.0.1:\(Dashboards.port):\(Dashboards.port)")],
+            "depends_on": ["prometheus"],
+            "restart": "unless-stopped",
         ]
     }
 
