@@ -2,6 +2,7 @@ import Chassis
 import Foundation
 import HTTP
 import Storage
+import Synchronization
 
 /// A whole system in this process: every context a `ContextTester`, requests routed as the
 /// gateway routes them (from the manifest), sync calls between contexts answered by the called
@@ -9,7 +10,8 @@ import Storage
 /// and each published event delivered to every context that reads its topic, until nothing is
 /// left to deliver. Each event is first checked against the system's committed AsyncAPI document
 /// (`contracts/<system>/asyncapi.json`), as it would be on the topic, and each answer to a
-/// request against its OpenAPI document (`openapi.json`), as a client would be given it.
+/// request, and each sync call between contexts on a path a gateway route leads to, against its
+/// OpenAPI document (`openapi.json`), as a client would be given it.
 public final class SystemTester {
     public let manifest: SystemManifest
     /// By context name.
@@ -22,6 +24,8 @@ public final class SystemTester {
     private let urls: [String: String]
     private let contract: EventContract
     private let api: APIContract
+    /// How sync calls between contexts broke the OpenAPI document, until `settle` reports them.
+    private let callProblems = CallProblems()
 
     /// `types` are the system's contexts; they must be exactly the manifest's.
     public init(_ manifest: SystemManifest, _ types: [any BoundedContext.Type], down: Set<String> = []) throws {
@@ -46,10 +50,7 @@ public final class SystemTester {
         var contexts: [String: ContextTester] = [:]
         for type in types { contexts[type.name] = try Self.tester(type, environment) }
         self.contexts = contexts
-        for (name, url) in urls {
-            let service = contexts[name]!.service
-            InProcessUpstreams.register(url) { request in service.handle(request) }
-        }
+        for name in urls.keys { bringBack(name) }
     }
 
     deinit {
@@ -65,8 +66,17 @@ public final class SystemTester {
 
     /// Makes `context` answer sync calls again after `takeDown`, as a service that is back.
     public func bringBack(_ context: String) {
-        let service = self[context].service
-        InProcessUpstreams.register(url(of: context)) { request in service.handle(request) }
+        let (service, routes, api, problems) = (self[context].service, manifest[context].routes, api, callProblems)
+        InProcessUpstreams.register(url(of: context)) { request in
+            let response = service.handle(request)
+            // The stock paths between a seller and the owner are no gateway route's: not the API.
+            if routes.contains(where: { request.path == $0 || request.path.hasPrefix($0 + "/") }) {
+                let found = api.problems(request.method, request.path, request: request.body, status: response.status,
+                                         headers: response.headers, body: response.body)
+                problems.list.withLock { $0 += found.map { "\(request.method) \(request.path) → \(response.status): \($0)" } }
+            }
+            return response
+        }
     }
 
     /// The `_embedded` items of the collection at `path` (`/carts` → `_embedded.carts`).
@@ -106,6 +116,8 @@ public final class SystemTester {
     /// Delivers every event published and not yet delivered to the contexts that read its topic,
     /// round after round, until no context publishes anything new.
     public func settle(rounds: Int = 1000) throws {
+        let calls = callProblems.list.withLock { list in defer { list = [] }; return list }
+        guard calls.isEmpty else { throw TesterError("the contract, in a sync call: \(calls.joined(separator: "; "))") }
         for _ in 0..<rounds {
             var moved = false
             for publisher in manifest.contexts {
@@ -157,4 +169,9 @@ extension ContextTester {
 public struct TesterError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Sendable, so that the sync-call handlers can note what they find.
+private final class CallProblems: Sendable {
+    let list = Mutex<[String]>([])
 }

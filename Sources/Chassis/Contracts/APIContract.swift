@@ -1,4 +1,3 @@
-import Foundation
 import HTTP
 import JSON
 
@@ -6,22 +5,10 @@ import JSON
 /// exchanges as a client sees them: the operation must be in it, the answer one it describes (a
 /// success status it gives, with its body's schema, or else a problem), and a request that
 /// succeeded one its request body's schema allows, read as the services read it.
-public struct APIContract: Sendable {
+public struct APIContract: ContractDocument {
     let document: JSONNode
 
     public static let fileName = "openapi.json"
-
-    /// `contracts/<system>/openapi.json`, relative to the repository's root.
-    public static func path(of system: String) -> String { "\(EventContract.folder)/\(system)/\(fileName)" }
-
-    /// Reads the document at `url`; an error names the file.
-    public init(contentsOf url: URL) throws {
-        do {
-            self.init(try JSONNode(parsing: Array(try Data(contentsOf: url))))
-        } catch {
-            throw ContractViolation("\(url.path): \(error)")
-        }
-    }
 
     public init(_ document: JSONNode) {
         self.document = document

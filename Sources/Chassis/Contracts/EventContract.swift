@@ -6,7 +6,7 @@ import Kafka
 /// records as they cross a topic: the topic must be one of its channels, the record's `ce_type`
 /// one of that channel's messages, its headers and payload what the message's schemas allow,
 /// and the payload what each consumer of the topic reads of that event (its `x-reads`).
-public struct EventContract: Sendable {
+public struct EventContract: ContractDocument {
     let document: JSONNode
     /// Each event each consumer group reads (the receive operations' `x-reads`), in document order.
     public let reads: [Read]
@@ -21,18 +21,6 @@ public struct EventContract: Sendable {
     public static let fileName = "asyncapi.json"
     /// The message of every dead-letter channel.
     public static let deadLetter = "DeadLetter"
-
-    /// `contracts/<system>/asyncapi.json`, relative to the repository's root.
-    public static func path(of system: String) -> String { "\(folder)/\(system)/\(fileName)" }
-
-    /// Reads the document at `url`; an error names the file.
-    public init(contentsOf url: URL) throws {
-        do {
-            self.init(try JSONNode(parsing: Array(try Data(contentsOf: url))))
-        } catch {
-            throw ContractViolation("\(url.path): \(error)")
-        }
-    }
 
     public init(_ document: JSONNode) {
         self.document = document
