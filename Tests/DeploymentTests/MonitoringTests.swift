@@ -12,7 +12,8 @@ struct MonitoringTests {
         let script = ProjectPaths.root.appendingPathComponent("scripts/check-alerts").path
         let run = try CommandRun(script, [], timeout: .seconds(120))
         #expect(run.status == 0 && run.stdout.contains("SUCCESS"), "\(run)")
-        #expect(run.stdout.contains("kubernetes/ticketing/base/monitoring.yaml: the PrometheusRule's rules are valid"), "\(run)")
+        #expect(run.stdout.contains("kubernetes/ticketing/monitoring/monitoring.yaml: the PrometheusRule's rules are valid"), "\(run)")
+        #expect(run.stdout.components(separatedBy: "SUCCESS").count == 3, "compose's rules and ticketing's PrometheusRule: \(run)")
 
         // A service down for one minute has not yet been down for the alert's two.
         let test = try ProjectPaths.temporaryDirectory("alerts-test").appendingPathComponent("early.test.yml")
@@ -29,47 +30,53 @@ struct MonitoringTests {
         #expect(refused.status != 0 && (refused.stdout + refused.stderr).contains("FAILED"), "\(refused)")
     }
 
-    @Test("compose's Prometheus scrapes every service of every system, labelled with its system and service")
+    @Test("compose runs a Prometheus per system, under its profile, scraping each of its services labelled with its system and service")
     func composeTargets() throws {
-        let config = try RenderedObjects.file(Monitoring.configPath).objects[0]
-        let jobs = try #require(config["scrape_configs"] as? [[String: Any]])
+        let compose = try RenderedObjects.file("docker-compose.yml").objects[0]
         for system in try Deployables.all() {
-            let job = try #require(jobs.first { $0["job_name"] as? String == system.name }, "\(system.name)")
+            let config = try RenderedObjects.file(Monitoring.configPath(system)).objects[0]
+            let job = try #require((config["scrape_configs"] as? [[String: Any]])?.first, "\(system.name)")
             let targets = (job["static_configs"] as? [[String: Any]] ?? []).map { ($0["targets"] as? [String] ?? [], $0["labels"] as? [String: String] ?? [:]) }
             #expect(targets.map(\.0) == system.contexts.map { ["\($0.manifest.executable):8080"] }, "\(system.name)")
             #expect(targets.map(\.1) == system.contexts.map { ["system": system.name, "service": $0.name] }, "\(system.name)")
+            let prometheus = try #require(compose.at(["services", "\(system.name)-prometheus"]) as? [String: Any])
+            #expect(prometheus["profiles"] as? [String] == [system.name], "only its own system's targets, which run")
+            #expect((prometheus["command"] as? [String])?.first == "--config.file=/etc/prometheus/\(system.name).yml")
         }
-        let compose = try RenderedObjects.file("docker-compose.yml").objects[0]
-        let prometheus = try #require(compose.at("services.prometheus") as? [String: Any])
-        #expect(Set(prometheus["profiles"] as? [String] ?? []) == Set(try Deployables.all().map(\.name)), "it starts with any system")
+        let grafana = try #require(compose.at("services.grafana") as? [String: Any])
+        #expect(Set(grafana["profiles"] as? [String] ?? []) == Set(try Deployables.all().map(\.name)), "it starts with any system")
     }
 
-    @Test("every overlay deploys a PodMonitor that selects each service's pods and a PrometheusRule over the system's own series",
-          arguments: DeploymentTests.overlays)
-    func kubernetesMonitoring(overlay: String) throws {
+    @Test("kubernetes/<system>/monitoring: a PodMonitor that selects each service's pods and not the gateway's, a PrometheusRule over the system's own series, the dashboard")
+    func kubernetesMonitoring() throws {
         for system in try Deployables.all() {
-            let rendered = try RenderedObjects.overlay("kubernetes/\(system.name)/overlays/\(overlay)")
-            let monitor = try #require(rendered.named("PodMonitor", system.name), "\(system.name)/\(overlay)")
+            let monitoring = try RenderedObjects.overlay("kubernetes/\(system.name)/monitoring")
+            #expect(monitoring.objects.allSatisfy { $0.at("metadata.namespace") as? String == system.namespace }, "\(system.name)")
+            let monitor = try #require(monitoring.named("PodMonitor", system.name), "\(system.name)")
             let selector = try #require(monitor.at("spec.selector.matchLabels") as? [String: String])
-            for context in system.contexts {
-                let deployment = try #require(rendered.named("Deployment", context.name))
-                let labels = deployment.at("spec.template.metadata.labels") as? [String: String] ?? [:]
-                #expect(selector.allSatisfy { labels[$0.key] == $0.value }, "\(system.name)/\(overlay): \(context.name) is scraped")
-                #expect(labels["app.kubernetes.io/name"] == context.name, "its service label is its manifest's name")
+            for overlay in DeploymentTests.overlays {
+                let rendered = try RenderedObjects.overlay("kubernetes/\(system.name)/overlays/\(overlay)")
+                #expect(rendered.all("PodMonitor").isEmpty && rendered.all("PrometheusRule").isEmpty, "the overlays need no Prometheus Operator")
+                for deployment in rendered.all("Deployment") {
+                    let labels = deployment.at("spec.template.metadata.labels") as? [String: String] ?? [:]
+                    let name = deployment.at("metadata.name") as? String ?? "?"
+                    let scraped = selector.allSatisfy { labels[$0.key] == $0.value }
+                    #expect(scraped == system.contexts.contains { $0.name == name }, "\(system.name)/\(overlay): \(name): the services, not the gateway")
+                    if scraped { #expect(labels["app.kubernetes.io/name"] == name, "its service label is its manifest's name") }
+                }
             }
-            #expect(rendered.all("PodMonitor").count == 1, "the gateway, which has no /metrics, is not scraped")
-            let rule = try #require(rendered.named("PrometheusRule", system.name))
+            let rule = try #require(monitoring.named("PrometheusRule", system.name))
             let expressions = ((rule.at("spec.groups") as? [[String: Any]])?.first?["rules"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String }
             #expect(expressions.count == Monitoring.alerts("").count)
-            #expect(expressions.allSatisfy { $0.contains(#"system="\#(system.name)""#) }, "\(system.name)/\(overlay): \(expressions)")
+            #expect(expressions.allSatisfy { $0.contains(#"system="\#(system.name)""#) }, "\(system.name): \(expressions)")
         }
     }
 
-    @Test("a dashboard per system, its queries over the system's own series, provisioned by compose and carried by a ConfigMap in every overlay")
+    @Test("a dashboard per system, its queries over the system's own series, provisioned by compose and carried by a ConfigMap")
     func dashboards() throws {
         let provisioned = try RenderedObjects.file("\(Dashboards.folder)/provisioning/datasources/prometheus.yml").objects[0]
         let source = try #require((provisioned["datasources"] as? [[String: Any]])?.first)
-        #expect(source["url"] as? String == "http://prometheus:\(Monitoring.port)" && source["uid"] as? String == Dashboards.datasource)
+        #expect(source["url"] as? String == "http://\(Monitoring.host):\(Monitoring.port)" && source["uid"] as? String == Dashboards.datasource)
         for system in try Deployables.all() {
             let text = try String(contentsOf: ProjectPaths.root.appendingPathComponent(Dashboards.dashboardPath(system)), encoding: .utf8)
             let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -84,12 +91,9 @@ struct MonitoringTests {
                     #expect(target.at("datasource.uid") as? String == Dashboards.datasource)
                 }
             }
-            for overlay in DeploymentTests.overlays {
-                let rendered = try RenderedObjects.overlay("kubernetes/\(system.name)/overlays/\(overlay)")
-                let map = try #require(rendered.named("ConfigMap", "\(system.name)-dashboard"), "\(system.name)/\(overlay)")
-                #expect(map.at("metadata.labels.grafana_dashboard") as? String == "1")
-                #expect((map["data"] as? [String: String])?["\(system.name).json"] == text, "\(system.name)/\(overlay): the same dashboard")
-            }
+            let map = try #require(try RenderedObjects.overlay("kubernetes/\(system.name)/monitoring").named("ConfigMap", "\(system.name)-dashboard"))
+            #expect(map.at("metadata.labels.grafana_dashboard") as? String == "1")
+            #expect((map["data"] as? [String: String])?["\(system.name).json"] == text, "\(system.name): the same dashboard")
         }
     }
 }

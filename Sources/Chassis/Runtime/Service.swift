@@ -311,6 +311,8 @@ public final class Service: Sendable {
         http.host = configuration.host
         http.port = configuration.port
         let httpServer = HTTPServer(configuration: http, observer: { [metrics] exchange in
+            // Probes and scrapes are no one's request: counted, they would hide a failing service's errors.
+            guard !Self.operationalPaths.contains(exchange.path) else { return }
             metrics.increment(.httpRequests, ["method": exchange.methodLabel, "status": "\(exchange.status)"])
             metrics.observe(.httpRequestDuration, ["method": exchange.methodLabel], seconds: exchange.duration.timeInterval)
         }, handler: { [router] request in router.handle(request) })
@@ -358,6 +360,9 @@ public final class Service: Sendable {
         props.merge(configuration.kafkaProperties) { _, new in new }
         return props
     }
+
+    /// What the platform asks of every service, not its clients: not in the request metrics.
+    private static let operationalPaths: Set = ["/healthz", "/readyz", "/metrics"]
 
     private func installOperationalRoutes() {
         router.add("GET", "/healthz") { [self] _ in

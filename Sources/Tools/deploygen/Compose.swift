@@ -8,7 +8,7 @@ enum Compose {
         """
 
     static func file(_ systems: [DeployableSystem]) -> String {
-        var services: [(String, YAML)] = [("kafka", kafka), ("eventctl", eventctl), ("prometheus", prometheus(systems)), ("grafana", grafana(systems))]
+        var services: [(String, YAML)] = [("kafka", kafka), ("eventctl", eventctl), ("grafana", grafana(systems))]
         var volumes: [(String, YAML)] = [("kafka-data", [:])]
         for system in systems {
             services.append(("\(system.name)-topics", topicJob(system)))
@@ -17,6 +17,7 @@ enum Compose {
                 volumes.append((volume(context), [:]))
             }
             services.append((gatewayName(system), gateway(system)))
+            services.append(("\(system.name)-prometheus", prometheus(system)))
         }
         let comment = header + """
 
@@ -123,13 +124,16 @@ enum Compose {
         ]
     }
 
-    /// Prometheus with `compose/prometheus/`: it scrapes whichever system runs, and evaluates the alerts.
-    private static func prometheus(_ systems: [DeployableSystem]) -> YAML {
+    /// The system's Prometheus, with `compose/prometheus/<system>.yml`: it scrapes the system's
+    /// services and evaluates the alerts (shown on its /alerts: no Alertmanager is run).
+    private static func prometheus(_ system: DeployableSystem) -> YAML {
         [
             "image": .string(Monitoring.image),
-            "profiles": .list(systems.map { .string($0.name) }),
+            "profiles": [.string(system.name)],
+            "command": [.string("--config.file=/etc/prometheus/\(system.name).yml"), "--storage.tsdb.path=/prometheus"],
             "volumes": [.string("./\(Monitoring.folder):/etc/prometheus:ro")],
             "ports": [.string("127.0.0.1:\(Monitoring.port):\(Monitoring.port)")],
+            "networks": ["default": ["aliases": [.string(Monitoring.host)]]],
             "restart": "unless-stopped",
         ]
     }
@@ -145,7 +149,6 @@ enum Compose {
                 .string("./\(Dashboards.folder)/dashboards:/var/lib/grafana/dashboards:ro"),
             ],
             "ports": [.string("127.0.0.1:\(Dashboards.port):\(Dashboards.port)")],
-            "depends_on": ["prometheus"],
             "restart": "unless-stopped",
         ]
     }

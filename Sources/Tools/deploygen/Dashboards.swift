@@ -4,7 +4,8 @@ import JSON
 /// A Grafana dashboard per system, on the same metrics as the alerts: the saga's flow (events
 /// published and consumed), consumer lag, outbox backlog, breaker states, requests and their
 /// latency percentiles, sagas compensated. Compose provisions them into a Grafana of its own;
-/// Kubernetes carries each in a ConfigMap that Grafana's dashboard sidecar picks up.
+/// `kubernetes/<system>/monitoring/` carries each in a ConfigMap that Grafana's dashboard sidecar
+/// picks up. Rates are over Grafana's `$__rate_interval`, which fits whatever the scrape interval.
 enum Dashboards {
     static let folder = "compose/grafana"
     static let image = "grafana/grafana:11.2.0"
@@ -20,12 +21,12 @@ enum Dashboards {
     /// Each panel of `system`'s dashboard, its queries over the system's own series.
     static func panels(_ system: String) -> [Panel] {
         func series(_ metric: Metric, _ suffix: String = "") -> String { #"\#(metric.name)\#(suffix){system="\#(system)"}"# }
-        let latency = "sum by (service, le) (rate(\(series(.httpRequestDuration, "_bucket"))[5m]))"
+        let latency = "sum by (service, le) (rate(\(series(.httpRequestDuration, "_bucket"))[$__rate_interval]))"
         return [
             Panel(title: "Events published (the saga's steps)", unit: "ops", legend: "{{service}}",
-                  expressions: ["sum by (service) (rate(\(series(.outboxPublished))[1m]))"]),
+                  expressions: ["sum by (service) (rate(\(series(.outboxPublished))[$__rate_interval]))"]),
             Panel(title: "Events consumed, by outcome", unit: "ops", legend: "{{service}} {{outcome}}",
-                  expressions: ["sum by (service, outcome) (rate(\(series(.consumerEvents))[1m]))"]),
+                  expressions: ["sum by (service, outcome) (rate(\(series(.consumerEvents))[$__rate_interval]))"]),
             Panel(title: "Consumer lag", unit: "short", legend: "{{service}} ← {{topic}}",
                   expressions: ["sum by (service, topic) (\(series(.consumerLag)))"]),
             Panel(title: "Outbox backlog", unit: "short", legend: "{{service}}",
@@ -33,7 +34,7 @@ enum Dashboards {
             Panel(title: "Circuit breakers (0 closed, 1 open, 2 half-open)", unit: "short", legend: "{{service}} → {{name}}",
                   expressions: ["max by (service, name) (\(series(.circuitBreakerState)))"]),
             Panel(title: "Requests, by status", unit: "reqps", legend: "{{service}} {{status}}",
-                  expressions: ["sum by (service, status) (rate(\(series(.httpRequests))[1m]))"]),
+                  expressions: ["sum by (service, status) (rate(\(series(.httpRequests))[$__rate_interval]))"]),
             Panel(title: "Latency, p50 and p99", unit: "s", legend: "{{service}}",
                   expressions: ["histogram_quantile(0.5, \(latency))", "histogram_quantile(0.99, \(latency))"]),
             Panel(title: "Sagas compensated after their deadline", unit: "short", legend: "{{service}} {{step}}",
@@ -76,7 +77,7 @@ enum Dashboards {
                 "apiVersion": 1,
                 "datasources": [[
                     "name": "Prometheus", "uid": .string(datasource), "type": "prometheus", "access": "proxy",
-                    "url": .string("http://prometheus:\(Monitoring.port)"), "isDefault": true, "editable": false,
+                    "url": .string("http://\(Monitoring.host):\(Monitoring.port)"), "isDefault": true, "editable": false,
                 ]],
             ]], comment: Compose.header),
             "\(folder)/provisioning/dashboards/systems.yml": YAML.file([[

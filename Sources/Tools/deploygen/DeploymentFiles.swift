@@ -29,11 +29,12 @@ struct DeploymentFiles {
             "docker-compose.yml": Compose.file(systems),
             "docker-compose.postgres.yml": Compose.postgresFile(systems),
             Compose.postgresInitPath: Compose.postgresInit(systems),
-            Monitoring.configPath: Monitoring.configFile(systems),
             Monitoring.rulesPath: Monitoring.rulesFile(),
         ].merging(Dashboards.provisioning()) { _, new in new }
         for system in systems {
             contents[Dashboards.dashboardPath(system)] = Dashboards.dashboard(system)
+            contents[Monitoring.configPath(system)] = Monitoring.configFile(system)
+            for (path, text) in Monitoring.kubernetesFiles(system) { contents["kubernetes/\(system.name)/monitoring/\(path)"] = text }
             for (path, text) in KubernetesBase.files(system) { contents["kubernetes/\(system.name)/base/\(path)"] = text }
             for (path, text) in KubernetesOverlays.files(system) { contents["kubernetes/\(system.name)/\(path)"] = text }
             contents.merge(try ContractFiles.files(system)) { _, new in new }

@@ -24,8 +24,7 @@ enum KubernetesBase {
         }
         files["gateway.yaml"] = YAML.file(gateway(system), comment: header)
         files["topics.yaml"] = YAML.file(system.topics.map { topic($0, layout: .cluster) }, comment: header)
-        files["monitoring.yaml"] = YAML.file(Monitoring.kubernetesObjects(system) + [Dashboards.configMap(system)], comment: header)
-        resources += ["gateway.yaml", "topics.yaml", "monitoring.yaml"]
+        resources += ["gateway.yaml", "topics.yaml"]
         let config = ServiceEnvironment.kafka(bootstrap, layout: .cluster) + [
             ("SHUTDOWN_DELAY_MS", "\(Settings.shutdownDelayMs)"),
             ("SHUTDOWN_GRACE_SECONDS", "\(Settings.shutdownGraceSeconds)"),

@@ -2,15 +2,19 @@ import Chassis
 
 /// What watches a deployed system: Prometheus scraping every service, each series labelled with
 /// its `system` and `service` as the manifests name them, and the alerts that ship with the
-/// systems, on the chassis' own metrics, for what hurts users. Compose runs a Prometheus of its
-/// own with a plain rules file (`compose/prometheus/`); Kubernetes gets a PodMonitor and a
-/// PrometheusRule per system, for the Prometheus Operator.
+/// systems, on the chassis' own metrics, for what hurts users. Compose runs a Prometheus per
+/// system with a plain rules file (`compose/prometheus/`); on Kubernetes,
+/// `kubernetes/<system>/monitoring/` holds a PodMonitor and a PrometheusRule, for the Prometheus
+/// Operator, and the Grafana dashboard, apart from the overlays, which need no operator for it.
 enum Monitoring {
     static let folder = "compose/prometheus"
-    static let configPath = "\(folder)/prometheus.yml"
     static let rulesPath = "\(folder)/alerts.yml"
     static let image = "prom/prometheus:v2.53.2"
     static let port = 9090
+    /// The name Grafana reaches compose's Prometheus by, whichever system's runs.
+    static let host = "prometheus"
+
+    static func configPath(_ system: DeployableSystem) -> String { "\(folder)/\(system.name).yml" }
 
     struct Alert {
         let name: String, expression: String, duration: String, severity: String, summary: String, description: String
@@ -33,16 +37,27 @@ enum Monitoring {
             Alert(name: "ConsumerLagGrowing", expression: "\(lag) > 100 and deriv(\(lag)[10m]) > 0", duration: "10m", severity: "warning",
                   summary: "\(who) falls behind on {{ $labels.topic }}",
                   description: "Its consumer is {{ $value }} records behind and the gap grows: what follows from those events (a saga's next step, a view) comes late."),
-            Alert(name: "OutboxBacklogGrowing", expression: "\(backlog) > 100 and deriv(\(backlog)[10m]) > 0", duration: "10m", severity: "warning",
+            // A consumer retrying one event (its database failing) reports no lag meanwhile.
+            Alert(name: "ConsumerStalled",
+                  expression: "sum by (system, service) (increase(\(series(Metric.consumerRetries.name))[5m])) > 0", duration: "5m", severity: "critical",
+                  summary: "\(who) keeps retrying events",
+                  description: "Its consumer has retried events after database failures for 5 minutes and more: what follows from its topic waits."),
+            // Per service: every replica reports the shared outbox; one, holding the lease, publishes.
+            Alert(name: "OutboxBacklogGrowing",
+                  expression: "max by (system, service) (\(backlog)) > 100 and max by (system, service) (deriv(\(backlog)[10m])) > 0",
+                  duration: "10m", severity: "warning",
                   summary: "\(who) publishes slower than it writes events",
                   description: "{{ $value }} events wait in its outbox and the backlog grows: the other services hear of its changes late."),
-            Alert(name: "OutboxStuck", expression: "\(backlog) > 0 and increase(\(series(Metric.outboxPublished.name))[5m]) == 0",
+            Alert(name: "OutboxStuck",
+                  expression: "max by (system, service) (\(backlog)) > 0 "
+                    + "and sum by (system, service) (increase(\(series(Metric.outboxPublished.name))[5m])) == 0",
                   duration: "5m", severity: "critical",
                   summary: "\(who) publishes nothing while {{ $value }} events wait",
                   description: "Its outbox relay has published nothing for 5 minutes with events waiting: is Kafka reachable? The events are kept and go out once it is."),
-            Alert(name: "CircuitBreakerOpen", expression: "\(series(Metric.circuitBreakerState.name)) == 1", duration: "5m", severity: "warning",
+            // Open or half-open (trying again) all along: the gauge moves only when a call is made.
+            Alert(name: "CircuitBreakerOpen", expression: "\(series(Metric.circuitBreakerState.name)) > 0", duration: "5m", severity: "warning",
                   summary: "\(who) has stopped calling {{ $labels.name }}",
-                  description: "Its breaker for {{ $labels.name }} has been open for 5 minutes: the calls that need it fail fast with 503."),
+                  description: "Its breaker for {{ $labels.name }} has not closed for 5 minutes: the calls that need it fail fast with 503 (until a call finds it closed again)."),
             Alert(name: "DeadLetters", expression: "increase(\(series(Metric.consumerEvents.name, #"outcome="dead_lettered""#))[10m]) > 0",
                   duration: "0m", severity: "warning",
                   summary: "\(who) set events from {{ $labels.topic }} aside",
@@ -80,10 +95,12 @@ enum Monitoring {
         YAML.file([["groups": [group("event-driven-systems", "")]]], comment: Compose.header)
     }
 
-    /// `compose/prometheus/prometheus.yml`: every service of every system, each labelled.
-    static func configFile(_ systems: [DeployableSystem]) -> String {
-        let jobs: [YAML] = systems.map { system in
-            [
+    /// `compose/prometheus/<system>.yml`: the system's services, each labelled.
+    static func configFile(_ system: DeployableSystem) -> String {
+        YAML.file([[
+            "global": ["scrape_interval": "15s", "evaluation_interval": "15s"],
+            "rule_files": ["alerts.yml"],
+            "scrape_configs": [[
                 "job_name": .string(system.name),
                 "static_configs": .list(system.contexts.map { context in
                     [
@@ -91,20 +108,16 @@ enum Monitoring {
                         "labels": ["system": .string(system.name), "service": .string(context.name)],
                     ]
                 }),
-            ]
-        }
-        return YAML.file([[
-            "global": ["scrape_interval": "15s", "evaluation_interval": "15s"],
-            "rule_files": ["alerts.yml"],
-            "scrape_configs": .list(jobs),
+            ]],
         ]], comment: Compose.header)
     }
 
-    /// Kubernetes: a PodMonitor for the system's services (labelled from their pods' labels) and
-    /// a PrometheusRule with its alerts.
-    static func kubernetesObjects(_ system: DeployableSystem) -> [YAML] {
+    /// `kubernetes/<system>/monitoring/`: a kustomization of its own for the Prometheus Operator's
+    /// PodMonitor (its services, labelled from their pods' labels), PrometheusRule and the dashboard.
+    static func kubernetesFiles(_ system: DeployableSystem) -> [String: String] {
+        let header = "\(Compose.header)\n\(system.name)'s monitoring, for the Prometheus Operator: kubectl apply -k kubernetes/\(system.name)/monitoring"
         let labels: YAML = ["app.kubernetes.io/part-of": .string(system.name)]
-        return [
+        let objects: [YAML] = [
             [
                 "apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
                 "metadata": ["name": .string(system.name), "labels": labels],
@@ -124,6 +137,13 @@ enum Monitoring {
                 "metadata": ["name": .string(system.name), "labels": labels],
                 "spec": ["groups": [group(system.name, #"system="\#(system.name)""#)]],
             ],
+            Dashboards.configMap(system),
+        ]
+        return [
+            "monitoring.yaml": YAML.file(objects, comment: header),
+            "kustomization.yaml": YAML.file([KubernetesObjects.kustomization([
+                ("namespace", .string(system.namespace)), ("resources", ["monitoring.yaml"]),
+            ])], comment: header),
         ]
     }
 }
