@@ -95,7 +95,8 @@ final class OutboxRelay: Sendable {
             if .now - lastLeaseCheck > .seconds(1) {
                 holdsLease = (try? renewLease()) ?? false
                 lastLeaseCheck = .now
-                metrics.set(.outboxBacklog, to: Double((try? backlog()) ?? 0))
+                // Uncounted (the database failing) keeps the last count: a 0 would quiet the outbox alerts.
+                if let count = try? backlog() { metrics.set(.outboxBacklog, to: Double(count)) }
             }
             guard holdsLease else {
                 if draining { break }
