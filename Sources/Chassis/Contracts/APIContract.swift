@@ -10,14 +10,16 @@ public struct APIContract: ContractDocument {
 
     public static let fileName = "openapi.json"
 
+    /// Every operation: its path template, method (lowercase) and object, in document order.
+    public let operations: [(path: String, method: String, operation: JSONNode)]
+
     public init(_ document: JSONNode) {
         self.document = document
-    }
-
-    /// Every operation: its path template, method (lowercase) and object, in document order.
-    public var operations: [(path: String, method: String, operation: JSONNode)] {
-        guard case .object(let paths)? = document["paths"] else { return [] }
-        return paths.distinctKeys.flatMap { path -> [(path: String, method: String, operation: JSONNode)] in
+        guard case .object(let paths)? = document["paths"] else {
+            operations = []
+            return
+        }
+        operations = paths.distinctKeys.flatMap { path -> [(path: String, method: String, operation: JSONNode)] in
             guard case .object(let methods)? = paths[path] else { return [] }
             return methods.distinctKeys.map { (path, $0, methods[$0]!) }
         }
