@@ -44,9 +44,10 @@ let package = Package(
         .target(name: "JSON", path: "Sources/Platform/JSON"),
         .target(name: "HTTP", dependencies: ["CEpoll", "JSON"], path: "Sources/Platform/HTTP"),
         .target(name: "Processes", path: "Sources/Platform/Processes"),
+        .target(name: "Tracing", dependencies: ["HTTP", "JSON"], path: "Sources/Platform/Tracing"),
 
         // What every bounded context stands on
-        .target(name: "Chassis", dependencies: ["Kafka", "Storage", "HTTP", "JSON", "Processes"]),
+        .target(name: "Chassis", dependencies: ["Kafka", "Storage", "HTTP", "JSON", "Processes", "Tracing"]),
         .target(name: "ChassisTesting", dependencies: ["Chassis", "HTTP", "Kafka", "Storage"]),
     ]
     // Systems: one library each, one executable per bounded context
@@ -55,7 +56,7 @@ let package = Package(
     + [
         // Tools
         .executableTarget(name: "eventctl", dependencies: ["Kafka"], path: "Sources/Tools/eventctl"),
-        .executableTarget(name: "gateway", dependencies: ["CCrypto", "HTTP", "JSON", "Processes"], path: "Sources/Tools/gateway"),
+        .executableTarget(name: "gateway", dependencies: ["CCrypto", "HTTP", "JSON", "Processes", "Tracing"], path: "Sources/Tools/gateway"),
         .executableTarget(name: "deploygen", dependencies: ["Chassis", "HTTP"] + deployedLibraries, path: "Sources/Tools/deploygen"),
         .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
         .executableTarget(name: "chaos", dependencies: ["HTTP", "JSON", "Storage", "Processes", "BikeShare", "Hotel"], path: "Sources/Tools/chaos"),
@@ -71,6 +72,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "TracingTests", dependencies: ["Tracing", "HTTP", "JSON", "TestSupport"]),
         .testTarget(name: "ChassisTests", dependencies: ["Chassis", "Kafka"]),
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "CCrypto", "HTTP", "TestSupport"]),
