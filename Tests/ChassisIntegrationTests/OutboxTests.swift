@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Testing
 import TestSupport
 
@@ -95,6 +96,41 @@ struct OutboxTests {
         try eventually("the kept event is published and takes effect after the restart", timeout: .seconds(60)) {
             try ledger.effects().map(\.entryId).contains(pending)
         }
+        ledger.stop()
+    }
+
+    @Test("an event kept in the outbox across a restart continues the trace of the request that recorded it")
+    func traceAcrossRestart() throws {
+        let collector = try TraceCollector()
+        defer { collector.stop() }
+        let dir = try ProjectPaths.temporaryDirectory("outbox-trace")
+        let broker = try TestBroker()
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir, environment: [
+            "SHUTDOWN_GRACE_SECONDS": "4", "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100",
+        ])
+        try ledger.start()
+        try ledger.waitForPartitions()
+        broker.stop()
+        let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        let recorded = try HTTPClient().send(method: "POST", url: ledger.baseURL + "/entries", headers: [
+            "Content-Type": "application/json", "traceparent": "00-\(trace)-00f067aa0ba902b7-01",
+        ], body: Array(#"{"account":"acc","amount":1}"#.utf8), timeout: .seconds(10))
+        #expect(recorded.status == 201)
+        #expect(ledger.stop() == 0)
+        #expect(try ledger.database.count("SELECT COUNT(*) AS n FROM outbox") == 1, "kept for the next start")
+
+        try broker.start()
+        try ledger.start()
+        try eventually("the kept event is processed after the restart, in the request's trace", timeout: .seconds(60)) {
+            collector.spans.contains { $0.traceID == trace && $0.kind == 5 }
+        }
+        let spans = collector.spans.filter { $0.traceID == trace }
+        let request = try #require(spans.first { $0.kind == 2 })
+        let publish = try #require(spans.first { $0.kind == 4 })
+        let process = try #require(spans.first { $0.kind == 5 })
+        #expect(request.parentSpanID == "00f067aa0ba902b7" && request.name == "POST /entries")
+        #expect(publish.parentSpanID == request.spanID, "published by the next process, as a child of the request")
+        #expect(process.parentSpanID == publish.spanID)
         ledger.stop()
     }
 }

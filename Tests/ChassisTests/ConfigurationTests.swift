@@ -12,6 +12,7 @@ struct ConfigurationTests {
         #expect(c.databasePath == "data/demo-ledger.sqlite")
         #expect(c.kafkaProperties.isEmpty)
         #expect(c.logLevel == .info)
+        #expect(c.tracing == nil, "no spans exported")
         #expect(c.topics == TopicSettings(partitions: 3, replicationFactor: nil, minInsyncReplicas: nil, retentionMs: -1))
     }
 
@@ -41,6 +42,7 @@ struct ConfigurationTests {
         ("KAFKA_TOPIC_RETENTION_MS", "-2", "KAFKA_TOPIC_RETENTION_MS=-2"), ("KAFKA_TOPIC_REPLICATION_FACTOR", "0", "KAFKA_TOPIC_REPLICATION_FACTOR=0"),
         ("CONSUMER_STALL_SECONDS", "soon", "CONSUMER_STALL_SECONDS=soon"),
         ("LOG_LEVEL", "verbose", "LOG_LEVEL=verbose is not one of debug, info, warning, error"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector:4318", "OTEL_EXPORTER_OTLP_ENDPOINT=https://collector:4318 is not an http:// URL"),
     ])
     func invalid(name: String, value: String, mention: String) {
         #expect {

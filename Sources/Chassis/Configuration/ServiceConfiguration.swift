@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Storage
+import Tracing
 
 /// A service's settings, read from environment variables with defaults and validated at start.
 public struct ServiceConfiguration: Sendable {
@@ -34,6 +35,8 @@ public struct ServiceConfiguration: Sendable {
     public var idempotencyKeyTTL: Duration
     /// The least severe log lines written, from LOG_LEVEL.
     public var logLevel: Logger.Level
+    /// Where its spans are exported (`OTEL_EXPORTER_OTLP_ENDPOINT`, `TracingConfiguration`); nil for nowhere.
+    public var tracing: OTLPExporter.Settings?
     public let environment: [String: String]
 
     /// Reads the common settings; `defaultPort` is the service's port when PORT is unset.
@@ -79,6 +82,11 @@ public struct ServiceConfiguration: Sendable {
             throw ConfigurationError(description: "LOG_LEVEL=\(level) is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self.logLevel = logLevel
+        do {
+            tracing = try TracingConfiguration.settings(service: service, environment: environment)
+        } catch {
+            throw ConfigurationError(description: error.description)
+        }
     }
 
     /// Where the state is, for logs: the file, or the URL without its password.

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Storage
 import Synchronization
+import Tracing
 
 /// The service's consumer-group member: polls on its own thread, runs each event's policy in one
 /// transaction with the inbox insert (an event id already in the inbox is skipped), and stores
@@ -21,6 +22,7 @@ final class EventConsumer: Sendable {
     private let publisher: Publisher
     private let log: Logger
     private let metrics: Metrics
+    private let tracer: Tracer
     private let stallLimit: Duration
     /// Creates the service's topics (at most once per burst): a broker that lost them (Tansu
     /// after a restart) would otherwise leave this member subscribed to nothing.
@@ -40,12 +42,14 @@ final class EventConsumer: Sendable {
 
     init(group: String, policies: [Policy], database: Database, kafka: KafkaProperties, consumerProperties: KafkaProperties,
          publisher: Publisher, stallLimit: Duration, ensureTopics: @escaping @Sendable () throws -> Void,
-         onBrokerStateLost: @escaping @Sendable () -> Void, onCommit: @escaping @Sendable () -> Void, log: Logger, metrics: Metrics) {
+         onBrokerStateLost: @escaping @Sendable () -> Void, onCommit: @escaping @Sendable () -> Void, log: Logger, metrics: Metrics,
+         tracer: Tracer) {
         self.group = group
         self.policies = Dictionary(grouping: policies, by: \.topic).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.eventType, $0) }) }
         self.database = database; self.kafka = kafka; self.consumerProperties = consumerProperties; self.publisher = publisher
         self.stallLimit = stallLimit; self.ensureTopics = ensureTopics
         self.onBrokerStateLost = onBrokerStateLost; self.onCommit = onCommit; self.log = log; self.metrics = metrics
+        self.tracer = tracer
     }
 
     var topics: [String] { policies.keys.sorted() }
@@ -155,7 +159,8 @@ final class EventConsumer: Sendable {
 
     /// What became of one record of a batch.
     private enum Result {
-        case applied(EventEnvelope, fresh: Bool)
+        /// With the policy run's span, ended once its transaction commits.
+        case applied(EventEnvelope, fresh: Bool, Span)
         case ignored
         case failed(any Error)
     }
@@ -200,10 +205,14 @@ final class EventConsumer: Sendable {
                 guard worker.sleep(backoff.next()) else { return nil }
             }
         }
-        if results.contains(where: { if case .applied(_, fresh: true) = $0 { true } else { false } }) { onCommit() }
+        if results.contains(where: { if case .applied(_, fresh: true, _) = $0 { true } else { false } }) { onCommit() }
         for (message, result) in zip(batch, results) {
             switch result {
-            case .applied(let envelope, let fresh): count(message, fresh ? .processed : .duplicate, envelope)
+            case .applied(let envelope, let fresh, var span):
+                let outcome: Outcome = fresh ? .processed : .duplicate
+                span.attributes["outcome"] = .string(outcome.rawValue)
+                tracer.end(span)
+                TraceContext.$current.withValue(span.context) { count(message, outcome, envelope) }
             case .ignored: count(message, .ignored)
             case .failed(let error): guard deadLetter(message, error, &deadLetters) else { return nil }
             }
@@ -214,6 +223,10 @@ final class EventConsumer: Sendable {
     /// One record of a batch, within its transaction on `c`. A record `alone` in its transaction
     /// (always on PostgreSQL) needs no savepoint, two round trips there: its fault rolls the whole
     /// transaction back, and `handle` dead-letters it as it does a fault found at commit.
+    ///
+    /// Its policy runs in a consumer span continuing the trace the record carries, so what the
+    /// policy logs, publishes and calls belongs to it too. A run that fails ends its span as
+    /// failed; one rolled back with its batch ends none (the batch runs again, in new spans).
     private func apply(_ message: ConsumedMessage, on c: Connection, alone: Bool) throws -> Result {
         let envelope: EventEnvelope
         do {
@@ -223,11 +236,24 @@ final class EventConsumer: Sendable {
         }
         guard let policy = policies[message.topic]?[envelope.type] else { return .ignored }
         let context = EventContext(envelope: envelope, topic: message.topic, partition: message.partition, offset: message.offset)
-        let run = { [group, publisher] in try policy.apply(envelope, context, group: group, on: c, publisher: publisher) }
+        let span = tracer.start("process \(message.topic)", kind: .consumer, parent: TraceContext(message.headers), attributes: [
+            "messaging.system": .string("kafka"), "messaging.operation.type": .string("process"),
+            "messaging.destination.name": .string(message.topic), "messaging.consumer.group.name": .string(group),
+            "messaging.message.id": .string(envelope.id), "event.type": .string(envelope.type),
+        ])
+        let run = { [group, publisher] in
+            try TraceContext.$current.withValue(span.context) {
+                try policy.apply(envelope, context, group: group, on: c, publisher: publisher)
+            }
+        }
         do {
-            return .applied(envelope, fresh: alone ? try run() : try c.savepoint(run))
+            return .applied(envelope, fresh: alone ? try run() : try c.savepoint(run), span)
         } catch let error where !alone && Self.isRecordAtFault(error) {
+            tracer.end(span, failure: "\(error)")
             return .failed(error)
+        } catch {
+            tracer.end(span, failure: "\(error)")
+            throw error
         }
     }
 

@@ -1,8 +1,10 @@
 import Foundation
 import HTTP
 import JSON
+import Tracing
 
-/// One JSON object a line on stdout: time, level, service, message, correlation id and fields.
+/// One JSON object a line on stdout: time, level, service, message, correlation id, the trace and
+/// span of the work it is about (`TraceContext.current`) and fields.
 /// Lines below `minimum` are not written (`LOG_LEVEL`); `debug` is what happens per event.
 public final class Logger: Sendable {
     public enum Level: String, Sendable, CaseIterable, Comparable {
@@ -43,6 +45,10 @@ public final class Logger: Sendable {
         object["service"] = .string(service)
         object["msg"] = .string(message)
         if let correlationID { object["correlation_id"] = .string(correlationID) }
+        if let trace = TraceContext.current {
+            object["trace_id"] = .string(trace.traceID)
+            object["span_id"] = .string(trace.spanID)
+        }
         JSONLine.print(object)
     }
 }

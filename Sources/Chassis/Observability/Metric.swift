@@ -25,6 +25,7 @@ extension Metric {
     package static let consumerEvents = counter("consumer_events_total", "Events consumed, by outcome")
     package static let consumerRetries = counter("consumer_retries_total", "Event processing attempts retried after a database failure")
     package static let consumerLag = gauge("consumer_lag", "Records this member has yet to consume")
+    package static let traceSpans = counter("trace_spans_total", "Spans ended with a collector configured, by outcome: exported or dropped")
     public static let circuitBreakerState = gauge("circuit_breaker_state", "Circuit breaker state: 0 closed, 1 open, 2 half-open")
     /// For the contexts' saga deadlines, labelled by `step`.
     public static let sagaTimeouts = counter("saga_timeouts_total", "Saga steps that waited past their deadline and were compensated")

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Storage
 import Synchronization
+import Tracing
 
 /// Publishes outbox rows in order with the idempotent producer and deletes each row once its
 /// delivery report says the broker has it. Kafka being down only makes rows wait.
@@ -16,6 +17,7 @@ final class OutboxRelay: Sendable {
     private let ensureTopics: @Sendable () throws -> Void
     private let log: Logger
     private let metrics: Metrics
+    private let tracer: Tracer
     private let owner = UUID().uuidString
     private let window = 1000
     private let leaseDuration: Double = 5
@@ -48,9 +50,9 @@ final class OutboxRelay: Sendable {
     private let stallTimeout: Duration = .seconds(5)
 
     init(database: Database, kafka: KafkaProperties, wake: OutboxWake, ensureTopics: @escaping @Sendable () throws -> Void,
-         log: Logger, metrics: Metrics) {
+         log: Logger, metrics: Metrics, tracer: Tracer) {
         self.database = database; self.kafka = kafka; self.wake = wake; self.ensureTopics = ensureTopics
-        self.log = log; self.metrics = metrics
+        self.log = log; self.metrics = metrics; self.tracer = tracer
     }
 
     var isRunning: Bool { worker.isRunning }
@@ -81,6 +83,8 @@ final class OutboxRelay: Sendable {
     private func run() {
         var producer: Producer?
         var inFlight = Set<Int>()
+        /// The producer span of each row in flight that carries a trace, ended by its report.
+        var publishing: [Int: Span] = [:]
         var cursor = 0
         var retryFrom: Int?
         var backoff = Backoff()
@@ -112,11 +116,12 @@ final class OutboxRelay: Sendable {
                         }
                     })
                     inFlight.removeAll()
+                    publishing.removeAll()
                     cursor = 0
                 }
                 let p = producer!
                 p.poll(timeout: .zero)
-                if try settleAcks(&inFlight, &retryFrom) || inFlight.isEmpty { lastProgress = .now }
+                if try settleAcks(&inFlight, &retryFrom, &publishing) || inFlight.isEmpty { lastProgress = .now }
                 if producerOutdated.exchange(false, ordering: .acquiringAndReleasing) {
                     log.warning("replacing the producer: the broker lost its state", ["in_flight": "\(inFlight.count)"])
                     if let oldest = inFlight.min() {
@@ -157,8 +162,11 @@ final class OutboxRelay: Sendable {
                 }
                 for row in rows {
                     let seq = try row.int("seq")
-                    try p.send(try OutgoingMessage(outboxRow: row), id: seq)
+                    var message = try OutgoingMessage(outboxRow: row)
+                    let span = publishSpan(&message)
+                    try p.send(message, id: seq)
                     inFlight.insert(seq)
+                    publishing[seq] = span
                     cursor = seq
                 }
                 if rows.isEmpty {
@@ -190,19 +198,35 @@ final class OutboxRelay: Sendable {
             // Within what is left of the shutdown budget: rows not delivered go at the next start.
             let left = drainDeadline.withLock { $0 }.map { $0 - .now } ?? .seconds(2)
             producer.flush(timeout: min(.seconds(2), max(.zero, left)))
-            _ = try? settleAcks(&inFlight, &retryFrom)
+            _ = try? settleAcks(&inFlight, &retryFrom, &publishing)
         }
         try? releaseLease()
+    }
+
+    /// When spans are exported, a message that carries a trace is published in a producer span
+    /// of it, and carries that span's context instead: its consumers' spans are the publish's
+    /// children. nil for a message without a trace, or when nothing is exported.
+    private func publishSpan(_ message: inout OutgoingMessage) -> Span? {
+        guard tracer.exporter != nil, let parent = TraceContext(message.headers) else { return nil }
+        let span = tracer.start("publish \(message.topic)", kind: .producer, parent: parent, attributes: [
+            "messaging.system": .string("kafka"), "messaging.operation.type": .string("publish"),
+            "messaging.destination.name": .string(message.topic), "messaging.message.id": .string(message.headers.text("ce_id") ?? ""),
+        ])
+        message.headers = span.context.replacing(in: message.headers)
+        return span
     }
 
     /// Deletes delivered rows; remembers the earliest failed one to resend it. A delete that fails
     /// puts its reports back, so they are settled on the next turn rather than forgotten.
     /// True when any report was settled.
     @discardableResult
-    private func settleAcks(_ inFlight: inout Set<Int>, _ retryFrom: inout Int?) throws -> Bool {
+    private func settleAcks(_ inFlight: inout Set<Int>, _ retryFrom: inout Int?, _ publishing: inout [Int: Span]) throws -> Bool {
         let (delivered, failed) = acks.withLock { a in
             defer { a = ([], []) }
             return a
+        }
+        for (seq, error) in failed {
+            if let span = publishing.removeValue(forKey: seq) { tracer.end(span, failure: error.message) }
         }
         if let (first, error) = failed.min(by: { $0.0 < $1.0 }) {
             failed.forEach { inFlight.remove($0.0) }
@@ -225,7 +249,10 @@ final class OutboxRelay: Sendable {
             acks.withLock { $0.delivered.append(contentsOf: delivered) }
             throw error
         }
-        delivered.forEach { inFlight.remove($0) }
+        for seq in delivered {
+            inFlight.remove(seq)
+            if let span = publishing.removeValue(forKey: seq) { tracer.end(span) }
+        }
         metrics.increment(.outboxPublished, by: Double(delivered.count))
         return true
     }

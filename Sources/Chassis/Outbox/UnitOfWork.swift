@@ -1,6 +1,7 @@
 import JSON
 import Kafka
 import Storage
+import Tracing
 
 /// One `BEGIN IMMEDIATE` transaction of a service: the aggregate's changes and the events they
 /// publish commit together or not at all (the transactional outbox).
@@ -40,11 +41,14 @@ public struct UnitOfWork {
         return try EventEnvelope(event, source: publisher.source, saga: saga, id: id)
     }
 
+    /// With the trace of the work that published it (a request, a policy run), so that whoever
+    /// reads it continues that trace, even when it is published after a restart.
     private func append(_ envelope: EventEnvelope) throws {
         // Rows must commit in `seq` order: the relay reads past the highest `seq` it has seen.
         try db.serialize(on: "outbox")
+        let headers = envelope.headers + (TraceContext.current?.kafkaHeaders ?? [])
         try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
-                       .text(publisher.topic), .text(envelope.subject), .text(OutboxHeaders.text(envelope.headers)),
+                       .text(publisher.topic), .text(envelope.subject), .text(OutboxHeaders.text(headers)),
                        .blob(envelope.data), .text(envelope.time))
     }
 }

@@ -4,6 +4,7 @@ import Kafka
 import Processes
 import Storage
 import Synchronization
+import Tracing
 
 /// A bounded context running on the chassis: its database, HTTP API, the events it publishes
 /// through the outbox and the policies that react to other contexts' events.
@@ -27,6 +28,9 @@ public final class Service: Sendable {
     public let database: Database
     public let log: Logger
     public let metrics = Metrics()
+    /// Spans of its requests, policy runs, publishes and calls; exported when
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` names a collector.
+    public let tracer: Tracer
     let router = Router()
     let command: ServiceCommand
     private let migrations: [Migration]
@@ -66,12 +70,22 @@ public final class Service: Sendable {
         try LibraryVersion.requireSupported()
         configuration = try ServiceConfiguration(service: name, defaultPort: manifest.defaultPort, environment: environment)
         log = Logger(service: name, minimum: configuration.logLevel)
+        tracer = Self.tracer(configuration.tracing, system: system.name, log: log, metrics: metrics)
         database = try Self.openDatabase(configuration, for: command)
         self.migrations = migrations
         databaseHealth = DatabaseHealth(database: database, limit: configuration.databaseUnreachableLimit)
         every(.seconds(60), "idempotency-key-expiry") { [database, ttl = configuration.idempotencyKeyTTL] in
             try IdempotentRequests.expire(database, ttl: ttl)
         }
+    }
+
+    private static func tracer(_ settings: OTLPExporter.Settings?, system: String, log: Logger, metrics: Metrics) -> Tracer {
+        guard var settings else { return Tracer() }
+        settings.resource["service.namespace"] = system
+        for outcome in OTLPExporter.Outcome.allCases { metrics.declare(.traceSpans, ["outcome": outcome.rawValue]) }
+        return Tracer(exporter: OTLPExporter(settings, count: { outcome, spans in
+            metrics.increment(.traceSpans, ["outcome": outcome.rawValue], by: Double(spans))
+        }, warn: { log.warning($0) }))
     }
 
     /// The chassis' tables and the context's migrations, before anything reads or writes.
@@ -103,15 +117,25 @@ public final class Service: Sendable {
     /// Every route registered, in order.
     package var operations: [APIOperation] { registrations.withLock { $0.operations } }
 
+    /// Each request in a server span, continuing the trace its `traceparent` names.
     func serve(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        router.add(method, pattern) { [log, database, weak router] request in
-            do {
-                return try IdempotentRequests.handle(request, database: database, reading: { router?.handle($0) }, handler)
-            } catch let error as DatabaseError where error.kind == .unavailable || error.kind == .conflict {
-                log.warning("database unavailable for a request", ["path": request.path, "error": "\(error)"])
-                throw Problem(status: 503, detail: "the service's database is unavailable and the transaction that failed was rolled "
-                              + "back; try again, with the same Idempotency-Key if you sent one",
-                              headers: ["Retry-After": "1"])
+        let name = "\(method) \(pattern)"
+        let attributes: [String: Span.Attribute] = ["http.request.method": .string(method), "http.route": .string(pattern)]
+        router.add(method, pattern) { [log, database, tracer, weak router] request in
+            tracer.trace(name, kind: .server, parent: TraceContext(request.headers), attributes: attributes) { span in
+                let response = Router.answer(request) { request in
+                    do {
+                        return try IdempotentRequests.handle(request, database: database, reading: { router?.handle($0) }, handler)
+                    } catch let error as DatabaseError where error.kind == .unavailable || error.kind == .conflict {
+                        log.warning("database unavailable for a request", ["path": request.path, "error": "\(error)"])
+                        throw Problem(status: 503, detail: "the service's database is unavailable and the transaction that failed was rolled "
+                                      + "back; try again, with the same Idempotency-Key if you sent one",
+                                      headers: ["Retry-After": "1"])
+                    }
+                }
+                span.attributes["http.response.status_code"] = .int(response.status)
+                if response.status >= 500 { span.failure = "answered \(response.status)" }
+                return response
             }
         }
     }
@@ -139,7 +163,7 @@ public final class Service: Sendable {
         precondition(manifest.calls.contains(context), "\(name) calls \(context), but its manifest does not say so")
         let url = try configuration.url(ContextManifest.urlVariable(of: context),
                                         default: "http://127.0.0.1:\(system[context].defaultPort)")
-        return Upstream(name: context, baseURL: url, timeout: timeout, breaker: breaker, metrics: metrics)
+        return Upstream(name: context, baseURL: url, timeout: timeout, breaker: breaker, metrics: metrics, tracer: tracer)
     }
 
     /// Each event its policies read: the topic, and the type the policy decodes.
@@ -292,7 +316,8 @@ public final class Service: Sendable {
         // A broker that is down must not stop the service: the outbox keeps events until it is back.
         do { try ensureTopics() } catch { log.warning("cannot create topics yet", ["error": "\(error)"]) }
 
-        let relay = OutboxRelay(database: database, kafka: kafka, wake: outboxWake, ensureTopics: ensureTopics, log: log, metrics: metrics)
+        let relay = OutboxRelay(database: database, kafka: kafka, wake: outboxWake, ensureTopics: ensureTopics, log: log,
+                                metrics: metrics, tracer: tracer)
         relay.start()
         var consumer: EventConsumer?
         if !policies.isEmpty {
@@ -300,7 +325,7 @@ public final class Service: Sendable {
                                      consumerProperties: configuration.kafkaConsumerProperties,
                                      publisher: publisher, stallLimit: configuration.consumerStallLimit, ensureTopics: ensureTopics,
                                      onBrokerStateLost: { relay.replaceProducer() }, onCommit: { [outboxWake] in outboxWake.committed() },
-                                     log: log, metrics: metrics)
+                                     log: log, metrics: metrics, tracer: tracer)
             try consumer!.start()
         }
         jobs.forEach { $0.start() }
@@ -350,6 +375,7 @@ public final class Service: Sendable {
         registrations.withLock { $0.jobs }.forEach { $0.stop() }
         databaseHealth.stop()
         let left = relay?.drain(within: max(.zero, deadline - .now - .milliseconds(500))) ?? 0
+        tracer.flush(timeout: min(.seconds(1), max(.zero, deadline - .now - .milliseconds(200))))
         log.info("stopped", ["http_drained": "\(drained)", "outbox_left": "\(left)"])
         database.close()
     }

@@ -1,5 +1,6 @@
 import HTTP
 import Synchronization
+import Tracing
 
 /// A synchronous dependency on another service: HTTP with a deadline, behind a circuit breaker.
 ///
@@ -16,10 +17,13 @@ public final class Upstream: Sendable {
     public let timeout: Duration
     public let breaker: CircuitBreaker
     private let client = HTTPClient()
+    /// Each call in a client span, whose context the call carries.
+    private let tracer: Tracer
 
     public init(name: String, baseURL: String, timeout: Duration = .seconds(2),
-                breaker configuration: CircuitBreakerConfiguration = .init(), metrics: Metrics? = nil) {
+                breaker configuration: CircuitBreakerConfiguration = .init(), metrics: Metrics? = nil, tracer: Tracer = Tracer()) {
         self.name = name
+        self.tracer = tracer
         self.baseURL = baseURL
         baseURLs = baseURL.split(separator: "|").map(String.init)
         self.timeout = timeout
@@ -46,7 +50,23 @@ public final class Upstream: Sendable {
         var headers: HTTPHeaders = [:]
         if body != nil { headers["Content-Type"] = "application/json" }
         if let correlationID { headers[HeaderName.correlationID] = correlationID }
-        return try breaker.call({ () throws -> HTTPClientResponse in
+        var span = tracer.start("\(method) \(name)", kind: .client, parent: TraceContext.current,
+                                attributes: ["http.request.method": .string(method), "server.address": .string(name), "url.path": .string(path)])
+        span.context.write(to: &headers)
+        do {
+            let response = try breakerCall(method, path, headers: headers, body: body)
+            span.attributes["http.response.status_code"] = .int(response.status)
+            tracer.end(span)
+            return response
+        } catch {
+            tracer.end(span, failure: error.problem.detail)
+            throw error
+        }
+    }
+
+    private func breakerCall(_ method: String, _ path: String, headers: HTTPHeaders,
+                             body: [UInt8]?) throws(UpstreamUnavailable) -> HTTPClientResponse {
+        try breaker.call({ () throws -> HTTPClientResponse in
             let response: HTTPClientResponse
             if let local = InProcessUpstreams.handler(for: baseURL) {
                 let answer = local(HTTPRequest(method: method, target: path, headers: headers, body: body ?? []))

@@ -36,16 +36,22 @@ public final class Router: Sendable {
         case .found(let route, let parameters):
             var request = request
             request.pathParameters = parameters
-            do {
-                return try route.handler(request)
-            } catch let problem as Problem {
-                return problem.response
-            } catch let error as DecodingError {
-                return Problem.badRequest(DecodingErrorDetail.describe(error, body: request.body)).response
-            } catch {
-                // The error's text may name tables, files or hosts: it stays on the server.
-                return Problem(status: 500, detail: "the server failed to handle the request").response
-            }
+            return Self.answer(request, route.handler)
+        }
+    }
+
+    /// What `handler` answers, its thrown errors as problems: a `Problem` as itself, a body that
+    /// does not decode as a 400, anything else as a 500 whose text stays on the server (it may
+    /// name tables, files or hosts).
+    public static func answer(_ request: HTTPRequest, _ handler: (HTTPRequest) throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try handler(request)
+        } catch let problem as Problem {
+            return problem.response
+        } catch let error as DecodingError {
+            return Problem.badRequest(DecodingErrorDetail.describe(error, body: request.body)).response
+        } catch {
+            return Problem(status: 500, detail: "the server failed to handle the request").response
         }
     }
 

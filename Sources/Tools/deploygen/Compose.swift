@@ -8,7 +8,7 @@ enum Compose {
         """
 
     static func file(_ systems: [DeployableSystem]) -> String {
-        var services: [(String, YAML)] = [("kafka", kafka), ("eventctl", eventctl), ("grafana", grafana(systems))]
+        var services: [(String, YAML)] = [("kafka", kafka), ("eventctl", eventctl), ("grafana", grafana(systems)), ("jaeger", jaeger)]
         var volumes: [(String, YAML)] = [("kafka-data", [:])]
         for system in systems {
             services.append(("\(system.name)-topics", topicJob(system)))
@@ -25,6 +25,8 @@ enum Compose {
             docker compose run --rm eventctl groups            # eventctl against the broker
             Prometheus, with the alerts, on http://127.0.0.1:\(Monitoring.port) and Grafana, with a dashboard per system, on
             http://127.0.0.1:\(Dashboards.port), with any system
+            OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318 docker compose --profile ticketing --profile tracing up --build
+                                                               # traces, in Jaeger on http://127.0.0.1:\(jaegerPort)
             """
         return YAML.file([["services": .map(services), "volumes": .map(volumes)]], comment: comment)
     }
@@ -153,12 +155,28 @@ enum Compose {
         ]
     }
 
+    // MARK: Tracing
+
+    /// Where services and gateways send their spans: nowhere, unless the one running compose
+    /// names a collector (Jaeger below, or any OTLP/HTTP one).
+    private static let tracingEnvironment = ("OTEL_EXPORTER_OTLP_ENDPOINT", "${OTEL_EXPORTER_OTLP_ENDPOINT:-}")
+    private static let jaegerPort = 16686
+
+    /// Jaeger, taking OTLP over HTTP on 4318 inside compose's network and showing traces on the host.
+    private static let jaeger: YAML = [
+        "image": .string(Settings.jaegerImage),
+        "profiles": ["tracing"],
+        "environment": ["COLLECTOR_OTLP_ENABLED": "true"],
+        "ports": [.string("127.0.0.1:\(jaegerPort):\(jaegerPort)")],
+        "restart": "unless-stopped",
+    ]
+
     // MARK: Services
 
     private static func service(_ context: DeployableContext, in system: DeployableSystem) -> YAML {
         let environment = ServiceEnvironment.kafka(bootstrap, layout: .single)
             + ServiceEnvironment.of(context, in: system) { "\(system.name)-\($0)" }
-            + [("DATABASE_PATH", ServiceEnvironment.sqlitePath(context))]
+            + [("DATABASE_PATH", ServiceEnvironment.sqlitePath(context)), tracingEnvironment]
         return [
             "image": .string(Settings.image),
             "build": ".",
@@ -187,6 +205,7 @@ enum Compose {
             "environment": [
                 "PORT": .string("\(Settings.containerPort)"),
                 "ROUTES": .string(ServiceEnvironment.routes(system) { "\(system.name)-\($0)" }),
+                tracingEnvironment.0: .string(tracingEnvironment.1),
             ],
             // On loopback, as the services: publishing it further is a decision, not a default.
             "ports": [.string("127.0.0.1:\(SystemManifest.portBase + SystemManifest.gatewayOffset):\(Settings.containerPort)")],

@@ -32,6 +32,8 @@ enum Settings {
     static let strimziKafkaVersion = "3.9.0"
     static let strimziMetadataVersion = "3.9-IV0"
     static let postgresImage = "postgres:17.6-bookworm"
+    /// Traces in docker-compose (its `tracing` profile): Jaeger, which takes OTLP over HTTP.
+    static let jaegerImage = "jaegertracing/all-in-one:1.62.0"
 }
 
 /// The broker layout of one deployment: how many Kafka brokers and how topics are replicated.

@@ -2,9 +2,12 @@ import Foundation
 import HTTP
 import JSON
 import Synchronization
+import Tracing
 
 /// Routes each request by path prefix to a service and relays the answer, with a correlation id
-/// on both legs. Runs on the HTTP server's threads, which may block on the upstream.
+/// on both legs and each request in a server span: continuing the client's trace when its
+/// `traceparent` is valid, else starting one, and passed on as the parent of the service's span.
+/// Runs on the HTTP server's threads, which may block on the upstream.
 final class Gateway: Sendable {
     private let routes: RouteTable
     private let replicas: Replicas
@@ -20,9 +23,11 @@ final class Gateway: Sendable {
     private let client = HTTPClient(keepAlive: 64)
     private let ownEndpoints = Router()
     private let shuttingDown = Atomic<Bool>(false)
+    let tracer: Tracer
 
     init(routes: RouteTable, replicas: Replicas, timeout: Duration, trustForwardedHeaders: Bool, rateLimits: RateLimits,
-         authentication: Authentication?, crossOrigin: CrossOrigin?) {
+         authentication: Authentication?, crossOrigin: CrossOrigin?, tracer: Tracer = Tracer()) {
+        self.tracer = tracer
         self.routes = routes
         self.replicas = replicas
         self.timeout = timeout
@@ -46,16 +51,21 @@ final class Gateway: Sendable {
         let started = ContinuousClock.now
         let given = request.headers[HeaderName.correlationID]
         let correlationID = given.flatMap { Self.isCorrelationID($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        var span = tracer.start(request.method, kind: .server, parent: TraceContext(request.headers),
+                                attributes: ["http.request.method": .string(request.method)])
         var (response, upstream, failure) = crossOrigin?.preflight(request).map { ($0, nil, nil) }
-            ?? answer(request, correlationID: correlationID)
+            ?? answer(request, correlationID: correlationID, span: &span)
         crossOrigin?.decorate(&response, for: request)
         response.headers[HeaderName.correlationID] = correlationID
+        span.attributes["http.response.status_code"] = .int(response.status)
+        tracer.end(span, failure: response.status >= 500 ? failure ?? "answered \(response.status)" : nil)
 
         let elapsed = started.duration(to: .now)
         var fields: [String: JSONLine.Value] = [
             "method": .string(request.method), "path": .string(request.path), "status": .int(response.status),
             "duration_ms": .int(Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)),
             "correlation_id": .string(correlationID),
+            "trace_id": .string(span.context.traceID), "span_id": .string(span.context.spanID),
         ]
         if let upstream { fields["upstream"] = .string(upstream) }
         if let failure { fields["error"] = .string(failure) }
@@ -76,7 +86,7 @@ final class Gateway: Sendable {
 
     /// The response, the base URL that served it, and why the upstream failed (for the log only:
     /// the client learns which service failed, not the socket error).
-    private func answer(_ request: HTTPRequest, correlationID: String) -> (HTTPResponse, String?, String?) {
+    private func answer(_ request: HTTPRequest, correlationID: String, span: inout Span) -> (HTTPResponse, String?, String?) {
         if request.path == "/healthz" || request.path == "/readyz" {
             return (ownEndpoints.handle(request), nil, nil)
         }
@@ -90,6 +100,8 @@ final class Gateway: Sendable {
             let known = routes.routes.map(\.prefix).sorted().joined(separator: ", ")
             return (Problem.notFound("no route for \(forwarded.path); the gateway routes \(known)").response, nil, nil)
         }
+        span.name = "\(request.method) \(route.prefix)"
+        span.attributes["http.route"] = .string(route.prefix)
         var subject: String?
         let refusal = authentication?.refusal(of: request, under: route.prefix, subject: &subject)
         // A request the gateway refuses counts against its address too, so that guessing tokens is throttled.
@@ -102,6 +114,7 @@ final class Gateway: Sendable {
         if let refusal { return (refusal.response, nil, "not authenticated") }
         var headers = HopByHopHeaders.removed(from: request.headers)
         headers[HeaderName.correlationID] = correlationID
+        span.context.write(to: &headers)
         // Only the gateway says who the client is.
         headers[HeaderName.authenticatedSubject] = subject
         if !trustForwardedHeaders {

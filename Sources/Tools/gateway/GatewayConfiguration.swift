@@ -1,3 +1,5 @@
+import Tracing
+
 /// The gateway's settings, read from the environment and validated before anything starts.
 struct GatewayConfiguration: Sendable {
     var host: String
@@ -18,6 +20,8 @@ struct GatewayConfiguration: Sendable {
     var authentication: Authentication?
     /// Browser origins allowed to call (`CORS_ALLOWED_ORIGINS`); nil for none.
     var crossOrigin: CrossOrigin?
+    /// Where its spans go (`OTEL_EXPORTER_OTLP_ENDPOINT`, as the services'); nil for nowhere.
+    var tracing: OTLPExporter.Settings?
 
     init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -52,5 +56,10 @@ struct GatewayConfiguration: Sendable {
         }
         authentication = try Authentication(environment: environment, routes: self.routes)
         crossOrigin = try CrossOrigin(value("CORS_ALLOWED_ORIGINS"))
+        do {
+            tracing = try TracingConfiguration.settings(service: "gateway", environment: environment)
+        } catch {
+            throw ConfigurationError(error.description)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Processes
+import Tracing
 
 if CommandLine.arguments.dropFirst().first == "token" {
     switch TokenCommand.run(Array(CommandLine.arguments.dropFirst(2)), environment: ProcessInfo.processInfo.environment) {
@@ -27,7 +28,8 @@ do {
 let replicas = Replicas(routes: configuration.routes, interval: configuration.readinessInterval)
 let gateway = Gateway(routes: configuration.routes, replicas: replicas, timeout: configuration.upstreamTimeout,
                       trustForwardedHeaders: configuration.trustForwardedHeaders, rateLimits: configuration.rateLimits,
-                      authentication: configuration.authentication, crossOrigin: configuration.crossOrigin)
+                      authentication: configuration.authentication, crossOrigin: configuration.crossOrigin,
+                      tracer: Tracer(exporter: configuration.tracing.map { OTLPExporter($0, warn: { JSONLog.warning($0) }) }))
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: configuration.host, port: configuration.port),
                         handler: gateway.handle)
 do {
@@ -51,5 +53,6 @@ forceExit.start()
 gateway.beginShutdown()
 replicas.stopWatching()
 let drained = server.shutdown(gracePeriod: configuration.shutdownGracePeriod)
+gateway.tracer.flush(timeout: .seconds(1))
 JSONLog.info("stopped", ["http_drained": .bool(drained)])
 exit(0)
