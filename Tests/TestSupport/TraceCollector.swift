@@ -13,9 +13,12 @@ public final class TraceCollector: Sendable {
         public let name: String
         /// OTLP's numbers: 2 server, 3 client, 4 producer, 5 consumer.
         public let kind: Int
-        /// 1 ok, 2 error.
+        /// 0 unset (no status sent), 2 error.
         public let statusCode: Int
         public let attributes: [String: String]
+        /// Unix nanoseconds.
+        public let start: UInt64
+        public let end: UInt64
     }
 
     public let port: Int
@@ -58,11 +61,14 @@ public final class TraceCollector: Sendable {
             return try (resource["scopeSpans"]?.arrayValue ?? []).flatMap { scope in
                 try (scope["spans"]?.arrayValue ?? []).map { span in
                     guard let traceID = span["traceId"]?.stringValue, let spanID = span["spanId"]?.stringValue,
-                          let name = span["name"]?.stringValue, case .number(let kind)? = span["kind"] else { throw Unreadable() }
+                          let name = span["name"]?.stringValue, case .number(let kind)? = span["kind"],
+                          let start = span["startTimeUnixNano"]?.stringValue.flatMap({ UInt64($0) }),
+                          let end = span["endTimeUnixNano"]?.stringValue.flatMap({ UInt64($0) }) else { throw Unreadable() }
                     var status = 0
                     if case .number(let code)? = span["status"]?["code"] { status = Int(code) ?? 0 }
                     return CollectedSpan(service: service, traceID: traceID, spanID: spanID, parentSpanID: span["parentSpanId"]?.stringValue,
-                                         name: name, kind: Int(kind) ?? 0, statusCode: status, attributes: attributes(span["attributes"]))
+                                         name: name, kind: Int(kind) ?? 0, statusCode: status, attributes: attributes(span["attributes"]),
+                                         start: start, end: end)
                 }
             }
         }

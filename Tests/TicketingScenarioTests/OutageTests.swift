@@ -144,9 +144,14 @@ struct BrokerRestartTests {
 
 @Suite("Ticketing: saga deadlines", .serialized)
 struct SagaDeadlineTests {
-    @Test("a booking the show does not answer in time fails, and the show gives its seats back when it returns")
+    @Test("a booking the show does not answer in time fails, and the show gives its seats back when it returns, in the deadline's trace")
     func bookingConfirmationDeadline() throws {
-        let stack = try TicketingStack("deadline", environment: ["booking": ["BOOKING_CONFIRMATION_TIMEOUT_SECONDS": "3"]])
+        let collector = try TraceCollector()
+        defer { collector.stop() }
+        let exporting = ["OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100"]
+        let stack = try TicketingStack("deadline", environment: [
+            "booking": exporting.merging(["BOOKING_CONFIRMATION_TIMEOUT_SECONDS": "3"]) { _, deadline in deadline }, "show": exporting,
+        ])
         defer { stack.stop() }
         let show = try stack.registerShow(seats: 100)
         let first = try stack.book(show, qty: 1)
@@ -165,6 +170,16 @@ struct SagaDeadlineTests {
         }
         #expect(try stack.payment(forBooking: waiting.id) == nil, "nothing charged")
         #expect(try stack.booking(waiting.id).bookStatus == .failed, "the show's late answer changes nothing")
+
+        // The compensation is published by a job, in a span of its own that the show's run continues.
+        try eventually("the show's run on BookingFailed is exported") {
+            collector.spans.contains { $0.service == "ticketing-show" && $0.attributes["event.type"] == "BookingFailed" }
+        }
+        let spans = collector.spans
+        let run = try #require(spans.first { $0.service == "ticketing-show" && $0.attributes["event.type"] == "BookingFailed" })
+        let job = try #require(spans.first { $0.service == "ticketing-booking" && $0.name == "job booking-confirmation-deadline" })
+        let publish = try #require(spans.first { $0.spanID == run.parentSpanID })
+        #expect(run.traceID == job.traceID && publish.parentSpanID == job.spanID && job.parentSpanID == nil && job.kind == 1)
     }
 
     @Test("a payment cancellation issuance keeps refusing does not hold back the ones behind it")

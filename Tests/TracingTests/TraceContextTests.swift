@@ -40,10 +40,16 @@ struct TraceContextTests {
         #expect(context?.traceparent == valid, "and passed on as version 00")
     }
 
-    @Test("a tracestate that is too long or holds control bytes is dropped")
-    func unusableState() {
-        #expect(TraceContext(traceparent: valid, tracestate: String(repeating: "a", count: 513))?.state == nil)
+    @Test("a tracestate keeps whole entries up to 512 bytes; one with control bytes, or empty, is dropped")
+    func tracestates() {
+        let entry = "k" + String(repeating: "v", count: 96)   // each entry 100 bytes: "kvv…v0=1"
+        let six = (0..<6).map { "\(entry)\($0)=1" }.joined(separator: ",")
+        #expect(TraceContext(traceparent: valid, tracestate: six)?.state == (0..<5).map { "\(entry)\($0)=1" }.joined(separator: ","),
+                "the first five entries fit, the sixth does not")
+        #expect(TraceContext(traceparent: valid, tracestate: "a=1 ,\tb=2,,")?.state == "a=1,b=2", "spaces, tabs and empty entries go")
         #expect(TraceContext(traceparent: valid, tracestate: "a=b\nc=d")?.state == nil)
+        #expect(TraceContext(traceparent: valid, tracestate: "")?.state == nil)
+        #expect(TraceContext(traceparent: valid, tracestate: " , ")?.state == nil)
     }
 
     @Test("a child keeps the trace, its sampling and state, under a new span id; a root is a new trace")
@@ -64,6 +70,10 @@ struct TraceContextTests {
         context.write(to: &headers)
         #expect(TraceContext(headers) == context)
         #expect(headers.values("tracestate") == ["k=v"])
+        var several: HTTPHeaders = ["traceparent": valid]
+        several.add("tracestate", "a=1")
+        several.add("tracestate", "b=2")
+        #expect(TraceContext(several)?.state == "a=1,b=2", "several fields are one list")
     }
 
     @Test("a traced body names its span as the current context, and the one before it again after")

@@ -116,7 +116,7 @@ final class OutboxRelay: Sendable {
                         }
                     })
                     inFlight.removeAll()
-                    publishing.removeAll()
+                    endAll(&publishing, failure: "no delivery report: the producer was replaced, and the event is sent again")
                     cursor = 0
                 }
                 let p = producer!
@@ -200,7 +200,13 @@ final class OutboxRelay: Sendable {
             producer.flush(timeout: min(.seconds(2), max(.zero, left)))
             _ = try? settleAcks(&inFlight, &retryFrom, &publishing)
         }
+        endAll(&publishing, failure: "not delivered before shutdown: the event is sent at the next start")
         try? releaseLease()
+    }
+
+    private func endAll(_ publishing: inout [Int: Span], failure: String) {
+        for span in publishing.values { tracer.end(span, failure: failure) }
+        publishing.removeAll()
     }
 
     /// When spans are exported, a message that carries a trace is published in a producer span

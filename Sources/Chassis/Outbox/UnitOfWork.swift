@@ -11,6 +11,8 @@ public struct UnitOfWork {
     let publisher: Publisher
     /// The saga this work continues: the consumed event's correlation id in a policy.
     let saga: String?
+    /// Set once it appends an event.
+    let published = PublishedFlag()
 
     /// Appends `event` to the outbox, to be published on this service's topic after commit.
     /// An event its context does not declare (`BoundedContext.publishes`) is refused, and the
@@ -47,10 +49,16 @@ public struct UnitOfWork {
         // Rows must commit in `seq` order: the relay reads past the highest `seq` it has seen.
         try db.serialize(on: "outbox")
         let headers = envelope.headers + (TraceContext.current?.kafkaHeaders ?? [])
+        published.value = true
         try db.execute("INSERT INTO outbox (topic, message_key, headers, payload, created_at) VALUES (?, ?, ?, ?, ?)",
                        .text(publisher.topic), .text(envelope.subject), .text(OutboxHeaders.text(headers)),
                        .blob(envelope.data), .text(envelope.time))
     }
+}
+
+/// Whether a unit of work published anything; it lives on one thread, as its transaction.
+final class PublishedFlag: @unchecked Sendable {
+    var value = false
 }
 
 /// Who publishes through a unit of work: a service's CloudEvents source (`ticketing-booking`), its

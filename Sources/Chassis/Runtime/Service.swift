@@ -193,10 +193,22 @@ public final class Service: Sendable {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; events it publishes commit with it.
     /// `saga` is the correlation id they continue (a job settling a saga's pending call); by
     /// default each starts its own, on its aggregate id.
+    ///
+    /// Work of no request or policy run (a job's: a saga deadline, a deferred call settled) is
+    /// traced when it publishes, in a span of its own that its events' consumers continue.
     public func transaction<T>(saga: String? = nil, _ body: (UnitOfWork) throws -> T) throws -> T {
+        guard TraceContext.current == nil else { return try commit(saga: saga, body).result }
+        let span = tracer.start(BackgroundJob.running.map { "job \($0)" } ?? "transaction", kind: .internal, parent: nil)
+        let (result, published) = try TraceContext.$current.withValue(span.context) { try commit(saga: saga, body) }
+        if published { tracer.end(span) }
+        return result
+    }
+
+    private func commit<T>(saga: String?, _ body: (UnitOfWork) throws -> T) throws -> (result: T, published: Bool) {
         let result = try database.write { c in
             try IdempotentRequests.record(on: c)
-            return try body(UnitOfWork(db: c, publisher: publisher, saga: saga))
+            let work = UnitOfWork(db: c, publisher: publisher, saga: saga)
+            return (try body(work), work.published.value)
         }
         IdempotentRequests.committed()
         outboxWake.committed()

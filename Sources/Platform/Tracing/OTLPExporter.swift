@@ -30,7 +30,8 @@ public final class OTLPExporter: Sendable {
     }
 
     public let settings: Settings
-    private let queue = Mutex<[Span]>([])
+    /// Ended spans waiting, and how many batches are being posted now.
+    private let queue = Mutex<(spans: [Span], posting: Int)>(([], 0))
     private let wake = DispatchSemaphore(value: 0)
     private let client = HTTPClient(keepAlive: 1)
     private let resource: OTLP.Resource
@@ -58,9 +59,9 @@ public final class OTLPExporter: Sendable {
     /// Queues `span`; drops it when the queue is full.
     func enqueue(_ span: Span) {
         let queued = queue.withLock { queue -> Int? in
-            guard queue.count < settings.queueLimit else { return nil }
-            queue.append(span)
-            return queue.count
+            guard queue.spans.count < settings.queueLimit else { return nil }
+            queue.spans.append(span)
+            return queue.spans.count
         }
         switch queued {
         case nil: count(.dropped, 1)
@@ -69,20 +70,29 @@ public final class OTLPExporter: Sendable {
         }
     }
 
-    /// Exports what is queued now, on the caller's thread, for at most `timeout`.
+    /// Exports what is queued now, on the caller's thread, and waits for the batch the exporter's
+    /// thread may be posting: for at most `timeout` in all.
     func flush(timeout: Duration) {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, exportBatch(timeout: min(settings.timeout, deadline - .now)) > 0 {}
+        while ContinuousClock.now < deadline {
+            if exportBatch(timeout: min(settings.timeout, deadline - .now)) > 0 { continue }
+            guard queue.withLock({ $0.posting }) > 0 else { return }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
     }
 
     /// Posts up to a batch of queued spans; returns how many it took.
     @discardableResult
     private func exportBatch(timeout: Duration? = nil) -> Int {
-        let spans = queue.withLock { queue in
-            defer { queue.removeFirst(min(queue.count, settings.batchLimit)) }
-            return Array(queue.prefix(settings.batchLimit))
+        let spans = queue.withLock { queue -> [Span] in
+            guard !queue.spans.isEmpty else { return [] }
+            queue.posting += 1
+            guard queue.spans.count > settings.batchLimit else { defer { queue.spans = [] }; return queue.spans }
+            defer { queue.spans.removeFirst(settings.batchLimit) }
+            return Array(queue.spans.prefix(settings.batchLimit))
         }
         guard !spans.isEmpty else { return 0 }
+        defer { queue.withLock { $0.posting -= 1 } }
         do {
             let body = try JSONCodec.encode(OTLP.ExportRequest(resource: resource, spans: spans))
             let response = try client.send(method: "POST", url: settings.endpoint, headers: ["Content-Type": "application/json"],
@@ -159,10 +169,11 @@ enum OTLP {
         }
     }
 
+    /// Sent for a failed span only (code 2, error): others leave it unset, as OpenTelemetry
+    /// asks of instrumentation (a 404 is no failure of the server's).
     struct Status: Encodable {
-        /// 1 ok, 2 error (0, unset, is never sent).
         let code: Int
-        let message: String?
+        let message: String
     }
 
     struct SpanData: Encodable {
@@ -175,7 +186,7 @@ enum OTLP {
         let startTimeUnixNano: String
         let endTimeUnixNano: String
         let attributes: [KeyValue]
-        let status: Status
+        let status: Status?
 
         init(_ span: Span) {
             traceId = span.context.traceID
@@ -187,7 +198,7 @@ enum OTLP {
             startTimeUnixNano = String(span.startNanos)
             endTimeUnixNano = String(span.endNanos)
             attributes = span.attributes.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) }
-            status = span.failure.map { Status(code: 2, message: $0) } ?? Status(code: 1, message: nil)
+            status = span.failure.map { Status(code: 2, message: $0) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 
 /// W3C Trace Context (https://www.w3.org/TR/trace-context/): which trace a piece of work belongs
@@ -23,7 +24,8 @@ public struct TraceContext: Sendable, Equatable {
 
     /// Reads the fields; nil for a `traceparent` that is absent or malformed (the work then
     /// starts a trace of its own, as the specification asks). A later version's field is read
-    /// by its first four parts; a `tracestate` longer than 512 bytes, or with control bytes, is dropped.
+    /// by its first four parts. A `tracestate` is kept up to 512 bytes, whole entries from the
+    /// first; one with control bytes other than tab, or empty, is dropped.
     public init?(traceparent: String?, tracestate: String? = nil) {
         guard let traceparent else { return nil }
         let bytes = Array(traceparent.utf8)
@@ -36,7 +38,19 @@ public struct TraceContext: Sendable, Equatable {
         traceID = String(decoding: trace, as: UTF8.self)
         spanID = String(decoding: span, as: UTF8.self)
         sampled = (Self.hexValue(flags.last!) & 1) == 1
-        state = tracestate.flatMap { $0.utf8.count <= 512 && $0.utf8.allSatisfy { (0x20...0x7e).contains($0) } ? $0 : nil }
+        state = tracestate.flatMap(Self.usableState)
+    }
+
+    private static func usableState(_ text: String) -> String? {
+        guard text.utf8.allSatisfy({ $0 == 0x09 || (0x20...0x7e).contains($0) }) else { return nil }
+        var kept: [Substring] = []
+        var length = 0
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))[...] }) where !entry.isEmpty {
+            guard length + entry.utf8.count + (kept.isEmpty ? 0 : 1) <= 512 else { break }
+            length += entry.utf8.count + (kept.isEmpty ? 0 : 1)
+            kept.append(entry)
+        }
+        return kept.isEmpty ? nil : kept.joined(separator: ",")
     }
 
     init(traceID: String, spanID: String, sampled: Bool, state: String?) {
@@ -81,9 +95,11 @@ private let dash = UInt8(ascii: "-")
 private let zero = UInt8(ascii: "0")
 
 extension TraceContext {
-    /// The context a request carries; nil when it carries none that is valid.
+    /// The context a request carries; nil when it carries none that is valid. Several
+    /// `tracestate` fields are one list.
     public init?(_ headers: HTTPHeaders) {
-        self.init(traceparent: headers[Self.parentField], tracestate: headers[Self.stateField])
+        let states = headers.values(Self.stateField)
+        self.init(traceparent: headers[Self.parentField], tracestate: states.isEmpty ? nil : states.joined(separator: ","))
     }
 
     /// Sets (or replaces) the fields that carry this context on a request.

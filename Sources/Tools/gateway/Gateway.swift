@@ -58,7 +58,10 @@ final class Gateway: Sendable {
         crossOrigin?.decorate(&response, for: request)
         response.headers[HeaderName.correlationID] = correlationID
         span.attributes["http.response.status_code"] = .int(response.status)
-        tracer.end(span, failure: response.status >= 500 ? failure ?? "answered \(response.status)" : nil)
+        // Probes are no one's request: a span each would bury the traces.
+        if !Self.ownPaths.contains(request.path) {
+            tracer.end(span, failure: response.status >= 500 ? failure ?? "answered \(response.status)" : nil)
+        }
 
         let elapsed = started.duration(to: .now)
         var fields: [String: JSONLine.Value] = [
@@ -72,6 +75,8 @@ final class Gateway: Sendable {
         JSONLog.info("request", fields)
         return response
     }
+
+    private static let ownPaths: Set = ["/healthz", "/readyz"]
 
     /// A client's correlation id is kept when it is a plain token of reasonable length; any other
     /// is replaced, so that it cannot bloat or forge log lines downstream.
@@ -87,7 +92,7 @@ final class Gateway: Sendable {
     /// The response, the base URL that served it, and why the upstream failed (for the log only:
     /// the client learns which service failed, not the socket error).
     private func answer(_ request: HTTPRequest, correlationID: String, span: inout Span) -> (HTTPResponse, String?, String?) {
-        if request.path == "/healthz" || request.path == "/readyz" {
+        if Self.ownPaths.contains(request.path) {
             return (ownEndpoints.handle(request), nil, nil)
         }
         let forwarded: ForwardedTarget
