@@ -76,3 +76,8 @@ public struct ConsumedMessage: Sendable {
         return result
     }
 }
+
+extension ConsumedMessage {
+    /// Its partition, without an offset.
+    public var topicPartition: TopicPartition { TopicPartition(topic, partition) }
+}

@@ -5,6 +5,3 @@ extension TopicPartition {
     var key: TopicPartition { TopicPartition(topic, partition) }
 }
 
-extension ConsumedMessage {
-    var topicPartition: TopicPartition { TopicPartition(topic, partition) }
-}
