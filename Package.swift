@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "deploygen", dependencies: ["Chassis", "HTTP"] + deployedLibraries, path: "Sources/Tools/deploygen"),
         .executableTarget(name: "probe", dependencies: ["HTTP"], path: "Sources/Tools/probe"),
         .executableTarget(name: "chaos", dependencies: ["HTTP", "JSON", "Storage", "Processes", "BikeShare", "Hotel"], path: "Sources/Tools/chaos"),
-        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "Processes", "Chassis"] + systemLibraries,
+        .executableTarget(name: "devstack", dependencies: ["Kafka", "HTTP", "JSON", "Processes", "Chassis"] + systemLibraries,
                           path: "Sources/Tools/devstack"),
 
         // Benchmarks (bench/run builds them in release)
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "EventctlTests", dependencies: ["Kafka", "TestSupport", "eventctl"]),
         .testTarget(name: "GatewayTests", dependencies: ["gateway", "CCrypto", "HTTP", "TestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["deploygen", "probe", "HTTP", "JSON", "Storage", "TestSupport"]),
-        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "chaos", "TestSupport", "HTTP", "Storage"] + allExecutables),
+        .testTarget(name: "DevstackTests", dependencies: ["devstack", "gateway", "chaos", "TestSupport", "HTTP", "Kafka", "Storage"] + allExecutables),
         .testTarget(name: "ChassisIntegrationTests",
                     dependencies: ["Chassis", "Demo", "Kafka", "HTTP", "TestSupport"] + executablesOf("Demo")),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing", "ChassisTesting", "Chassis", "HTTP", "Storage"]),

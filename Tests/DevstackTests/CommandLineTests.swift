@@ -10,9 +10,11 @@ struct CommandLineTests {
               ([], "devstack: a command is required"),
               (["launch"], "devstack: unknown command 'launch'"),
               (["up"], "devstack: devstack up needs a SYSTEM"),
-              (["up", "demo", "--port-base", "eighty"], "devstack: --port-base must be a port number in 1...65526, not 'eighty'"),
+              (["up", "demo", "--port-base", "eighty"], "devstack: --port-base must be a port number in 1...65525, not 'eighty'"),
               (["up", "demo", "--colour"], "devstack: unknown option --colour"),
               (["status", "--kafka-port", "9092"], "devstack: --kafka-port is an option of devstack up"),
+              (["console"], "devstack: devstack console needs a SYSTEM"),
+              (["console", "ticketing", "--replicas", "show=2"], "devstack: --replicas is an option of devstack up"),
           ])
     func usageErrors(arguments: [String], message: String) throws {
         let run = try CommandRun(try ProjectPaths.executable("devstack"), arguments, timeout: .seconds(10))
@@ -22,9 +24,9 @@ struct CommandLineTests {
         #expect(run.stdout.isEmpty)
     }
 
-    @Test("an unknown system is named with the known ones, exit 2")
-    func unknownSystem() throws {
-        let run = try CommandRun(try ProjectPaths.executable("devstack"), ["up", "airline"], timeout: .seconds(10))
+    @Test("an unknown system is named with the known ones, exit 2", arguments: ["up", "console"])
+    func unknownSystem(command: String) throws {
+        let run = try CommandRun(try ProjectPaths.executable("devstack"), [command, "airline"], timeout: .seconds(10))
 
         #expect(run.status == 2)
         #expect(run.stderr == "devstack: unknown system 'airline' (known: demo, ticketing, bikeshare, musical, gifticon, hotel)\n")

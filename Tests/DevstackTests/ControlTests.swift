@@ -37,7 +37,7 @@ struct ControlTests {
 
         let unknown = try stack.control(["stop", "demo-payment"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "devstack: unknown service 'demo-payment' (this devstack runs demo-ledger, gateway)\n")
+        #expect(unknown.stderr == "devstack: unknown service 'demo-payment' (this devstack runs demo-ledger, gateway, console)\n")
 
         let pids = stack.reportedPIDs
         let (exit, took) = stack.interrupt(SIGTERM)

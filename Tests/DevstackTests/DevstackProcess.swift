@@ -19,7 +19,7 @@ final class DevstackProcess: Sendable {
          environment extra: [String: String] = [:]) throws {
         // Every context has a spare replica slot 100 ports up, show=2 a third 200 up: all below
         // the ephemeral range, where an outgoing connection could take one.
-        portBase = try freePortRun(9, repeats: 3) - 1
+        portBase = try freePortRun(10, repeats: 3) - 1   // up to the console, base + 10
         self.system = system
         directory = try ProjectPaths.temporaryDirectory("devstack")
         var arguments = ["up", system, "--port-base", "\(portBase)",
@@ -39,6 +39,7 @@ final class DevstackProcess: Sendable {
     }
 
     var gatewayURL: String { "http://127.0.0.1:\(portBase + 8)" }
+    var consoleURL: String { "http://127.0.0.1:\(portBase + 10)" }
 
     /// Waits for the banner devstack prints once every process answered its readiness check.
     func waitUntilUp(timeout: Duration = .seconds(90)) throws {

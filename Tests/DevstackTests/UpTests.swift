@@ -12,7 +12,8 @@ struct UpTests {
         try stack.waitUntilUp()
 
         let status = try stack.status()
-        #expect(status.keys.sorted() == ["demo-ledger", "gateway"], "no broker of its own: \(status)")
+        #expect(status.keys.sorted() == ["console", "demo-ledger", "gateway"], "no broker of its own: \(status)")
+        #expect(status["console"]?.port == stack.portBase + 10 && status["console"]?.state == "running")
         #expect(status["demo-ledger"]?.port == stack.portBase + 1 && status["demo-ledger"]?.state == "running")
         #expect(status["gateway"]?.port == stack.portBase + 8 && status["gateway"]?.state == "running")
         #expect(status.values.allSatisfy { $0.pid != nil })
@@ -86,7 +87,7 @@ struct UpTests {
         try stack.waitUntilUp()
 
         let status = try stack.status()
-        #expect(status.keys.sorted() == ["demo-ledger", "gateway", "kafka"])
+        #expect(status.keys.sorted() == ["console", "demo-ledger", "gateway", "kafka"])
         #expect(status["kafka"]?.pid != nil && status["kafka"]?.state == "running")
 
         let created = try stack.gateway("POST", "/entries", json: ["account": "bob", "amount": 5])

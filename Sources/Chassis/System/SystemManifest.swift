@@ -25,6 +25,8 @@ public struct SystemManifest: Sendable {
     public static let portBase = 8080
     public static let gatewayOffset = 8
     public static let controlOffset = 9
+    /// devstack's web console (`devstack console`).
+    public static let consoleOffset = 10
 
     public init(_ name: String, contexts: [ContextManifest.Declaration], examples: [String] = [], exampleContext: String? = nil,
                 namespace: String? = nil, contractVersion: String = "1.0.0") {

@@ -20,10 +20,10 @@ enum Devstack {
                 try control.start(service)
             case .rollout(let context):
                 try control.rollout(context)
+            case .console(let name):
+                try ConsoleCommand.run(system: try system(named: name), invocation: invocation, environment: ProcessInfo.processInfo.environment)
             case .up(let name):
-                guard let system = Systems.named(name) else {
-                    throw Failure.unknown("unknown system '\(name)' (known: \(Systems.all.map(\.name).joined(separator: ", ")))")
-                }
+                let system = try system(named: name)
                 // Before any thread starts, so that every thread inherits the blocked mask.
                 TerminationSignals.block()
                 let environment = ProcessInfo.processInfo.environment
@@ -43,6 +43,13 @@ enum Devstack {
         }
     }
 
+    private static func system(named name: String) throws(Failure) -> SystemManifest {
+        guard let system = Systems.named(name) else {
+            throw Failure.unknown("unknown system '\(name)' (known: \(Systems.all.map(\.name).joined(separator: ", ")))")
+        }
+        return system
+    }
+
     /// How the user runs devstack, for the commands it suggests: `scripts/devstack` sets
     /// DEVSTACK_COMMAND to how it was invoked; the bare executable says `devstack`.
     static let command = ProcessInfo.processInfo.environment["DEVSTACK_COMMAND"].flatMap { $0.isEmpty ? nil : $0 } ?? "devstack"
@@ -59,6 +66,10 @@ enum Devstack {
               \(Invocation.maxReplicas)), which the gateway and the callers balance over; --broker mock runs
               librdkafka's mock cluster (\(MockBrokers.count) brokers, in devstack's process) instead of Tansu; the
               control API stops one of its brokers and starts it again (POST /brokers/ID/stop|start), as chaos does
+          \(command) console SYSTEM [--port-base N]
+              the web console of a running system (up starts it): its map with each service's state, its
+              events as they are published, one saga's timeline, the consumer groups' offsets; read-only.
+              Reads KAFKA_BOOTSTRAP_SERVERS and <CONTEXT>_URL as a service would; listens on PORT
           \(command) status              every process of the running devstack: name, pid, port, state
           \(command) stop SERVICE        stop one process; it stays stopped until start
           \(command) start SERVICE       start it again and wait until it is ready
@@ -67,6 +78,7 @@ enum Devstack {
 
         Systems: \(Systems.all.map(\.name).joined(separator: ", "))
         Ports: services --port-base + 1, 2, ... (default \(SystemManifest.portBase)), gateway + \(SystemManifest.gatewayOffset), control + \(SystemManifest.controlOffset) (or --control-port),
+        console + \(SystemManifest.consoleOffset),
         local broker 9092 (or --kafka-port). status, stop, start and rollout need the same --port-base or --control-port.
         Replicas: slot 1 of a context on its port, named SERVICE; slot k on that port + \(StackPlan.slotSpacing) × (k - 1), named
         SERVICE-k; one slot more than its replicas, kept spare for rollout (after which SERVICE may run under another slot's name).

@@ -4,6 +4,7 @@ import Chassis
 struct Invocation {
     enum Command: Equatable {
         case up(system: String)
+        case console(system: String)
         case stop(service: String)
         case start(service: String)
         case status
@@ -61,6 +62,7 @@ struct Invocation {
         }
         switch first {
         case "up": command = .up(system: try one("SYSTEM"))
+        case "console": command = .console(system: try one("SYSTEM"))
         case "stop": command = .stop(service: try one("SERVICE"))
         case "start": command = .start(service: try one("SERVICE"))
         case "rollout": command = .rollout(context: try one("CONTEXT"))
@@ -74,8 +76,8 @@ struct Invocation {
             throw .usage("\(misplaced) is an option of devstack up")
         }
 
-        // Ports up to the control port must exist.
-        if let text = given["--port-base"] { portBase = try Self.port(text, "--port-base", max: 65535 - SystemManifest.controlOffset) }
+        // Ports up to the console's must exist.
+        if let text = given["--port-base"] { portBase = try Self.port(text, "--port-base", max: 65535 - SystemManifest.consoleOffset) }
         if let text = given["--kafka-port"] { kafkaPort = try Self.port(text, "--kafka-port") }
         if let text = given["--control-port"] { controlPort = try Self.port(text, "--control-port") }
         stateDirectory = given["--state-dir"]

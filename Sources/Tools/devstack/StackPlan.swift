@@ -19,6 +19,8 @@ struct StackPlan: Sendable {
     /// slots; the last is spare, for a rollout's new replica.
     let services: [ProcessSpec]
     let gateway: ProcessSpec
+    /// The web console (`devstack console`), watching the services, the gateway's routes aside.
+    let webConsole: ProcessSpec
     let controlPort: Int
     let stateDirectory: URL
     /// The gateway's HS256 secret, which devstack makes when routes are protected and no key is given.
@@ -116,6 +118,15 @@ struct StackPlan: Sendable {
         if let developmentSecret { env["JWT_SECRET_FILE"] = developmentSecret.path }
         gateway = ProcessSpec(name: "gateway", executable: try tools.executable("gateway"), arguments: [],
                               environment: env, port: base + SystemManifest.gatewayOffset, readiness: .readyz)
+
+        var consoleEnvironment = environment.merging(Dictionary(uniqueKeysWithValues: system.contexts.map {
+            (ContextManifest.urlVariable(of: $0.name), urls[$0.name]!)
+        })) { _, url in url }
+        consoleEnvironment["HOST"] = "127.0.0.1"
+        consoleEnvironment["PORT"] = "\(base + SystemManifest.consoleOffset)"
+        consoleEnvironment["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrapServers
+        webConsole = ProcessSpec(name: "console", executable: try tools.executable("devstack"), arguments: ["console", system.name],
+                                 environment: consoleEnvironment, port: base + SystemManifest.consoleOffset, readiness: .readyz)
     }
 
     static let slotSpacing = 100
@@ -125,7 +136,7 @@ struct StackPlan: Sendable {
     /// What the services stand on, started first and stopped last: the database server, then the broker.
     var infrastructure: [ProcessSpec] { (postgres.map { [$0.spec] } ?? []) + (broker.map { [$0] } ?? []) }
 
-    var all: [ProcessSpec] { infrastructure + services + [gateway] }
+    var all: [ProcessSpec] { infrastructure + services + [gateway, webConsole] }
 
     /// One topic per publishing context, `<system>.<context>`.
     var topics: [String] { system.contexts.map(\.topic) }

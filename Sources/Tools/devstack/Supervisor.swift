@@ -21,7 +21,7 @@ final class Supervisor: Sendable {
 
     init(plan: StackPlan, console: Console) {
         infrastructure = plan.infrastructure.map { ManagedProcess($0, console: console) }
-        others = (plan.services + [plan.gateway]).map { ManagedProcess($0, console: console) }
+        others = (plan.services + [plan.gateway, plan.webConsole]).map { ManagedProcess($0, console: console) }
         processes = infrastructure + others
         system = plan.system.name
     }

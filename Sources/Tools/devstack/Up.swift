@@ -196,6 +196,7 @@ struct Up {
         }
         let brokerKind = plan.mockBrokers != nil ? "librdkafka's mock cluster, \(MockBrokers.count) brokers, in memory"
             : plan.broker != nil ? "local Tansu, in memory" : "KAFKA_BOOTSTRAP_SERVERS"
+        rows.append(("console", "http://127.0.0.1:\(plan.webConsole.port)  (the map, the events, a saga: open it in a browser)"))
         rows.append(("kafka", "\(plan.kafkaBootstrapServers)  (\(brokerKind))"))
         if let postgres = plan.postgres {
             rows.append(("postgres", "postgres://postgres@127.0.0.1:\(postgres.spec.port)  (a database per service)"))

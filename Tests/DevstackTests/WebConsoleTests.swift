@@ -1,0 +1,127 @@
+import Foundation
+import HTTP
+import Kafka
+import Testing
+import TestSupport
+
+/// Headless Chromium (Debian's `chromium`, installed by scripts/setup) run to its exit: the DOM
+/// a page has once its script ran for `budget` of virtual time, or a screenshot of it.
+struct Browser {
+    let profile: URL
+
+    init() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.path) else {
+            throw TestSupportError("no browser at \(Self.path): run scripts/setup, which installs Debian's chromium")
+        }
+        profile = try ProjectPaths.temporaryDirectory("chromium")
+    }
+
+    static let path = "/usr/bin/chromium"
+
+    private func run(_ extra: [String], _ url: String) throws -> CommandRun {
+        // --no-sandbox: the tests may run as root, where Chromium's sandbox refuses to start.
+        let run = try CommandRun(Self.path, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
+                                             "--user-data-dir=\(profile.path)"] + extra + [url], timeout: .seconds(90))
+        guard run.status == 0 else { throw TestSupportError("chromium failed on \(url): \(run)") }
+        return run
+    }
+
+    func dom(_ url: String, budget: Duration = .seconds(6)) throws -> String {
+        try run(["--virtual-time-budget=\(budget.components.seconds * 1000)", "--dump-dom"], url).stdout
+    }
+
+    func screenshot(_ url: String, to file: URL) throws {
+        _ = try run(["--virtual-time-budget=6000", "--window-size=1280,1400", "--hide-scrollbars", "--screenshot=\(file.path)"], url)
+    }
+}
+
+@Suite("devstack's web console", .serialized)
+struct WebConsoleTests {
+    @Test("in a real browser: the map with every context ready, a booking's events in the feed, its saga, the groups' offsets")
+    func liveSystem() throws {
+        let browser = try Browser()
+        let broker = try TestBroker()
+        let stack = try DevstackProcess(system: "ticketing", broker: broker)
+        try stack.waitUntilUp()
+        let client = HTTPClient()
+        func post(_ path: String, _ body: String) throws -> Int {
+            let answer = try client.send(method: "POST", url: stack.gatewayURL + path, headers: ["Content-Type": "application/json"],
+                                         body: Array(body.utf8), timeout: .seconds(10))
+            let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+            guard answer.status == 201, let id = object?["id"] as? Int else { throw TestSupportError("POST \(path) answered \(answer.status)") }
+            return id
+        }
+        let show = try post("/shows", #"{"showName":"showName1","totalCount":100,"remainCount":100}"#)
+        let booking = try post("/bookings", #"{"showId":\#(show),"qty":10,"amount":30000,"showName":"showName1"}"#)
+        try eventually("the console's groups have read the booking's saga to its end") {
+            let state = try client.send(method: "GET", url: stack.consoleURL + "/api/state", timeout: .seconds(5))
+            let object = try JSONSerialization.jsonObject(with: Data(state.body)) as? [String: Any]
+            let groups = object?["groups"] as? [[String: Any]] ?? []
+            let issuance = groups.first { $0["context"] as? String == "issuance" }
+            return (issuance?["partitions"] as? [[String: Any]] ?? []).contains { ($0["committed"] as? Int ?? 0) > 0 }
+                && (object?["services"] as? [[String: Any]] ?? []).allSatisfy { $0["ready"] as? Bool == true }
+        }
+
+        // A record the show cannot read, in the booking's saga: the show dead-letters it.
+        let broken = OutgoingMessage(topic: "ticketing.booking", key: Array("\(booking)".utf8), value: Array(#"{"broken":true}"#.utf8), headers: [
+            KafkaHeader("ce_specversion", "1.0"), KafkaHeader("ce_id", UUID().uuidString), KafkaHeader("ce_type", "BookingPlaced"),
+            KafkaHeader("ce_source", "ticketing-booking"), KafkaHeader("ce_subject", "\(booking)"), KafkaHeader("correlation_id", "\(booking)"),
+        ])
+        try Producer(properties: broker.properties()).sendAndWait(broken)
+
+        try eventually("the saga page shows the dead letter") {
+            try browser.dom(stack.consoleURL + "/saga?id=\(booking)", budget: .seconds(1)).contains("class=\"event dead\"")
+        }
+        let saga = try browser.dom(stack.consoleURL + "/saga?id=\(booking)")
+        for type in ["BookingPlaced", "SeatsReserved", "BookingConfirmed", "PaymentApproved", "TicketIssuable"] {
+            #expect(saga.contains(">\(type)<"), "the saga page shows \(type)")
+        }
+        #expect(saga.contains("ticketing.show ✓"), "the show's group has committed past BookingPlaced")
+        #expect(saga.contains("dead letter: ") && saga.contains("ticketing.booking.dlq.ticketing.show"), "the dead letter, where and why")
+
+        let live = try browser.dom(stack.consoleURL + "/")
+        for context in ["booking", "show", "pay", "issuance", "dashboard"] {
+            #expect(live.contains("data-context=\"\(context)\""), "the map has \(context)")
+        }
+        #expect(live.contains(">ticketing.booking</text>"), "the map draws the booking topic's arrows")
+        #expect(live.contains("calls · breaker closed"), "and booking's call to the show, its breaker closed")
+        #expect(live.contains(">BookingPlaced</td>") && live.contains("/saga?id=\(booking)"), "the feed shows the saga's events, linked to it")
+        #expect(live.contains(">BookingPlaced (dead letter)</td>"), "and the dead letter, marked")
+        #expect(live.contains("broker connected"))
+        #expect(live.contains("<td>ticketing.pay</td>"), "the groups' partitions are listed")
+
+        let screenshot = try ProjectPaths.temporaryDirectory("console").appendingPathComponent("console.png")
+        try browser.screenshot(stack.consoleURL + "/", to: screenshot)
+        let size = (try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
+        #expect(size > 20_000, "a screenshot of the page: \(size) bytes")
+
+        let unknown = try browser.dom(stack.consoleURL + "/saga?id=no-such-saga")
+        #expect(unknown.contains("No event with correlation id “no-such-saga”"))
+        let groups = try Admin(properties: broker.properties()).consumerGroups().map(\.name)
+        #expect(!groups.contains { $0.hasPrefix("devstack") }, "the console joins no consumer group: \(groups)")
+    }
+
+    @Test("with the broker unreachable, the page says so, and the saga view answers in bounded time")
+    func unreachableBroker() throws {
+        let browser = try Browser()
+        let refused = try LoopbackListener(listening: false)
+        let port = try freePort()
+        var environment = ["PORT": "\(port)", "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:\(refused.port)"]
+        for context in ["BOOKING", "SHOW", "PAY", "ISSUANCE", "DASHBOARD"] { environment["\(context)_URL"] = "http://127.0.0.1:\(refused.port)" }
+        let console = try ChildProcess(name: "console", executable: try ProjectPaths.executable("devstack"), arguments: ["console", "ticketing"],
+                                       environment: environment, logDirectory: try ProjectPaths.temporaryDirectory("console"))
+        defer { _ = console.stop() }
+        let url = "http://127.0.0.1:\(port)"
+        try eventually("the console says the broker does not answer") {
+            let state = try? HTTPClient().send(method: "GET", url: url + "/api/state", timeout: .seconds(2))
+            return state.map { String(decoding: $0.body, as: UTF8.self).contains("does not answer") } ?? false
+        }
+        let live = try browser.dom(url + "/")
+        #expect(live.contains("class=\"status bad\""), "the page shows a problem")
+        #expect(live.contains("does not answer"))
+        let started = ContinuousClock.now
+        let saga = try browser.dom(url + "/saga?id=1", budget: .seconds(1))
+        #expect(saga.contains("Cannot read the saga"), "\(saga.suffix(600))")
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+}
