@@ -76,8 +76,31 @@ struct WebConsoleTests {
         for type in ["BookingPlaced", "SeatsReserved", "BookingConfirmed", "PaymentApproved", "TicketIssuable"] {
             #expect(saga.contains(">\(type)<"), "the saga page shows \(type)")
         }
-        #expect(saga.contains("ticketing.show ✓"), "the show's group has committed past BookingPlaced")
+        let placed = saga.components(separatedBy: "<li").filter { $0.contains(">BookingPlaced<") && !$0.contains("dead letter: ") }
+        #expect(placed.count == 2 && placed.contains { $0.contains("ticketing.show ✓ <time>20") } && placed.contains { $0.contains("ticketing.show ✗") },
+                "the show's group processed the booking's BookingPlaced (and says when), and dead-lettered the broken one: \(placed)")
         #expect(saga.contains("dead letter: ") && saga.contains("ticketing.booking.dlq.ticketing.show"), "the dead letter, where and why")
+
+        // The stream sends what is new since the page's last event id; an id of another run of the console, everything.
+        func stream(_ lastEventID: String?) throws -> (id: String?, events: [[String: Any]]) {
+            let answer = try client.send(method: "GET", url: stack.consoleURL + "/api/stream",
+                                         headers: lastEventID.map { ["Last-Event-ID": $0] } ?? [:], timeout: .seconds(5))
+            let lines = String(decoding: answer.body, as: UTF8.self).split(separator: "\n")
+            let id = lines.first { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
+            let data = lines.drop { $0 != "event: events" }.dropFirst().first.map { Data($0.dropFirst(6).utf8) }
+            return (id, try data.map { try JSONSerialization.jsonObject(with: $0) as? [[String: Any]] ?? [] } ?? [])
+        }
+        let place = { (e: [String: Any]) in "\(e["topic"] ?? "")/\(e["partition"] ?? "")/\(e["offset"] ?? "")" }
+        let all = try stream(nil)
+        #expect(!all.events.isEmpty && all.id != nil)
+        #expect(try stream("0000-99999").events.count == all.events.count, "an id of another run: everything")
+        let second = try post("/bookings", #"{"showId":\#(show),"qty":1,"amount":30000,"showName":"showName1"}"#)
+        var newer: [[String: Any]] = []
+        try eventually("the second booking's events come after the last id") {
+            newer = try stream(all.id).events
+            return newer.contains { $0["correlationID"] as? String == "\(second)" }
+        }
+        #expect(Set(newer.map(place)).isDisjoint(with: all.events.map(place)), "nothing sent twice")
 
         let live = try browser.dom(stack.consoleURL + "/")
         for context in ["booking", "show", "pay", "issuance", "dashboard"] {
@@ -88,6 +111,7 @@ struct WebConsoleTests {
         #expect(live.contains(">BookingPlaced</td>") && live.contains("/saga?id=\(booking)"), "the feed shows the saga's events, linked to it")
         #expect(live.contains(">BookingPlaced (dead letter)</td>"), "and the dead letter, marked")
         #expect(live.contains("broker connected"))
+        #expect(live.contains("backlog 0 · lag 0"), "each service's outbox backlog and consumer lag, from its /metrics")
         #expect(live.contains("<td>ticketing.pay</td>"), "the groups' partitions are listed")
 
         let screenshot = try ProjectPaths.temporaryDirectory("console").appendingPathComponent("console.png")
@@ -112,13 +136,14 @@ struct WebConsoleTests {
                                        environment: environment, logDirectory: try ProjectPaths.temporaryDirectory("console"))
         defer { _ = console.stop() }
         let url = "http://127.0.0.1:\(port)"
+        let problem = "the broker at 127.0.0.1:\(refused.port) does not answer"
         try eventually("the console says the broker does not answer") {
             let state = try? HTTPClient().send(method: "GET", url: url + "/api/state", timeout: .seconds(2))
-            return state.map { String(decoding: $0.body, as: UTF8.self).contains("does not answer") } ?? false
+            let object = state.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }
+            return (object?["broker"] as? String)?.hasPrefix(problem) == true
         }
         let live = try browser.dom(url + "/")
-        #expect(live.contains("class=\"status bad\""), "the page shows a problem")
-        #expect(live.contains("does not answer"))
+        #expect(live.contains("class=\"status bad\"") && live.contains(problem), "the page says what is wrong")
         let started = ContinuousClock.now
         let saga = try browser.dom(url + "/saga?id=1", budget: .seconds(1))
         #expect(saga.contains("Cannot read the saga"), "\(saga.suffix(600))")

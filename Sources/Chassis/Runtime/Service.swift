@@ -349,7 +349,7 @@ public final class Service: Sendable {
         http.port = configuration.port
         let httpServer = HTTPServer(configuration: http, observer: { [metrics] exchange in
             // Probes and scrapes are no one's request: counted, they would hide a failing service's errors.
-            guard !Self.operationalPaths.contains(exchange.path) else { return }
+            guard !Self.isOperational(exchange.path) else { return }
             metrics.increment(.httpRequests, ["method": exchange.methodLabel, "status": "\(exchange.status)"])
             metrics.observe(.httpRequestDuration, ["method": exchange.methodLabel], seconds: exchange.duration.timeInterval)
         }, handler: { [router] request in router.handle(request) })
@@ -399,8 +399,13 @@ public final class Service: Sendable {
         return props
     }
 
-    /// What the platform asks of every service, not its clients: not in the request metrics.
-    private static let operationalPaths: Set = ["/healthz", "/readyz", "/metrics"]
+    /// What the platform and its tools ask of every service, not its clients: not in the request metrics.
+    private static func isOperational(_ path: String) -> Bool {
+        ["/healthz", "/readyz", "/metrics"].contains(path) || path.hasPrefix(inboxPath + "/")
+    }
+
+    /// `GET /inbox/{eventId}`: when this service's group processed the event (devstack's console).
+    static let inboxPath = "/inbox"
 
     private func installOperationalRoutes() {
         router.add("GET", "/healthz") { [self] _ in
@@ -413,6 +418,14 @@ public final class Service: Sendable {
         }
         router.add("GET", "/metrics") { [metrics] _ in
             .text(metrics.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.add("GET", Self.inboxPath + "/{eventId}") { [database, topic] request in
+            let id = request.pathParameters["eventId"] ?? ""
+            let row = try database.read { c in
+                try c.queryOne("SELECT processed_at FROM inbox WHERE consumer_group = ? AND event_id = ?", .text(topic), .text(id))
+            }
+            guard let row else { throw Problem.notFound("\(topic) has not processed event \(id)") }
+            return .json(["eventId": id, "processedAt": try row.string("processed_at")])
         }
     }
 

@@ -20,6 +20,12 @@ public final class HTTPServer: Sendable {
         self.handler = handler
     }
 
+    /// Runs `body`, a handler's long wait on something other than this process (a broker), so
+    /// that another thread may serve meanwhile, as during an `HTTPClient` call.
+    public static func whileBlocked<T, E>(_ body: () throws(E) -> T) throws(E) -> T {
+        try Poller.whileBlocked(body)
+    }
+
     /// Binds, listens and starts its first thread; returns the bound port.
     /// A server starts once.
     public func start() throws -> Int {

@@ -33,7 +33,7 @@ final class BrokerWatch: Sendable {
 
     private let system: SystemManifest
     private let kafka: KafkaProperties
-    private let state = Mutex(Snapshot(problem: "not asked yet"))
+    private let state = Mutex(Snapshot(problem: "asking the broker…"))
     static let deadline: Duration = .seconds(2)
 
     init(system: SystemManifest, kafka: KafkaProperties) {
@@ -54,7 +54,8 @@ final class BrokerWatch: Sendable {
                 } catch {
                     admin = nil
                     let servers = kafka["bootstrap.servers"] ?? "?"
-                    state.withLock { $0.problem = "the broker at \(servers) does not answer: \(error)" }
+                    // No offsets from before shown as if they were now's.
+                    state.withLock { $0 = Snapshot(groups: [], problem: "the broker at \(servers) does not answer: \(error)") }
                 }
                 Thread.sleep(forTimeInterval: 2)
             }

@@ -39,11 +39,15 @@ enum ConsolePages {
         case .success(let answer)?:
             body += """
                 <p class="message">\(answer.entries.count) events of saga “\(html(id ?? ""))” across \(Set(answer.entries.map(\.record.topic)).count) topics,
-                in time order; a group is ✓ once it has committed past the event.</p>
+                in time order; a group is ✓ once it has committed past the event (with when its service processed it), ✗ when it
+                dead-lettered it.</p>
                 <ol class="timeline" id="timeline">
                 """
             for entry in answer.entries {
-                let consumers = entry.consumers.map { "<span class=\"\($0.done ? "done" : "pending")\">\(html($0.group)) \($0.done ? "✓" : "…")</span>" }
+                let consumers = entry.consumers.map { consumer in
+                    let at = consumer.processedAt.map { " <time>\(html($0))</time>" } ?? ""
+                    return "<span class=\"\(consumer.status.rawValue)\">\(html(consumer.group)) \(consumer.status.mark)\(at)</span>"
+                }
                 body += """
                     <li class="\(entry.deadLetter == nil ? "event" : "event dead")"><time>\(html(entry.time))</time>
                     <b class="type">\(html(entry.type))</b> <span class="subject">aggregate \(html(entry.subject))</span>
@@ -78,7 +82,7 @@ enum ConsolePages {
         .message { padding: 8px 12px; background: #fff; border-left: 4px solid #7a8ba0; } .message.error { border-color: #c62828; }
         .timeline { list-style: none; padding: 0; } .timeline li { background: #fff; margin: 6px 0; padding: 6px 10px; border-left: 4px solid #3b7dd8; }
         .timeline li.dead { border-color: #c62828; } .timeline time { color: #5b6775; margin-right: 8px; } .dead-letter { color: #c62828; }
-        .where, .subject { color: #5b6775; margin-left: 8px; } .consumers span { margin-right: 10px; } .done { color: #2e7d32; } .pending { color: #b26a00; }
+        .where, .subject { color: #5b6775; margin-left: 8px; } .consumers span { margin-right: 10px; } .committed { color: #2e7d32; } .pending { color: #b26a00; } .dead-lettered { color: #c62828; }
         """
 
     /// Draws the map, the feed and the groups from `/api/stream`: Server-Sent Events, each
@@ -136,7 +140,11 @@ enum ConsolePages {
         const stream = new EventSource("/api/stream");
         let heard = Date.now();
         stream.addEventListener("state", m => { heard = Date.now(); const state = JSON.parse(m.data); drawMap(state); drawGroups(state); showBroker(state); });
-        stream.addEventListener("events", m => { events = events.concat(JSON.parse(m.data)).slice(-500); drawEvents(); });
+        // By place in the log: a console restarted sends again what the page has.
+        const key = e => `${e.topic}/${e.partition}/${e.offset}`;
+        let seen = new Set();
+        stream.addEventListener("events", m => { for (const e of JSON.parse(m.data)) if (!seen.has(key(e))) { seen.add(key(e)); events.push(e); }
+          if (events.length > 500) { events = events.slice(-500); seen = new Set(events.map(key)); } drawEvents(); });
         setInterval(() => { if (Date.now() - heard < 5000) return; const b = document.getElementById("broker");
           b.textContent = "the console does not answer"; b.className = "status bad"; }, 2000);
         for (const id of ["type", "saga"]) document.getElementById(id).addEventListener("input", drawEvents);

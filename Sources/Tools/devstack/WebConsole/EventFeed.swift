@@ -35,9 +35,15 @@ final class EventFeed: Sendable {
         self.kafka = kafka
     }
 
-    /// The events after `seq`, oldest first.
-    func events(after seq: Int) -> [Event] {
-        buffer.withLock { $0.events.filter { $0.seq > seq } }
+    /// Says which run of the console numbered the events: a page that was open across a restart
+    /// asks with an id of the run before, and gets every event this run has.
+    let run = String(UInt32.random(in: .min ... .max), radix: 16)
+
+    /// The events after `lastEventID` (`<run>-<seq>`), oldest first.
+    func events(after lastEventID: String?) -> [Event] {
+        let parts = lastEventID?.split(separator: "-") ?? []
+        let after = parts.count == 2 && parts[0] == run ? Int(parts[1]) ?? 0 : 0
+        return buffer.withLock { $0.events.filter { $0.seq > after } }
     }
 
     /// Why the feed cannot read now; nil while it can.
@@ -45,9 +51,11 @@ final class EventFeed: Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            // Kept across failures: reading again resumes where it stopped, with no event twice.
+            var positions: [TopicPartition: Int64] = [:]
             while true {
                 do {
-                    try read()
+                    try read(&positions)
                 } catch {
                     trouble.withLock { $0 = "cannot read the events: \(error)" }
                     Thread.sleep(forTimeInterval: 2)
@@ -58,26 +66,30 @@ final class EventFeed: Sendable {
         thread.start()
     }
 
-    /// Reads until something fails; the caller starts again.
-    private func read() throws {
+    /// Reads until something fails; the caller starts again. `positions`: where each partition
+    /// is read from next; empty at first, when each starts `history` records before its end.
+    private func read(_ positions: inout [TopicPartition: Int64]) throws {
         let admin = try Admin(properties: kafka)
-        let reader = try Consumer(properties: kafka.merging(["group.id": "devstack-console", "enable.auto.commit": "false"]) { _, own in own })
+        let reader = try EventFeed.reader(kafka)
         defer { reader.close() }
-        var positions: [TopicPartition: Int64] = [:]
-        var first = true
+        var first = positions.isEmpty
+        var assigned = false
         var topicsChecked = ContinuousClock.now - .seconds(10)
         while true {
             if ContinuousClock.now - topicsChecked > .seconds(5) {
                 let topics = try admin.topics(timeout: BrokerWatch.deadline).filter { $0.key.hasPrefix(system.name + ".") }
-                var added = false
+                let gone = positions.keys.filter { (topics[$0.topic] ?? 0) <= $0.partition }
+                var changed = !assigned || !gone.isEmpty
+                gone.forEach { positions[$0] = nil }
                 for (topic, count) in topics {
                     for partition in 0..<count where positions[TopicPartition(topic, partition)] == nil {
                         let log = try admin.watermarks(topic, partition: partition, timeout: BrokerWatch.deadline)
                         positions[TopicPartition(topic, partition)] = first ? max(log.low, log.high - Self.history) : log.low
-                        added = true
+                        changed = true
                     }
                 }
-                if added { try reader.assign(positions.map { TopicPartition($0.key.topic, $0.key.partition, offset: $0.value) }) }
+                if changed { try reader.assign(positions.map { TopicPartition($0.key.topic, $0.key.partition, offset: $0.value) }) }
+                assigned = true
                 first = false
                 topicsChecked = .now
                 trouble.withLock { $0 = nil }
@@ -88,6 +100,13 @@ final class EventFeed: Sendable {
             positions[record.topicPartition] = record.offset + 1
             append(record)
         }
+    }
+
+    /// A consumer of assigned partitions: it needs a group id, but never joins the group, and
+    /// commits nothing. A topic created again is seen within seconds, as by the services.
+    static func reader(_ kafka: KafkaProperties) throws -> Consumer {
+        try Consumer(properties: kafka.merging(["group.id": "devstack-console", "enable.auto.commit": "false",
+                                                "topic.metadata.refresh.interval.ms": "5000"]) { _, own in own })
     }
 
     private func append(_ record: ConsumedMessage) {

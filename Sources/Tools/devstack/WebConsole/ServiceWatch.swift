@@ -10,7 +10,9 @@ final class ServiceWatch: Sendable {
     struct State: Encodable, Sendable {
         let context: String
         let service: String
-        let url: String
+        /// Its replicas' base URLs; the first that answers is the one shown.
+        let urls: [String]
+        var url: String
         let topic: String
         let routes: [String]
         /// Each context it calls, and the breaker in front of it: closed, open, half-open, or unknown.
@@ -27,11 +29,12 @@ final class ServiceWatch: Sendable {
     static let interval: Duration = .seconds(1)
     static let deadline: Duration = .milliseconds(500)
 
-    /// `urls`: each context's base URL (the first of its replicas' when joined by `|`).
+    /// `urls`: each context's base URL, or its replicas' joined by `|`: a context is shown by
+    /// the first replica that answers (a stopped one, a spare slot, is passed over).
     init(system: SystemManifest, urls: [String: String]) {
         states = Mutex(system.contexts.map { context in
-            State(context: context.name, service: context.executable,
-                  url: String((urls[context.name] ?? "").split(separator: "|").first ?? ""), topic: context.topic,
+            let replicas = (urls[context.name] ?? "").split(separator: "|").map(String.init)
+            return State(context: context.name, service: context.executable, urls: replicas, url: replicas.first ?? "", topic: context.topic,
                   routes: context.routes, calls: Dictionary(uniqueKeysWithValues: context.calls.map { ($0, "unknown") }))
         })
     }
@@ -46,6 +49,7 @@ final class ServiceWatch: Sendable {
                     let previous = processed[state.context]
                     let now = ContinuousClock.now
                     let count = refresh(&state)
+                    state.eventsPerSecond = nil
                     if let count, let previous, now > previous.at {
                         state.eventsPerSecond = max(0, count - previous.count) / (now - previous.at).timeInterval
                     }
@@ -61,13 +65,25 @@ final class ServiceWatch: Sendable {
         thread.start()
     }
 
-    /// Asks the service; returns its count of events processed, for the rate.
+    /// Asks the first replica that answers; returns its count of events processed, for the rate.
     private func refresh(_ state: inout State) -> Double? {
-        do {
-            let readiness = try client.send(method: "GET", url: state.url + "/readyz", timeout: Self.deadline)
+        var unanswered: [String] = []
+        for url in state.urls {
+            let readiness: HTTPClientResponse
+            do {
+                readiness = try client.send(method: "GET", url: url + "/readyz", timeout: Self.deadline)
+            } catch {
+                unanswered.append("\(url) does not answer (\(error))")
+                continue
+            }
+            state.url = url
             state.ready = readiness.status == 200
             state.problem = state.ready ? nil : (try? JSONObject(body: readiness.body).string("problems")) ?? "not ready (\(readiness.status))"
-            let metrics = try client.send(method: "GET", url: state.url + "/metrics", timeout: Self.deadline)
+            guard let metrics = try? client.send(method: "GET", url: url + "/metrics", timeout: Self.deadline) else {
+                state.problem = (state.problem.map { $0 + "; " } ?? "") + "its /metrics does not answer"
+                forget(&state)
+                return nil
+            }
             let samples = PrometheusSample.parse(String(decoding: metrics.body, as: UTF8.self))
             state.outboxBacklog = samples.sum("outbox_backlog")
             state.consumerLag = samples.sum("consumer_lag")
@@ -80,13 +96,18 @@ final class ServiceWatch: Sendable {
                 }
             }
             return samples.sum("consumer_events_total", ["outcome": "processed"])
-        } catch {
-            state.ready = false
-            state.problem = "\(state.url) does not answer (\(error))"
-            state.outboxBacklog = nil
-            state.consumerLag = nil
-            state.eventsPerSecond = nil
-            return nil
         }
+        state.ready = false
+        state.problem = unanswered.joined(separator: "; ")
+        forget(&state)
+        for called in state.calls.keys { state.calls[called] = "unknown" }
+        return nil
+    }
+
+    /// Numbers it cannot read now are not shown as if they were.
+    private func forget(_ state: inout State) {
+        state.outboxBacklog = nil
+        state.consumerLag = nil
+        state.eventsPerSecond = nil
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import JSON
 import Kafka
+import Synchronization
 
 /// `devstack console SYSTEM`: a read-only page of one running system, served on loopback. The
 /// map of its contexts, topics and sync calls with their live state, the events as they are
@@ -15,6 +16,8 @@ final class WebConsole: Sendable {
     private let broker: BrokerWatch
     private let feed: EventFeed
     private let router = Router()
+    /// One saga is read at a time: each reads the system's topics from their start.
+    private let readingSaga = Mutex(false)
 
     /// `urls`: each context's base URL, as `<CONTEXT>_URL` gives it to a caller.
     init(system: SystemManifest, bootstrapServers: String, urls: [String: String]) {
@@ -58,21 +61,32 @@ final class WebConsole: Sendable {
     /// Server-Sent Events: the state, and the events after `Last-Event-ID`, in one answer that
     /// ends; the browser's EventSource asks again after `retry`, so no connection is held open.
     private func stream(_ request: HTTPRequest) -> HTTPResponse {
-        let after = request.headers["Last-Event-ID"].flatMap { Int($0) } ?? 0
         var text = "retry: 1000\n\n"
         if let data = try? JSONCodec.encode(state) { text += "event: state\ndata: \(String(decoding: data, as: UTF8.self))\n\n" }
-        let events = feed.events(after: after)
+        let events = feed.events(after: request.headers["Last-Event-ID"])
         if let last = events.last, let data = try? JSONCodec.encode(events) {
-            text += "id: \(last.seq)\nevent: events\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+            text += "id: \(feed.run)-\(last.seq)\nevent: events\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
         }
         return HTTPResponse(status: 200, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store"], body: Array(text.utf8))
     }
 
     private func saga(_ request: HTTPRequest) -> HTTPResponse {
         let id = request.query["id"].flatMap { $0.isEmpty ? nil : $0 }
-        let answer = id.map { id in
-            Result { try SagaTimeline.read(id, system: system, kafka: kafka, groups: broker.snapshot.groups) }
+        var answer: Result<SagaTimeline.Answer, any Error>?
+        if let id {
+            guard readingSaga.withLock({ reading in defer { reading = true }; return !reading }) else {
+                answer = .failure(Busy())
+                return .text(ConsolePages.saga(system, id: id, answer: answer), status: 503, contentType: "text/html; charset=utf-8")
+            }
+            defer { readingSaga.withLock { $0 = false } }
+            answer = HTTPServer.whileBlocked {
+                Result { try SagaTimeline.read(id, system: system, kafka: kafka, groups: broker.snapshot.groups, services: services.snapshot) }
+            }
         }
         return .text(ConsolePages.saga(system, id: id, answer: answer), contentType: "text/html; charset=utf-8")
+    }
+
+    private struct Busy: Error, CustomStringConvertible {
+        var description: String { "another saga is being read; try again in a moment" }
     }
 }
