@@ -105,9 +105,8 @@ struct OutboxTests {
         defer { collector.stop() }
         let dir = try ProjectPaths.temporaryDirectory("outbox-trace")
         let broker = try TestBroker()
-        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir, environment: [
-            "SHUTDOWN_GRACE_SECONDS": "4", "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100",
-        ])
+        let ledger = try ServiceProcess("demo-ledger", broker: broker, directory: dir,
+                                        environment: collector.environment.merging(["SHUTDOWN_GRACE_SECONDS": "4"]) { _, own in own })
         try ledger.start()
         try ledger.waitForPartitions()
         broker.stop()

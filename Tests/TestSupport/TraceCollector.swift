@@ -23,6 +23,8 @@ public final class TraceCollector: Sendable {
 
     public let port: Int
     public var endpoint: String { "http://127.0.0.1:\(port)" }
+    /// What makes a service or the gateway export its spans here, each batch within 100 ms.
+    public var environment: [String: String] { ["OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100"] }
     private let server: HTTPServer
     private final class Received: Sendable {
         let spans = Mutex<[CollectedSpan]>([])

@@ -148,7 +148,7 @@ struct SagaDeadlineTests {
     func bookingConfirmationDeadline() throws {
         let collector = try TraceCollector()
         defer { collector.stop() }
-        let exporting = ["OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100"]
+        let exporting = collector.environment
         let stack = try TicketingStack("deadline", environment: [
             "booking": exporting.merging(["BOOKING_CONFIRMATION_TIMEOUT_SECONDS": "3"]) { _, deadline in deadline }, "show": exporting,
         ])

@@ -10,7 +10,7 @@ struct TracingTests {
     func oneSagaOneTrace() throws {
         let collector = try TraceCollector()
         defer { collector.stop() }
-        let exporting = ["OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100", "LOG_LEVEL": "debug"]
+        let exporting = collector.environment.merging(["LOG_LEVEL": "debug"]) { _, own in own }
         var environment = ["gateway": exporting]
         for context in ticketing.contexts { environment[context.name] = exporting }
         let stack = try TicketingStack("tracing", environment: environment)
