@@ -123,7 +123,27 @@ struct DeploymentTests {
         let rule = try #require((ingress.at("spec.rules") as? [[String: Any]])?.first, "\(where_)")
         #expect((rule.at("http.paths") as? [[String: Any]])?.first?.at("backend.service.name") as? String == "gateway", "\(where_)")
         #expect(rendered.named("Service", "gateway") != nil, "\(where_)")
+        try checkConsole(rendered, system, where_: where_)
         return try #require(rule["host"] as? String, "\(where_): the Ingress names its host")
+    }
+
+    /// One replica of the web console watching every context where its Service answers, behind
+    /// no Ingress.
+    private func checkConsole(_ rendered: RenderedObjects, _ system: DeployableSystem, where_: String) throws {
+        let console = try #require(rendered.named("Deployment", "console"), "\(where_): the web console")
+        try checkWorkload(console, rendered, where_: "\(where_): console")
+        #expect(console.at("spec.replicas") as? Int == 1, "\(where_): its live stream's ids are one process's")
+        let container = try #require((console.at("spec.template.spec.containers") as? [[String: Any]])?.first)
+        #expect(container["command"] as? [String] == ["devstack", "console", system.name], "\(where_)")
+        let env = environment(container)
+        #expect(env["HOST"] == "0.0.0.0" && env["PORT"] == "8080", "\(where_): it listens beyond the pod's loopback")
+        for context in system.contexts {
+            #expect(env["\(context.name.uppercased())_URL"] == "http://\(context.name):8080", "\(where_): console → \(context.name)")
+        }
+        #expect(rendered.named("Service", "console") != nil, "\(where_)")
+        let backends = rendered.all("Ingress").flatMap { ($0.at("spec.rules") as? [[String: Any]]) ?? [] }
+            .flatMap { ($0.at("http.paths") as? [[String: Any]]) ?? [] }.compactMap { $0.at("backend.service.name") as? String }
+        #expect(!backends.contains("console"), "\(where_): the console is reached by port-forward only")
     }
 
     /// Probes, a restricted security context, resources, a grace period longer than the drain,
@@ -228,5 +248,16 @@ struct DeploymentTests {
         })
         #expect(routes == expected, "\(system.name)")
         #expect(gateway["ports"] as? [String] == ["127.0.0.1:8088:8080"], "\(system.name): the gateway on the README's port")
+
+        let console = try #require(services["\(system.name)-console"], "\(system.name): the web console")
+        #expect(console["command"] as? [String] == ["devstack", "console", system.name], "\(system.name)")
+        #expect(console["ports"] as? [String] == ["127.0.0.1:8090:8080"], "\(system.name): the console on the README's port")
+        let env = console["environment"] as? [String: String] ?? [:]
+        #expect(env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092" && env["HOST"] == "0.0.0.0", "\(system.name)")
+        for context in system.contexts {
+            let url = env["\(context.name.uppercased())_URL"]
+            #expect(url == "http://\(context.manifest.executable):8080" && services[context.manifest.executable] != nil,
+                    "\(system.name): console → \(context.name)")
+        }
     }
 }

@@ -17,6 +17,7 @@ enum Compose {
                 volumes.append((volume(context), [:]))
             }
             services.append((gatewayName(system), gateway(system)))
+            services.append(("\(system.name)-\(WebConsoleDeployment.name)", console(system)))
             services.append(("\(system.name)-prometheus", prometheus(system)))
         }
         let comment = header + """
@@ -24,7 +25,7 @@ enum Compose {
             docker compose --profile ticketing up --build      # one system: ticketing, bikeshare, musical, gifticon, hotel
             docker compose run --rm eventctl groups            # eventctl against the broker
             Prometheus, with the alerts, on http://127.0.0.1:\(Monitoring.port) and Grafana, with a dashboard per system, on
-            http://127.0.0.1:\(Dashboards.port), with any system
+            http://127.0.0.1:\(Dashboards.port), with any system; the system's web console on http://127.0.0.1:\(consolePort)
             OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318 docker compose --profile ticketing --profile tracing up --build
                                                                # traces, in Jaeger on http://127.0.0.1:\(jaegerPort)
             """
@@ -211,6 +212,25 @@ enum Compose {
             "ports": [.string("127.0.0.1:\(SystemManifest.portBase + SystemManifest.gatewayOffset):\(Settings.containerPort)")],
             "healthcheck": healthcheck(["CMD", "probe", "http://127.0.0.1:\(Settings.containerPort)/readyz"]),
             "depends_on": .map(system.contexts.map { ($0.manifest.executable, ["condition": "service_healthy"]) }),
+            "restart": "unless-stopped",
+        ]
+    }
+
+    /// On the host, where devstack serves it.
+    private static let consolePort = SystemManifest.portBase + SystemManifest.consoleOffset
+
+    /// Read-only, it waits for the broker alone: it says on its page which services do not answer.
+    private static func console(_ system: DeployableSystem) -> YAML {
+        let environment = [("KAFKA_BOOTSTRAP_SERVERS", bootstrap)] + ServiceEnvironment.console(system) { "\(system.name)-\($0)" }
+        return [
+            "image": .string(Settings.image),
+            "build": ".",
+            "profiles": [.string(system.name)],
+            "command": .list(WebConsoleDeployment.command(system).map { .string($0) }),
+            "environment": .map(environment.map { ($0.0, .string($0.1)) }),
+            "ports": [.string("127.0.0.1:\(consolePort):\(Settings.containerPort)")],
+            "healthcheck": healthcheck(["CMD", "probe", "http://127.0.0.1:\(Settings.containerPort)/readyz"]),
+            "depends_on": ["kafka": ["condition": "service_healthy"]],
             "restart": "unless-stopped",
         ]
     }

@@ -1,6 +1,7 @@
 /// `kubernetes/<system>/base`: what every overlay of one system deploys — a namespace, a
 /// Deployment and Service per context and for the gateway, autoscalers and disruption budgets
-/// for what scales, a volume for what does not, the gateway's Ingress and a KafkaTopic per topic.
+/// for what scales, a volume for what does not, the gateway's Ingress, the web console and a
+/// KafkaTopic per topic.
 enum KubernetesBase {
     /// The Secret (never committed with values) whose key `<context>` is a scaling context's DATABASE_URL.
     static let databaseSecret = "database-urls"
@@ -15,7 +16,7 @@ enum KubernetesBase {
 
     static func files(_ system: DeployableSystem) -> [String: String] {
         var files: [String: String] = [:]
-        let header = "\(Compose.header)\n\(system.name): \(system.manifest.contexts.count) contexts and the gateway, in namespace \(system.namespace)."
+        let header = "\(Compose.header)\n\(system.name): \(system.manifest.contexts.count) contexts, the gateway and the web console, in namespace \(system.namespace)."
         var resources = ["namespace.yaml"]
         files["namespace.yaml"] = YAML.file([namespace(system)], comment: header)
         for context in system.contexts {
@@ -23,8 +24,9 @@ enum KubernetesBase {
             resources.append("\(context.name).yaml")
         }
         files["gateway.yaml"] = YAML.file(gateway(system), comment: header)
+        files["console.yaml"] = YAML.file(WebConsoleDeployment.kubernetesObjects(system), comment: header)
         files["topics.yaml"] = YAML.file(system.topics.map { topic($0, layout: .cluster) }, comment: header)
-        resources += ["gateway.yaml", "topics.yaml"]
+        resources += ["gateway.yaml", "console.yaml", "topics.yaml"]
         let config = ServiceEnvironment.kafka(bootstrap, layout: .cluster) + [
             ("SHUTDOWN_DELAY_MS", "\(Settings.shutdownDelayMs)"),
             ("SHUTDOWN_GRACE_SECONDS", "\(Settings.shutdownGraceSeconds)"),
@@ -57,7 +59,7 @@ enum KubernetesBase {
         let scales = context.manifest.scales
         let claim = volumeClaim(context)
         let workload = KubernetesObjects.Workload(name: name, system: system.name, component: "service",
-                                                  command: context.manifest.executable, env: environment(context, in: system),
+                                                  command: [context.manifest.executable], env: environment(context, in: system),
                                                   scales: scales, volumeClaim: claim)
         let deployment = KubernetesObjects.deployment(workload)
         let service = KubernetesObjects.service(name, system: system.name, component: "service")
@@ -83,7 +85,7 @@ enum KubernetesBase {
     private static func gateway(_ system: DeployableSystem) -> [YAML] {
         let name = Settings.gatewayName
         let workload = KubernetesObjects.Workload(
-            name: name, system: system.name, component: "gateway", command: "gateway",
+            name: name, system: system.name, component: "gateway", command: ["gateway"],
             env: [KubernetesObjects.env("PORT", "\(Settings.containerPort)"),
                   KubernetesObjects.env("ROUTES", ServiceEnvironment.routes(system) { $0 }),
                   // Its clients are the Ingress controller, which sets X-Forwarded-Host and -Proto.

@@ -13,7 +13,8 @@ enum KubernetesObjects {
         let name: String
         let system: String
         let component: String
-        let command: String
+        /// The executable and its arguments.
+        let command: [String]
         let env: [YAML]
         let scales: Bool
         var volumeClaim: String?
@@ -26,7 +27,7 @@ enum KubernetesObjects {
             ("name", .string(w.name)),
             ("image", .string(Settings.image)),
             ("imagePullPolicy", "IfNotPresent"),
-            ("command", [.string(w.command)]),
+            ("command", .list(w.command.map { .string($0) })),
             ("ports", [["name": "http", "containerPort": .int(Settings.containerPort)]]),
             ("envFrom", [["configMapRef": ["name": "config"]]]),
             ("env", .list(w.env)),

@@ -13,6 +13,13 @@ enum ServiceEnvironment {
         system.manifest.gatewayRoutes(baseURLs(system, host: host))
     }
 
+    /// The web console's: where it listens (every interface: it runs in a container of its own)
+    /// and each context's `<CONTEXT>_URL`, which it watches.
+    static func console(_ system: DeployableSystem, host: (String) -> String) -> [(String, String)] {
+        [("HOST", "0.0.0.0"), ("PORT", "\(Settings.containerPort)")]
+            + baseURLs(system, host: host).sorted { $0.key < $1.key }.map { (ContextManifest.urlVariable(of: $0.key), $0.value) }
+    }
+
     /// What every service shares: the broker, and the settings of the topics it creates.
     static func kafka(_ bootstrap: String, layout: KafkaLayout) -> [(String, String)] {
         [
