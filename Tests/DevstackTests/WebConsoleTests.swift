@@ -114,10 +114,31 @@ struct WebConsoleTests {
         #expect(live.contains("backlog 0 · lag 0"), "each service's outbox backlog and consumer lag, from its /metrics")
         #expect(live.contains("<td>ticketing.pay</td>"), "the groups' partitions are listed")
 
+        // The feed's filters, as a link gives them: the second booking's saga alone, then one type.
+        let secondSaga = try browser.dom(stack.consoleURL + "/?saga=\(second)")
+        let rows = secondSaga.components(separatedBy: "<tr class=").dropFirst()
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("/saga?id=\(second)\"") }, "only the second booking's events: \(rows)")
+        let placedRows = try browser.dom(stack.consoleURL + "/?type=BookingPlaced").components(separatedBy: "<tr class=").dropFirst()
+        #expect(placedRows.count >= 3 && placedRows.allSatisfy { $0.contains(">BookingPlaced") }, "only BookingPlaced: \(placedRows)")
+
         let screenshot = try ProjectPaths.temporaryDirectory("console").appendingPathComponent("console.png")
         try browser.screenshot(stack.consoleURL + "/", to: screenshot)
         let size = (try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
         #expect(size > 20_000, "a screenshot of the page: \(size) bytes")
+
+        // The show stopped: booking asks it of shows it has not heard of, those calls fail until its
+        // breaker opens, and the map says both.
+        #expect(try stack.control(["stop", "ticketing-show"]).status == 0)
+        for _ in 0..<6 {
+            let answer = try client.send(method: "POST", url: stack.gatewayURL + "/bookings", headers: ["Content-Type": "application/json"],
+                                         body: Array(#"{"showId":424242,"qty":1,"amount":30000}"#.utf8), timeout: .seconds(10))
+            #expect(answer.status == 503, "a booking of a show booking cannot ask about")
+        }
+        try eventually("the map shows the breaker open and the show not ready", timeout: .seconds(20)) {
+            let page = try browser.dom(stack.consoleURL + "/", budget: .seconds(2))
+            let show = page.components(separatedBy: "data-context=\"show\"").dropFirst().first ?? ""
+            return page.contains("calls · breaker open") && show.prefix(400).contains("not ready")
+        }
 
         let unknown = try browser.dom(stack.consoleURL + "/saga?id=no-such-saga")
         #expect(unknown.contains("No event with correlation id “no-such-saga”"))

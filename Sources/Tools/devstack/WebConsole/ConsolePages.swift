@@ -147,6 +147,9 @@ enum ConsolePages {
           if (events.length > 500) { events = events.slice(-500); seen = new Set(events.map(key)); } drawEvents(); });
         setInterval(() => { if (Date.now() - heard < 5000) return; const b = document.getElementById("broker");
           b.textContent = "the console does not answer"; b.className = "status bad"; }, 2000);
-        for (const id of ["type", "saga"]) document.getElementById(id).addEventListener("input", drawEvents);
+        // A link may carry the filters: /?type=BookingPlaced&saga=1.
+        const query = new URLSearchParams(location.search);
+        for (const id of ["type", "saga"]) { const input = document.getElementById(id);
+          input.value = query.get(id) ?? ""; input.addEventListener("input", drawEvents); }
         """#
 }
