@@ -62,8 +62,7 @@ public final class HTTPServer: Sendable {
     /// closes idle keep-alive connections and waits until every connection is closed or
     /// `gracePeriod` has passed. True if every connection closed in time.
     public func shutdown(gracePeriod: Duration) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: Double(gracePeriod.components.seconds)
-            + Double(gracePeriod.components.attoseconds) / 1e18)
+        let deadline = Date(timeIntervalSinceNow: gracePeriod.timeInterval)
         stopAccepting()
         state.beginDraining()
         return state.waitUntilNoConnections(deadline: deadline)

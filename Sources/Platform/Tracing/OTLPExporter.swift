@@ -117,12 +117,6 @@ public final class OTLPExporter: Sendable {
     }
 }
 
-extension Duration {
-    var timeInterval: TimeInterval {
-        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
-    }
-}
-
 /// OTLP/JSON's shapes (opentelemetry-proto, `ExportTraceServiceRequest`): ids in hex, 64-bit
 /// numbers as strings, enumerations as numbers.
 enum OTLP {

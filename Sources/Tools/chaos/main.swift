@@ -88,7 +88,7 @@ faultThread.start()
 var number = 0
 while ContinuousClock.now < loadEnds {
     let due = started + .milliseconds(number * 1000 / rate)
-    if due > .now { Thread.sleep(forTimeInterval: Double((due - .now).components.attoseconds) / 1e18 + Double((due - .now).components.seconds)) }
+    if due > .now { Thread.sleep(forTimeInterval: (due - .now).timeInterval) }
     let (this, pick) = (number, random.next())
     pool.async(group: group) { scenario.command(this, random: pick) }
     number += 1

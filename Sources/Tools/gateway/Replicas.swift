@@ -51,7 +51,3 @@ final class Replicas: Sendable {
 
     func stopWatching() { stopped.store(true, ordering: .relaxed) }
 }
-
-extension Duration {
-    var timeInterval: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
