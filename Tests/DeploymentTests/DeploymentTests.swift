@@ -131,7 +131,7 @@ struct DeploymentTests {
     /// no Ingress.
     private func checkConsole(_ rendered: RenderedObjects, _ system: DeployableSystem, where_: String) throws {
         let console = try #require(rendered.named("Deployment", "console"), "\(where_): the web console")
-        try checkWorkload(console, rendered, where_: "\(where_): console")
+        try checkWorkload(console, rendered, where_: "\(where_): console", drains: false)
         #expect(console.at("spec.replicas") as? Int == 1, "\(where_): its live stream's ids are one process's")
         let container = try #require((console.at("spec.template.spec.containers") as? [[String: Any]])?.first)
         #expect(container["command"] as? [String] == ["devstack", "console", system.name], "\(where_)")
@@ -146,9 +146,10 @@ struct DeploymentTests {
         #expect(!backends.contains("console"), "\(where_): the console is reached by port-forward only")
     }
 
-    /// Probes, a restricted security context, resources, a grace period longer than the drain,
-    /// and configuration that resolves to objects that exist.
-    private func checkWorkload(_ deployment: [String: Any], _ rendered: RenderedObjects, where_: String) throws {
+    /// Probes, a restricted security context, resources, configuration that resolves to objects
+    /// that exist and gives the broker, and, for what `drains` at SIGTERM (the services and the
+    /// gateway), a grace period longer than the drain.
+    private func checkWorkload(_ deployment: [String: Any], _ rendered: RenderedObjects, where_: String, drains: Bool = true) throws {
         let pod = try #require(deployment.at("spec.template.spec") as? [String: Any])
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
         #expect(container.at("readinessProbe.httpGet.path") as? String == "/readyz", "\(where_)")
@@ -163,6 +164,8 @@ struct DeploymentTests {
         let configName = try #require((container["envFrom"] as? [[String: Any]])?.first?.at("configMapRef.name") as? String, "\(where_)")
         let config = try #require(rendered.named("ConfigMap", configName), "\(where_): ConfigMap \(configName) exists")
         let settings = config["data"] as? [String: String] ?? [:]
+        #expect(settings["KAFKA_BOOTSTRAP_SERVERS"] == KubernetesBase.bootstrap, "\(where_)")
+        guard drains else { return }
         // The delay (readiness failing first) is part of the service's own grace period.
         let delay = Int(settings["SHUTDOWN_DELAY_MS"] ?? "") ?? 0, drain = Int(settings["SHUTDOWN_GRACE_SECONDS"] ?? "") ?? 0
         #expect(delay > 0 && delay < drain * 1000 && grace > drain, "\(where_): grace \(grace) s covers the drain \(drain) s")

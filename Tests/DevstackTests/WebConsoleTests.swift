@@ -146,6 +146,14 @@ struct WebConsoleTests {
         #expect(!groups.contains { $0.hasPrefix("devstack") }, "the console joins no consumer group: \(groups)")
     }
 
+    @Test("the console gives its Kafka clients KAFKA_PROPERTIES as the services do, and refuses one librdkafka would")
+    func kafkaProperties() throws {
+        // Refused before it listens or connects: no port or broker is needed.
+        let run = try runTool("devstack", ["console", "ticketing"],
+                              environment: ["KAFKA_PROPERTIES": "no.such.property=1"], timeout: .seconds(30))
+        #expect(run.status == 2 && run.stderr.contains("KAFKA_PROPERTIES") && run.stderr.contains("no.such.property"), "\(run)")
+    }
+
     @Test("with the broker unreachable, the page says so, and the saga view answers in bounded time")
     func unreachableBroker() throws {
         let browser = try Browser()

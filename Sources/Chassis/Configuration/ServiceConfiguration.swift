@@ -46,11 +46,8 @@ public struct ServiceConfiguration: Sendable {
         host = reader.string("HOST", default: "0.0.0.0")
         port = try reader.int("PORT", default: defaultPort, in: 0...65535)
         kafkaBootstrapServers = reader.string("KAFKA_BOOTSTRAP_SERVERS", default: "127.0.0.1:9092")
-        kafkaProperties = try reader.properties("KAFKA_PROPERTIES")
-        kafkaConsumerProperties = try reader.properties("KAFKA_CONSUMER_PROPERTIES")
-        for (variable, properties) in [("KAFKA_PROPERTIES", kafkaProperties), ("KAFKA_CONSUMER_PROPERTIES", kafkaConsumerProperties)] {
-            do { try properties.validate() } catch { throw ConfigurationError(description: "\(variable): \(error.message)") }
-        }
+        kafkaProperties = try Self.kafkaProperties("KAFKA_PROPERTIES", reader)
+        kafkaConsumerProperties = try Self.kafkaProperties("KAFKA_CONSUMER_PROPERTIES", reader)
         topics = TopicSettings(
             partitions: Int32(try reader.int("KAFKA_TOPIC_PARTITIONS", default: 3, in: 1...1000)),
             replicationFactor: try reader.optionalInt("KAFKA_TOPIC_REPLICATION_FACTOR", in: 1...32).map(Int32.init),
@@ -107,6 +104,19 @@ public struct ServiceConfiguration: Sendable {
 
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public let description: String
+}
+
+extension ServiceConfiguration {
+    /// `KAFKA_PROPERTIES` alone, checked: for a tool that reaches the services' broker as they do.
+    public static func kafkaProperties(_ environment: [String: String]) throws(ConfigurationError) -> KafkaProperties {
+        try kafkaProperties("KAFKA_PROPERTIES", EnvironmentReader(environment))
+    }
+
+    private static func kafkaProperties(_ variable: String, _ reader: EnvironmentReader) throws(ConfigurationError) -> KafkaProperties {
+        let properties = try reader.properties(variable)
+        do { try properties.validate() } catch { throw ConfigurationError(description: "\(variable): \(error.message)") }
+        return properties
+    }
 }
 
 private struct EnvironmentReader {

@@ -176,7 +176,7 @@ enum Compose {
 
     private static func service(_ context: DeployableContext, in system: DeployableSystem) -> YAML {
         let environment = ServiceEnvironment.kafka(bootstrap, layout: .single)
-            + ServiceEnvironment.of(context, in: system) { "\(system.name)-\($0)" }
+            + ServiceEnvironment.of(context, in: system, host: host(system))
             + [("DATABASE_PATH", ServiceEnvironment.sqlitePath(context)), tracingEnvironment]
         return [
             "image": .string(Settings.image),
@@ -205,7 +205,7 @@ enum Compose {
             "command": ["gateway"],
             "environment": [
                 "PORT": .string("\(Settings.containerPort)"),
-                "ROUTES": .string(ServiceEnvironment.routes(system) { "\(system.name)-\($0)" }),
+                "ROUTES": .string(ServiceEnvironment.routes(system, host: host(system))),
                 tracingEnvironment.0: .string(tracingEnvironment.1),
             ],
             // On loopback, as the services: publishing it further is a decision, not a default.
@@ -221,7 +221,7 @@ enum Compose {
 
     /// Read-only, it waits for the broker alone: it says on its page which services do not answer.
     private static func console(_ system: DeployableSystem) -> YAML {
-        let environment = [("KAFKA_BOOTSTRAP_SERVERS", bootstrap)] + ServiceEnvironment.console(system) { "\(system.name)-\($0)" }
+        let environment = [("KAFKA_BOOTSTRAP_SERVERS", bootstrap)] + ServiceEnvironment.console(system, host: host(system))
         return [
             "image": .string(Settings.image),
             "build": ".",
@@ -234,6 +234,9 @@ enum Compose {
             "restart": "unless-stopped",
         ]
     }
+
+    /// How a context is reached from another container: by its service, named as its executable.
+    private static func host(_ system: DeployableSystem) -> (String) -> String { { system.manifest[$0].executable } }
 
     static func gatewayName(_ system: DeployableSystem) -> String { "\(system.name)-gateway" }
 

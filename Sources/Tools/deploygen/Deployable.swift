@@ -11,7 +11,8 @@ struct DeployableSystem {
         precondition(types.map { $0.name } == manifest.contexts.map(\.name), "\(manifest.name): context types out of manifest order")
         self.manifest = manifest
         contexts = try types.map { try DeployableContext($0) }
-        for reserved in [Settings.gatewayName, Settings.postgresName, Settings.kafkaCluster, "namespace", "topics", "kustomization"] {
+        for reserved in [Settings.gatewayName, Settings.postgresName, Settings.kafkaCluster, WebConsoleDeployment.name,
+                         "namespace", "topics", "kustomization"] {
             precondition(!contexts.contains { $0.name == reserved }, "\(manifest.name): a context named \(reserved) would clash with its Service")
         }
     }

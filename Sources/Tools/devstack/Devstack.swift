@@ -69,7 +69,8 @@ enum Devstack {
           \(command) console SYSTEM [--port-base N]
               the web console of a running system (up starts it): its map with each service's state, its
               events as they are published, one saga's timeline, the consumer groups' offsets; read-only.
-              Reads KAFKA_BOOTSTRAP_SERVERS and <CONTEXT>_URL as a service would; listens on PORT
+              Reads KAFKA_BOOTSTRAP_SERVERS, KAFKA_PROPERTIES and <CONTEXT>_URL as a service would;
+              listens on HOST (127.0.0.1) and PORT (port base + \(SystemManifest.consoleOffset))
           \(command) status              every process of the running devstack: name, pid, port, state
           \(command) stop SERVICE        stop one process; it stays stopped until start
           \(command) start SERVICE       start it again and wait until it is ready

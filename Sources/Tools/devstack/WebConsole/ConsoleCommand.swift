@@ -1,10 +1,12 @@
 import Chassis
 import Foundation
+import Kafka
 import Processes
 
 /// `devstack console SYSTEM`: serves the web console until SIGTERM or SIGINT. Where the broker
-/// and the services are comes from the environment, as a service reads it: `KAFKA_BOOTSTRAP_SERVERS`,
-/// `<CONTEXT>_URL` (by default where each listens on the port base), `HOST` (loopback) and `PORT`.
+/// and the services are comes from the environment, as a service reads it: `KAFKA_BOOTSTRAP_SERVERS`
+/// and `KAFKA_PROPERTIES`, `<CONTEXT>_URL` (by default where each listens on the port base), `HOST`
+/// (loopback) and `PORT`.
 enum ConsoleCommand {
     static func run(system: SystemManifest, invocation: Invocation, environment: [String: String]) throws {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -15,8 +17,11 @@ enum ConsoleCommand {
         guard let port = value("PORT").map({ Int($0) }) ?? port, (0...65535).contains(port) else {
             throw Failure.usage("PORT=\(environment["PORT"] ?? "") is not a port number")
         }
+        var kafka: KafkaProperties
+        do { kafka = try ServiceConfiguration.kafkaProperties(environment) } catch { throw Failure.usage("\(error)") }
+        kafka["bootstrap.servers"] = value("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
         TerminationSignals.block()
-        let console = WebConsole(system: system, bootstrapServers: value("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092", urls: urls)
+        let console = WebConsole(system: system, kafka: kafka, urls: urls)
         let bound: Int
         do {
             bound = try console.start(host: value("HOST") ?? "127.0.0.1", port: port)

@@ -25,7 +25,9 @@ final class ServiceWatch: Sendable {
     }
 
     private let states: Mutex<[State]>
-    private let client = HTTPClient()
+    /// One kept connection per service: behind a Kubernetes Service, the readings (and so the
+    /// rate between two of them) are one replica's until that connection drops.
+    private let client = HTTPClient(keepAlive: 1)
     static let interval: Duration = .seconds(1)
     static let deadline: Duration = .milliseconds(500)
 

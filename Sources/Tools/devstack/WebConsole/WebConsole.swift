@@ -5,7 +5,7 @@ import JSON
 import Kafka
 import Synchronization
 
-/// `devstack console SYSTEM`: a read-only page of one running system, served on loopback. The
+/// `devstack console SYSTEM`: a read-only page of one running system (on loopback under devstack). The
 /// map of its contexts, topics and sync calls with their live state, the events as they are
 /// published, one saga's timeline, the consumer groups' offsets. Everything it shows is read on
 /// threads of its own with bounded requests; it joins no consumer group and commits nothing.
@@ -19,11 +19,12 @@ final class WebConsole: Sendable {
     /// One saga is read at a time: each reads the system's topics from their start.
     private let readingSaga = Mutex(false)
 
+    /// `kafka`: the broker, and any property the services' clients are given (TLS, SASL);
     /// `urls`: each context's base URL, as `<CONTEXT>_URL` gives it to a caller.
-    init(system: SystemManifest, bootstrapServers: String, urls: [String: String]) {
+    init(system: SystemManifest, kafka: KafkaProperties, urls: [String: String]) {
         self.system = system
         // librdkafka's own log lines would bury the console's.
-        kafka = ["bootstrap.servers": bootstrapServers, "client.id": "devstack-console", "log_level": "2"]
+        self.kafka = kafka.merging(["client.id": "devstack-console", "log_level": "2"]) { given, _ in given }
         services = ServiceWatch(system: system, urls: urls)
         broker = BrokerWatch(system: system, kafka: kafka)
         feed = EventFeed(system: system, kafka: kafka)
