@@ -23,7 +23,7 @@ struct PublishedKeyTests {
 
     private func sleep(until instant: ContinuousClock.Instant) {
         let left = instant - .now
-        if left > .zero { Thread.sleep(forTimeInterval: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18) }
+        if left > .zero { Thread.sleep(forTimeInterval: left.timeInterval) }
     }
 
     private func call(_ gateway: GatewayProcess, _ token: String) throws -> HTTPClientResponse {

@@ -21,7 +21,7 @@ struct ShutdownTests {
         func handle(_ request: HTTPRequest) -> HTTPResponse {
             if request.path == "/slow" {
                 started.store(true, ordering: .releasing)
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                Thread.sleep(forTimeInterval: delay.timeInterval)
                 return .text("done")
             }
             return .text("fast")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// Polls `condition` every `interval` until it holds; throws with `message` after `timeout`.
 public func eventually(_ message: @autoclosure () -> String, timeout: Duration = .seconds(30),
@@ -9,12 +10,6 @@ public func eventually(_ message: @autoclosure () -> String, timeout: Duration =
         guard ContinuousClock.now < deadline else {
             throw TestSupportError("timed out after \(timeout): \(message())")
         }
-        Thread.sleep(forTimeInterval: interval.seconds)
-    }
-}
-
-extension Duration {
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
+        Thread.sleep(forTimeInterval: interval.timeInterval)
     }
 }

@@ -82,7 +82,7 @@ struct ConsumeBench {
             if remain == 0 { break }
             Thread.sleep(forTimeInterval: 0.01)
         }
-        let consumed = Double(events - 1) / (ContinuousClock.now - first!).seconds
+        let consumed = Double(events - 1) / (ContinuousClock.now - first!).timeInterval
         let memory = try service.memory()
         let relayDeadline = ContinuousClock.now + .seconds(60)
         while relayed.withLock({ $0 }) == nil && ContinuousClock.now < relayDeadline { Thread.sleep(forTimeInterval: 0.01) }
@@ -132,7 +132,7 @@ struct ConsumeBench {
         guard producer.flush(timeout: .seconds(60)), acknowledged.load(ordering: .relaxed) == events else {
             throw BenchError("only \(acknowledged.load(ordering: .relaxed)) of \(events) bookings were acknowledged")
         }
-        return Double(events) / (ContinuousClock.now - started).seconds
+        return Double(events) / (ContinuousClock.now - started).timeInterval
     }
 
     /// A consumer of every partition of `topic` from its start, outside any group's assignment,
@@ -164,7 +164,7 @@ struct ConsumeBench {
             if first == nil { first = .now }
             seen += 1
         }
-        return Double(count - 1) / (ContinuousClock.now - first!).seconds
+        return Double(count - 1) / (ContinuousClock.now - first!).timeInterval
     }
 }
 

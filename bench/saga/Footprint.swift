@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// One service's start and idle memory: from exec to its first `GET /readyz` 200 (asked every
 /// millisecond), then its memory after `settle` of doing nothing. On a fresh SQLite
@@ -15,7 +16,7 @@ struct Footprint {
         let service = ServiceUnderTest(executable: executable, broker: broker, directory: directory)
         let ready = try service.start(readyWithin: .seconds(10))
         defer { service.stop() }
-        Thread.sleep(forTimeInterval: settle.seconds)
+        Thread.sleep(forTimeInterval: settle.timeInterval)
         let memory = try service.memory()
         return String(format: "ready_ms=%.1f rss_idle_mb=%.1f private_idle_mb=%.1f", ready.milliseconds, memory.resident, memory.privateDirty)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Kafka
 import Processes
 
@@ -23,7 +24,7 @@ struct KcatReader {
         guard reading - starting >= reading / 4 else {
             throw BenchError("kcat took \(reading) to read \(count) records and \(starting) to read from the end: too few records to time it")
         }
-        return Double(counted) / (reading - starting).seconds
+        return Double(counted) / (reading - starting).timeInterval
     }
 
     /// One kcat run from `offset` to the end, which reads `count` records (any number when nil):

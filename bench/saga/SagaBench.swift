@@ -23,7 +23,7 @@ struct SagaBench {
 
     func run() throws -> Result {
         let client = HTTPClient()
-        let seats = Int(rate * duration.seconds) + 1000
+        let seats = Int(rate * duration.timeInterval) + 1000
         let show = try post(client, "/shows", ["showName": "bench", "totalCount": seats, "remainCount": seats])
         guard let showID = show["id"] as? Int else { throw BenchError("POST /shows answered \(show)") }
         // One saga first, unmeasured: every consumer has joined and every connection is warm.
@@ -63,7 +63,7 @@ struct SagaBench {
             }
             // Every 2 ms, or a twentieth of the time so far once that is longer: a slow saga is
             // timed to within 5 % without the polls themselves loading the system more and more.
-            Thread.sleep(forTimeInterval: max(0.002, (ContinuousClock.now - start).seconds / 20))
+            Thread.sleep(forTimeInterval: max(0.002, (ContinuousClock.now - start).timeInterval / 20))
         }
         return .failed("not Issuable within \(deadline)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Synchronization
 
 /// Runs `work(i)` for i = 0, 1, … at `rate` per second for `duration`, open loop: each start is
@@ -8,7 +9,7 @@ import Synchronization
 enum SteadyRate {
     static func run(rate: Double, duration: Duration, threads: Int, _ work: @escaping @Sendable (_ index: Int, _ scheduled: ContinuousClock.Instant) -> Void) {
         let start = ContinuousClock.now + .milliseconds(100)
-        let total = Int(rate * duration.seconds)
+        let total = Int(rate * duration.timeInterval)
         let next = Atomic<Int>(0)
         let group = DispatchGroup()
         for _ in 0..<threads {
@@ -20,7 +21,7 @@ enum SteadyRate {
                     guard index < total else { return }
                     let scheduled = start + .seconds(Double(index) / rate)
                     let wait = scheduled - .now
-                    if wait > .zero { Thread.sleep(forTimeInterval: wait.seconds) }
+                    if wait > .zero { Thread.sleep(forTimeInterval: wait.timeInterval) }
                     work(index, scheduled)
                 }
             }
@@ -30,6 +31,5 @@ enum SteadyRate {
 }
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-    var milliseconds: Double { seconds * 1000 }
+    var milliseconds: Double { timeInterval * 1000 }
 }

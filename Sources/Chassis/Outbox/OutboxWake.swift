@@ -1,4 +1,5 @@
 import Dispatch
+import HTTP
 import Synchronization
 
 /// Wakes the outbox relay when a transaction has committed, so that an event leaves as soon as

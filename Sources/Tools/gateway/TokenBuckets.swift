@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// One token bucket per caller and route: a request takes a token, tokens come back at the
 /// limit's rate up to its burst. At most `capacity` buckets are kept, so a flood of caller keys
