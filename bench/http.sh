@@ -14,8 +14,7 @@ cd "$(dirname "$0")/.."
 release_products
 runs=${BENCH_RUNS:-3}
 seconds=${BENCH_HTTP_SECONDS:-8}
-nginx=.tools/nginx/usr/sbin/nginx
-command -v wrk >/dev/null && [ -x "$nginx" ] || { echo "bench: wrk and $nginx are needed (scripts/setup installs them)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "bench: wrk is needed (scripts/setup installs it)" >&2; exit 1; }
 
 work=$(mktemp -d); chmod 755 "$work"
 pids=()
@@ -36,28 +35,10 @@ curl -fs -H 'Content-Type: application/json' -d '{"showName":"bench","totalCount
   "http://127.0.0.1:$show/shows" >/dev/null
 
 # nginx serves the bytes the show service answers, under the same path.
-mkdir -p "$work/www/shows" "$work/tmp"
+mkdir -p "$work/www/shows"
 curl -fs "http://127.0.0.1:$show/shows/1" >"$work/www/shows/1"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  # Debian's build keeps temporary files under /var/lib/nginx, which only its package creates.
-  client_body_temp_path $work/tmp/body;
-  proxy_temp_path $work/tmp/proxy;
-  fastcgi_temp_path $work/tmp/fastcgi;
-  uwsgi_temp_path $work/tmp/uwsgi;
-  scgi_temp_path $work/tmp/scgi;
-  server { listen 127.0.0.1:$static; root $work/www; }
-}
-CONF
-"$nginx" -c "$work/nginx.conf" -p "$work" -e "$work/nginx.log" &
-pids+=($!)
+start_nginx "$static" "root $work/www;"
+pids+=("$nginx_pid")
 wait_for "curl -fs http://127.0.0.1:$static/shows/1" "nginx"
 
 # measure NAME PORT: requests/s per run in $work/NAME, failures (non-2xx answers and socket errors) summed.

@@ -25,6 +25,35 @@ start_broker() {
   wait_for "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\",$1))'" "the broker"
 }
 
+# start_nginx PORT DIRECTIVES: nginx (one worker, no access log, .tools/nginx from scripts/setup)
+# on 127.0.0.1:PORT with DIRECTIVES in its server block, its files under $work/nginx-PORT; its
+# pid in `nginx_pid`.
+start_nginx() {
+  local dir="$work/nginx-$1" nginx=.tools/nginx/usr/sbin/nginx
+  [ -x "$nginx" ] || { echo "bench: $nginx is needed (scripts/setup installs it)" >&2; exit 1; }
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  # Debian's build keeps temporary files under /var/lib/nginx, which only its package creates.
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  server { listen 127.0.0.1:$1; $2 }
+}
+CONF
+  "$nginx" -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log" &
+  nginx_pid=$!
+}
+
 # start_postgres DATABASE: a throwaway PostgreSQL server in $work/pg on a free loopback port, with
 # DATABASE created; its pid in `postgres_pid`, its URL in `postgres_url`. Run as the postgres user
 # when this runs as root (initdb refuses root).
