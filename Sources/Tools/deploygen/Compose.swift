@@ -187,7 +187,7 @@ enum Compose {
             // The seed's own port on the host, for its commands that skip the gateway.
             "ports": [.string("127.0.0.1:\(context.manifest.defaultPort):\(Settings.containerPort)")],
             "volumes": [.string("\(volume(context)):\(Settings.dataDirectory)")],
-            "healthcheck": healthcheck(["CMD", "probe", "http://127.0.0.1:\(Settings.containerPort)/readyz"]),
+            "healthcheck": readyCheck,
             "depends_on": [
                 "\(system.name)-topics": ["condition": "service_completed_successfully"],
                 "kafka": ["condition": "service_healthy"],
@@ -210,7 +210,7 @@ enum Compose {
             ],
             // On loopback, as the services: publishing it further is a decision, not a default.
             "ports": [.string("127.0.0.1:\(SystemManifest.portBase + SystemManifest.gatewayOffset):\(Settings.containerPort)")],
-            "healthcheck": healthcheck(["CMD", "probe", "http://127.0.0.1:\(Settings.containerPort)/readyz"]),
+            "healthcheck": readyCheck,
             "depends_on": .map(system.contexts.map { ($0.manifest.executable, ["condition": "service_healthy"]) }),
             "restart": "unless-stopped",
         ]
@@ -229,7 +229,7 @@ enum Compose {
             "command": .list(WebConsoleDeployment.command(system).map { .string($0) }),
             "environment": .map(environment.map { ($0.0, .string($0.1)) }),
             "ports": [.string("127.0.0.1:\(consolePort):\(Settings.containerPort)")],
-            "healthcheck": healthcheck(["CMD", "probe", "http://127.0.0.1:\(Settings.containerPort)/readyz"]),
+            "healthcheck": readyCheck,
             "depends_on": ["kafka": ["condition": "service_healthy"]],
             "restart": "unless-stopped",
         ]
@@ -241,6 +241,9 @@ enum Compose {
     static func gatewayName(_ system: DeployableSystem) -> String { "\(system.name)-gateway" }
 
     private static func volume(_ context: DeployableContext) -> String { "\(context.manifest.executable)-data" }
+
+    /// Healthy once the process in the container answers `/readyz` (the image's `probe`).
+    private static let readyCheck = healthcheck(["CMD", "probe", "http://127.0.0.1:\(Settings.containerPort)/readyz"])
 
     private static func healthcheck(_ test: [String], timeout: String = "3s", startPeriod: String = "10s") -> YAML {
         ["test": .list(test.map { .string($0) }), "interval": "5s", "timeout": .string(timeout), "retries": 12, "start_period": .string(startPeriod)]
